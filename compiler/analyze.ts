@@ -1,0 +1,95 @@
+/**
+ * The front half of the compiler: parse → graph checks → schema propagation → dialect check.
+ * `validateWorkflow` is exactly this; compiling a preview or a plan starts from its result.
+ */
+import { EMPTY_CATALOG, type Catalog } from './catalog.js';
+import { COMPONENT_IDS, getComponent } from './components/index.js';
+import type { BuildContext } from './components/component.js';
+import { UnsupportedError, hasErrors, type Diagnostic } from './diagnostics.js';
+import { getDialect, type Dialect, type DialectName } from './dialects/index.js';
+import { propagate, type NodeResult } from './propagate.js';
+import type { FromItem } from './sql/ast.js';
+import { SqlWriter } from './sql/writer.js';
+import { buildGraph, type Graph } from './workflow/graph.js';
+import { parseWorkflow } from './workflow/parse.js';
+import type { Workflow } from './workflow/model.js';
+
+export interface AnalyzeOptions {
+  dialect?: DialectName;
+  catalog?: Catalog;
+}
+
+export interface WorkflowAnalysis {
+  workflow?: Workflow;
+  dialect: Dialect;
+  graph?: Graph;
+  nodes: Map<string, NodeResult>;
+  diagnostics: Diagnostic[];
+  /** No errors (warnings allowed). */
+  valid: boolean;
+}
+
+export function analyzeWorkflow(input: string | unknown, opts: AnalyzeOptions = {}): WorkflowAnalysis {
+  const dialect = getDialect(opts.dialect ?? 'duckdb');
+  const parsed =
+    input !== null && typeof input === 'object' && 'nodes' in input && isParsedWorkflow(input)
+      ? { workflow: input, diagnostics: [] }
+      : parseWorkflow(input);
+  const diagnostics = [...parsed.diagnostics];
+  const empty = { dialect, nodes: new Map<string, NodeResult>() };
+  if (!parsed.workflow) return { ...empty, diagnostics, valid: false };
+  const wf = parsed.workflow;
+  const { graph, diagnostics: graphDiags } = buildGraph(wf, getComponent, COMPONENT_IDS);
+  diagnostics.push(...graphDiags);
+  const { results, diagnostics: nodeDiags } = propagate(wf, graph, {
+    dialect,
+    catalog: opts.catalog ?? EMPTY_CATALOG,
+  });
+  diagnostics.push(...nodeDiags);
+  diagnostics.push(...checkDialectSupport(results, dialect));
+  return { workflow: wf, dialect, graph, nodes: results, diagnostics, valid: !hasErrors(diagnostics) };
+}
+
+/** A Workflow object already parsed by us (connection and params filled in). */
+function isParsedWorkflow(x: object): x is Workflow {
+  return (
+    'connection' in x &&
+    'params' in x &&
+    typeof (x as Workflow).connection === 'string' &&
+    typeof (x as Workflow).params === 'object'
+  );
+}
+
+/**
+ * Renders every analysed node once for the target dialect, so what the dialect cannot express
+ * (a function, a frame, a hint) is reported as UNSUPPORTED with the node, before anything runs.
+ */
+function checkDialectSupport(results: Map<string, NodeResult>, dialect: Dialect): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stub: BuildContext = {
+    dialect,
+    input: (port, index = 0): FromItem => ({ kind: 'ref', name: `${port}_${index}` }),
+    helperName: (base) => base,
+  };
+  for (const [id, r] of results) {
+    if (r.failed || !r.analysis?.build) continue;
+    try {
+      const w = new SqlWriter(dialect, { params: 'placeholder', values: new Map() });
+      for (const q of Object.values(r.analysis.build(stub))) w.query(q);
+    } catch (e) {
+      if (e instanceof UnsupportedError) {
+        r.failed = true;
+        out.push({
+          severity: 'error',
+          code: 'UNSUPPORTED',
+          path: r.node.path,
+          nodeId: id,
+          dialect: dialect.name,
+          message: `${dialect.title} cannot run this ${r.node.def.id} node: ${e.reason}`,
+          hint: e.hint ?? 'rewrite it with other components, or use a sql node in this dialect',
+        });
+      } else throw e;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/** The v1 component catalog (DESIGN.md §1.3). */
+import type { ComponentDefinition } from './component.js';
+import { aggregate } from './aggregate.js';
+import { join } from './join.js';
+import { outputTable } from './output-table.js';
+import { cast, compute, drop, fillNulls, rename, select } from './projection.js';
+import { dedupe, distinct, filter, limit, sample, sort, topNComponent } from './rows.js';
+import { sourceSql } from './source-sql.js';
+import { sourceTable } from './source-table.js';
+import { sourceValues } from './source-values.js';
+import { sqlComponent } from './sql.js';
+import { union } from './union.js';
+import { windowComponent } from './window.js';
+
+export const COMPONENTS: ReadonlyArray<ComponentDefinition<unknown>> = [
+  sourceTable,
+  sourceSql,
+  sourceValues,
+  select,
+  drop,
+  rename,
+  compute,
+  cast,
+  fillNulls,
+  filter,
+  sort,
+  limit,
+  distinct,
+  dedupe,
+  aggregate,
+  windowComponent,
+  topNComponent,
+  join,
+  union,
+  sample,
+  sqlComponent,
+  outputTable,
+] as ReadonlyArray<ComponentDefinition<unknown>>;
+
+const BY_ID = new Map(COMPONENTS.map((c) => [c.id, c]));
+
+export function getComponent(id: string): ComponentDefinition<unknown> | undefined {
+  return BY_ID.get(id);
+}
+
+export const COMPONENT_IDS: readonly string[] = COMPONENTS.map((c) => c.id);
+
+export type { ComponentDefinition } from './component.js';

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import type { ScopeRelation } from '../expr/resolve.js';
+import type { Column } from '../schema/relation.js';
+import { T, comparable, formatType } from '../schema/types.js';
+import type { FromItem, Query, SqlExpr } from '../sql/ast.js';
+import { defineComponent, type InputRelation } from './component.js';
+import { col, columnName, expression, selectItem } from './shapes.js';
+
+const L = '_l';
+const R = '_r';
+
+const KINDS = ['inner', 'left', 'right', 'full', 'cross', 'semi', 'anti'] as const;
+
+export const join = defineComponent({
+  id: 'join',
+  category: 'combine',
+  summary: 'Combines two inputs on matching keys or a condition.',
+  description:
+    '`kind` is inner, left, right, full, cross, semi (left rows that have a match) or anti (left rows that have ' +
+    'none; rows with a null key have none). Match on key pairs `on: [{"left": "customer_id", "right": "id"}]` ' +
+    'or a `condition` over `left.col` and `right.col`. Keys must have comparable types. The output has all left ' +
+    'columns, then all right columns, a right name that clashes getting the prefix `right_`; `select` lists ' +
+    'the output columns instead (`"left.id"`, `"right.name"`, or `{"as", "expr"}`). semi and anti output the left columns.',
+  inputs: [
+    { name: 'left', description: 'the left rows' },
+    { name: 'right', description: 'the right rows' },
+  ],
+  outputs: [{ name: 'out', description: 'the joined rows' }],
+  config: z.strictObject({
+    kind: z.enum(KINDS).default('inner').describe(KINDS.join(' | ')),
+    on: z
+      .array(z.strictObject({ left: columnName, right: columnName }))
+      .min(1)
+      .optional()
+      .describe('equal key pairs'),
+    condition: expression.optional().describe('a boolean expression over left.col / right.col'),
+    select: z
+      .array(z.union([z.string().min(1), z.strictObject({ as: z.string().min(1), expr: expression })]))
+      .min(1)
+      .optional()
+      .describe('output columns: "left.a", "right.b", or {"as", "expr"}'),
+  }),
+  example: {
+    title: 'Orders with their customer’s segment',
+    inputs: { left: 'orders', right: 'customers' },
+    config: { kind: 'left', on: [{ left: 'customer_id', right: 'customer_id' }] },
+  },
+  analyze(ctx) {
+    const { kind, on, condition, select } = ctx.config;
+    const left = ctx.input('left');
+    const right = ctx.input('right');
+    const label = (r: InputRelation) => `input "${r.ref.node}"`;
+    const scope: ScopeRelation[] = [
+      { qualifier: 'left', port: 'left', sqlAlias: L, columns: left.schema.columns, label: label(left) },
+      { qualifier: 'right', port: 'right', sqlAlias: R, columns: right.schema.columns, label: label(right) },
+    ];
+    if (kind === 'cross') {
+      if (on || condition)
+        ctx.error('INVALID_VALUE', 'a cross join takes no on/condition', {
+          key: [on ? 'on' : 'condition'],
+          hint: 'remove it, or use kind inner',
+        });
+    } else if (!on && !condition) {
+      ctx.error('MISSING_FIELD', `a ${kind} join needs "on" key pairs or a "condition"`, {
+        hint: 'e.g. "on": [{"left": "customer_id", "right": "id"}]',
+      });
+      return undefined;
+    } else if (on && condition) {
+      ctx.error('INVALID_VALUE', 'give "on" or "condition", not both', {
+        key: ['condition'],
+        hint: 'put the key equality into the condition: left.a = right.b AND …',
+      });
+      return undefined;
+    }
+
+    const conds: SqlExpr[] = [];
+    let ok = true;
+    on?.forEach((pair, i) => {
+      const l = ctx.column(pair.left, ['on', i, 'left'], left);
+      const r = ctx.column(pair.right, ['on', i, 'right'], right);
+      if (!l || !r) {
+        ok = false;
+        return;
+      }
+      if (!comparable(l.type, r.type)) {
+        ctx.error(
+          'TYPE_MISMATCH',
+          `join key types differ: left.${l.name} is ${formatType(l.type)}, right.${r.name} is ${formatType(r.type)}`,
+          {
+            key: ['on', i],
+            hint: 'cast one side with a cast node so both keys have one type',
+          },
+        );
+        ok = false;
+        return;
+      }
+      conds.push({ k: 'binary', op: '=', left: col(l, L), right: col(r, R), type: T.bool });
+    });
+    if (condition) {
+      const r = ctx.expr(condition, ['condition'], scope);
+      if (!r) ok = false;
+      else if (r.expr.type.kind !== 'bool') {
+        ctx.error('TYPE_MISMATCH', 'the join condition must be true/false', { key: ['condition'] });
+        ok = false;
+      } else conds.push(r.expr);
+    }
+    if (!ok) return undefined;
+    const onExpr = conds.reduce<SqlExpr | undefined>(
+      (acc, c) => (acc ? { k: 'binary', op: 'and', left: acc, right: c, type: T.bool } : c),
+      undefined,
+    );
+
+    const origin = (rel: InputRelation, c: Column) => [
+      { node: rel.ref.node, port: rel.ref.port, column: c.name },
+    ];
+    if (kind === 'semi' || kind === 'anti') {
+      if (select)
+        ctx.warn('INVALID_VALUE', `${kind} joins output the left columns; select is ignored`, {
+          key: ['select'],
+        });
+      const columns = left.schema.columns.map((c) => ({ name: c.name, type: c.type, from: origin(left, c) }));
+      return {
+        outputs: { out: { columns } },
+        build: (b) => ({
+          out: {
+            kind: 'select',
+            items: [{ kind: 'star', table: L }],
+            from: aliased(b.input('left'), L),
+            where: {
+              k: 'exists',
+              negated: kind === 'anti',
+              type: T.bool,
+              query: {
+                kind: 'select',
+                items: [selectItem({ k: 'lit', type: T.int, value: 1 }, 'one')],
+                from: aliased(b.input('right'), R),
+                ...(onExpr ? { where: onExpr } : {}),
+              },
+            },
+          },
+        }),
+      };
+    }
+
+    const items: Array<{ column: Column; expr: SqlExpr }> = [];
+    if (select) {
+      select.forEach((item, i) => {
+        const text = typeof item === 'string' ? item : item.expr;
+        const r = ctx.expr(text, typeof item === 'string' ? ['select', i] : ['select', i, 'expr'], scope);
+        if (!r) {
+          ok = false;
+          return;
+        }
+        if (typeof item === 'string' && r.expr.k !== 'col') {
+          ctx.error('INVALID_VALUE', `"${text}" is not a column`, {
+            key: ['select', i],
+            hint: `compute it with a name: {"as": "name", "expr": "${text}"}`,
+          });
+          ok = false;
+          return;
+        }
+        const name =
+          typeof item === 'string' && r.expr.k === 'col'
+            ? r.expr.name
+            : ctx.newName(typeof item === 'string' ? text : item.as);
+        const from = r.deps.map((d) => {
+          const rel = d.port === 'left' ? left : right;
+          return { node: rel.ref.node, port: rel.ref.port, column: d.column };
+        });
+        items.push({ column: { name, type: r.expr.type, from }, expr: r.expr });
+      });
+      if (!ok) return undefined;
+    } else {
+      const taken = new Set(left.schema.columns.map((c) => c.name.toLowerCase()));
+      for (const c of left.schema.columns)
+        items.push({ column: { name: c.name, type: c.type, from: origin(left, c) }, expr: col(c, L) });
+      for (const c of right.schema.columns) {
+        let name = c.name;
+        if (taken.has(name.toLowerCase())) {
+          name = ctx.newName(`right_${c.name}`);
+          for (let n = 2; taken.has(name.toLowerCase()); n++) name = ctx.newName(`right_${c.name}_${n}`);
+        }
+        taken.add(name.toLowerCase());
+        items.push({ column: { name, type: c.type, from: origin(right, c) }, expr: col(c, R) });
+      }
+    }
+    if (
+      !ctx.checkUnique(
+        items.map((i) => i.column),
+        ['select'],
+      )
+    )
+      return undefined;
+    return {
+      outputs: { out: { columns: items.map((i) => i.column) } },
+      build: (b) => {
+        const from: FromItem = {
+          kind: 'join',
+          joinType: kind,
+          left: aliased(b.input('left'), L),
+          right: aliased(b.input('right'), R),
+          ...(onExpr ? { on: onExpr } : {}),
+        };
+        const q: Query = { kind: 'select', items: items.map((i) => selectItem(i.expr, i.column.name)), from };
+        return { out: q };
+      },
+    };
+  },
+});
+
+function aliased(f: FromItem, alias: string): FromItem {
+  if (f.kind === 'ref' || f.kind === 'table') return { ...f, alias };
+  return { kind: 'subquery', query: { kind: 'select', items: [{ kind: 'star' }], from: f }, alias };
+}

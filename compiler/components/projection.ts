@@ -1,0 +1,340 @@
+/** Components that reshape columns without changing rows: select, drop, rename, compute, cast, fill_nulls. */
+import { z } from 'zod';
+import type { Column } from '../schema/relation.js';
+import { comparable, formatType } from '../schema/types.js';
+import type { SelectItem, SqlExpr } from '../sql/ast.js';
+import { defineComponent, type AnalyzeContext, type BuildContext, type InputRelation } from './component.js';
+import {
+  carryOrdering,
+  col,
+  columnList,
+  columnName,
+  declaredType,
+  expression,
+  passThrough,
+  pickColumns,
+  selectItem,
+} from './shapes.js';
+import { jsonLiteral } from './source-values.js';
+
+/** One output column of a projection: its schema entry and the expression that computes it. */
+interface Projected {
+  column: Column;
+  expr: SqlExpr;
+}
+
+function projectionQuery(b: BuildContext, items: readonly Projected[]) {
+  return {
+    kind: 'select' as const,
+    items: items.map((p) => selectItem(p.expr, p.column.name)),
+    from: b.input('in'),
+  };
+}
+
+function identity(c: Column, rel: InputRelation): Projected {
+  return { column: passThrough(c, rel), expr: col(c) };
+}
+
+/** Output schema + ordering kept where the ordering columns survive under their (new) names. */
+function projected(rel: InputRelation, items: readonly Projected[]) {
+  const renamed = new Map<string, Column>();
+  for (const p of items) if (p.expr.k === 'col') renamed.set(p.expr.name, p.column);
+  const ordering = carryOrdering(rel.schema.ordering, renamed);
+  return { columns: items.map((p) => p.column), ...(ordering ? { ordering } : {}) };
+}
+
+export const select = defineComponent({
+  id: 'select',
+  category: 'transform',
+  summary: 'Keeps, reorders and computes columns.',
+  description:
+    'The output has exactly the columns listed, in that order: a name keeps an input column; ' +
+    '`{"as": "name", "expr": "…"}` computes one from a portable expression.',
+  inputs: [{ name: 'in', description: 'rows to project' }],
+  outputs: [{ name: 'out', description: 'the listed columns' }],
+  config: z.strictObject({
+    columns: z
+      .array(z.union([columnName, z.strictObject({ as: z.string().min(1), expr: expression })]))
+      .min(1)
+      .describe('["a", {"as": "b2", "expr": "b * 2"}]'),
+  }),
+  example: {
+    title: 'Keep the id and a total with tax',
+    inputs: { in: 'orders' },
+    config: { columns: ['order_id', { as: 'with_tax', expr: 'amount * 1.21' }] },
+  },
+  analyze(ctx) {
+    const rel = ctx.input();
+    const items: Projected[] = [];
+    let ok = true;
+    ctx.config.columns.forEach((item, i) => {
+      if (typeof item === 'string') {
+        const c = ctx.column(item, ['columns', i]);
+        if (c) items.push(identity(c, rel));
+        else ok = false;
+        return;
+      }
+      const r = ctx.expr(item.expr, ['columns', i, 'expr'], ctx.scope());
+      if (!r) {
+        ok = false;
+        return;
+      }
+      items.push({
+        column: { name: ctx.newName(item.as), type: r.expr.type, from: ctx.origins(r.deps) },
+        expr: r.expr,
+      });
+    });
+    if (
+      !ok ||
+      !ctx.checkUnique(
+        items.map((p) => p.column),
+        ['columns'],
+      )
+    )
+      return undefined;
+    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
+  },
+});
+
+export const drop = defineComponent({
+  id: 'drop',
+  category: 'transform',
+  summary: 'Removes columns.',
+  description:
+    'Every column except the ones listed flows on, in its order. Dropping every column is an error.',
+  inputs: [{ name: 'in', description: 'rows' }],
+  outputs: [{ name: 'out', description: 'the rows without the listed columns' }],
+  config: z.strictObject({ columns: columnList.min(1) }),
+  example: {
+    title: 'Drop the internal note column',
+    inputs: { in: 'orders' },
+    config: { columns: ['status'] },
+  },
+  dialectNotes: {
+    duckdb: 'SELECT * EXCLUDE (…)',
+    bigquery: 'SELECT * EXCEPT (…)',
+    snowflake: 'SELECT * EXCLUDE (…)',
+    postgres: 'explicit column list',
+  },
+  analyze(ctx) {
+    const rel = ctx.input();
+    const gone = pickColumns(ctx, ctx.config.columns, ['columns']);
+    if (!gone) return undefined;
+    const names = new Set(gone.map((c) => c.name));
+    const kept = rel.schema.columns.filter((c) => !names.has(c.name)).map((c) => identity(c, rel));
+    if (kept.length === 0) {
+      ctx.error('INVALID_VALUE', 'drop would remove every column', {
+        key: ['columns'],
+        hint: 'keep at least one column',
+      });
+      return undefined;
+    }
+    return {
+      outputs: { out: projected(rel, kept) },
+      build: (b) => ({
+        out: b.dialect.caps.exceptColumns
+          ? { kind: 'select', items: [{ kind: 'star', except: [...names] }], from: b.input('in') }
+          : projectionQuery(b, kept),
+      }),
+    };
+  },
+});
+
+export const rename = defineComponent({
+  id: 'rename',
+  category: 'transform',
+  summary: 'Renames columns.',
+  description:
+    'Maps old names to new ones; other columns keep their names and order. A new name may not clash with another column.',
+  inputs: [{ name: 'in', description: 'rows' }],
+  outputs: [{ name: 'out', description: 'the rows with renamed columns' }],
+  config: z.strictObject({ columns: z.record(z.string(), z.string().min(1)).describe('{"old": "new"}') }),
+  example: {
+    title: 'Rename amount to revenue',
+    inputs: { in: 'orders' },
+    config: { columns: { amount: 'revenue' } },
+  },
+  analyze(ctx) {
+    const rel = ctx.input();
+    const map = new Map<string, string>();
+    let ok = true;
+    for (const [from, to] of Object.entries(ctx.config.columns)) {
+      const c = ctx.column(from, ['columns', from]);
+      if (c) map.set(c.name, ctx.newName(to));
+      else ok = false;
+    }
+    if (!ok) return undefined;
+    const items: Projected[] = rel.schema.columns.map((c) => {
+      const p = identity(c, rel);
+      const to = map.get(c.name);
+      return to ? { ...p, column: { ...p.column, name: to } } : p;
+    });
+    if (
+      !ctx.checkUnique(
+        items.map((p) => p.column),
+        ['columns'],
+      )
+    )
+      return undefined;
+    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
+  },
+});
+
+/** compute and window share this: new columns are appended, a same-named column is replaced in place. */
+export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Projected>): Projected[] {
+  const items: Projected[] = rel.schema.columns.map((c) => identity(c, rel));
+  for (const a of added) {
+    const at = items.findIndex((p) => p.column.name.toLowerCase() === a.column.name.toLowerCase());
+    if (at >= 0) items[at] = { ...a, column: { ...a.column, name: items[at]!.column.name } };
+    else items.push(a);
+  }
+  return items;
+}
+
+/** `SELECT *, new AS x` when only adding (readable); an explicit list when replacing. */
+export function appendQuery(b: BuildContext, rel: InputRelation, items: readonly Projected[]) {
+  const inputNames = new Set(rel.schema.columns.map((c) => c.name));
+  const replaces = items
+    .slice(0, rel.schema.columns.length)
+    .some((p) => p.expr.k !== 'col' || !inputNames.has(p.column.name));
+  if (replaces) return projectionQuery(b, items);
+  const extra: SelectItem[] = items
+    .slice(rel.schema.columns.length)
+    .map((p) => selectItem(p.expr, p.column.name));
+  return { kind: 'select' as const, items: [{ kind: 'star' as const }, ...extra], from: b.input('in') };
+}
+
+export const compute = defineComponent({
+  id: 'compute',
+  category: 'transform',
+  summary: 'Adds computed columns (or replaces a column of the same name).',
+  description:
+    'Each entry is `"name": "expression"`. Expressions see the input columns (not each other); a name that ' +
+    'exists is replaced in place, a new one is appended.',
+  inputs: [{ name: 'in', description: 'rows' }],
+  outputs: [{ name: 'out', description: 'the rows with the computed columns' }],
+  config: z.strictObject({ columns: z.record(z.string(), expression).describe('{"name": "expression"}') }),
+  example: {
+    title: 'Order month and a size class',
+    inputs: { in: 'orders' },
+    config: {
+      columns: {
+        order_month: "date_trunc('month', ordered_at)",
+        size: "CASE WHEN amount >= 100 THEN 'large' ELSE 'small' END",
+      },
+    },
+  },
+  analyze(ctx) {
+    const rel = ctx.input();
+    const added: Projected[] = [];
+    let ok = true;
+    for (const [name, text] of Object.entries(ctx.config.columns)) {
+      const r = ctx.expr(text, ['columns', name], ctx.scope());
+      if (!r) ok = false;
+      else
+        added.push({
+          column: { name: ctx.newName(name), type: r.expr.type, from: ctx.origins(r.deps) },
+          expr: r.expr,
+        });
+    }
+    if (
+      !ok ||
+      !ctx.checkUnique(
+        added.map((a) => a.column),
+        ['columns'],
+      )
+    )
+      return undefined;
+    const items = mergeColumns(rel, added);
+    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: appendQuery(b, rel, items) }) };
+  },
+});
+
+export const cast = defineComponent({
+  id: 'cast',
+  category: 'transform',
+  summary: 'Changes column types.',
+  description:
+    'Each entry is `"column": "type"` with a portable type. A value that does not convert is an error at run time (as CAST is in SQL).',
+  inputs: [{ name: 'in', description: 'rows' }],
+  outputs: [{ name: 'out', description: 'the rows with the new types' }],
+  config: z.strictObject({
+    columns: z.record(z.string(), z.string().min(1)).describe('{"column": "portable type"}'),
+  }),
+  example: {
+    title: 'Store ids as text',
+    inputs: { in: 'orders' },
+    config: { columns: { store_id: 'string' } },
+  },
+  analyze(ctx) {
+    const rel = ctx.input();
+    const casts = new Map<string, Projected>();
+    let ok = true;
+    for (const [name, typeText] of Object.entries(ctx.config.columns)) {
+      const c = ctx.column(name, ['columns', name]);
+      const t = declaredType(ctx, typeText, ['columns', name]);
+      if (!c || !t) {
+        ok = false;
+        continue;
+      }
+      casts.set(c.name, {
+        column: { name: c.name, type: t, from: [{ node: rel.ref.node, port: rel.ref.port, column: c.name }] },
+        expr: { k: 'cast', arg: col(c), type: t },
+      });
+    }
+    if (!ok) return undefined;
+    const items = rel.schema.columns.map((c) => casts.get(c.name) ?? identity(c, rel));
+    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
+  },
+});
+
+export const fillNulls = defineComponent({
+  id: 'fill_nulls',
+  category: 'transform',
+  summary: 'Replaces nulls with a value.',
+  description:
+    'Each entry is `"column": value`, a JSON literal of the column’s type (dates as "YYYY-MM-DD").',
+  inputs: [{ name: 'in', description: 'rows' }],
+  outputs: [{ name: 'out', description: 'the rows with nulls filled' }],
+  config: z.strictObject({
+    columns: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .describe('{"column": literal}'),
+  }),
+  example: {
+    title: 'Missing discounts count as 0',
+    inputs: { in: 'orders' },
+    config: { columns: { discount: 0 } },
+  },
+  analyze(ctx) {
+    const rel = ctx.input();
+    const fills = new Map<string, Projected>();
+    let ok = true;
+    for (const [name, value] of Object.entries(ctx.config.columns)) {
+      const c = ctx.column(name, ['columns', name]);
+      if (!c) {
+        ok = false;
+        continue;
+      }
+      const lit = jsonLiteral(value, c.type);
+      if (typeof lit === 'string' || !comparable(lit.type, c.type)) {
+        ctx.error(
+          'TYPE_MISMATCH',
+          `column "${c.name}" is ${formatType(c.type)}: ${typeof lit === 'string' ? lit : 'value does not fit'}`,
+          { key: ['columns', name] },
+        );
+        ok = false;
+        continue;
+      }
+      fills.set(c.name, {
+        column: passThrough(c, rel),
+        expr: { k: 'fn', name: 'coalesce', fnKind: 'scalar', args: [col(c), lit], type: c.type },
+      });
+    }
+    if (!ok) return undefined;
+    const items = rel.schema.columns.map((c) => fills.get(c.name) ?? identity(c, rel));
+    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
+  },
+});
+
+export type { Projected, AnalyzeContext };

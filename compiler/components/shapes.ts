@@ -1,0 +1,110 @@
+/** Config shapes and small helpers shared by several components. */
+import { z } from 'zod';
+import type { Column, RelationSchema } from '../schema/relation.js';
+import type { OrderItem, Query, SelectItem, SqlExpr } from '../sql/ast.js';
+import type { AnalyzeContext, ConfigKey, InputRelation } from './component.js';
+import { parseTypeName, PORTABLE_TYPE_NAMES, type PortableType } from '../schema/types.js';
+import type { FromItem } from '../sql/ast.js';
+import { nearest } from '../suggest.js';
+
+export const columnName = z.string().min(1).describe('a column name');
+export const columnList = z.array(columnName).describe('column names');
+export const expression = z.string().min(1).describe('a portable expression');
+
+export const orderingItem = z.union([
+  z.string().min(1),
+  z.strictObject({
+    expr: z.string().min(1).describe('column or expression to order by'),
+    desc: z.boolean().optional().describe('descending; default false'),
+    nulls: z.enum(['first', 'last']).optional().describe('where nulls go; default last'),
+  }),
+]);
+export const ordering = z.array(orderingItem).describe('"column" or {"expr", "desc", "nulls"} items');
+
+export const columnDecl = z.strictObject({
+  name: z.string().min(1),
+  type: z
+    .string()
+    .min(1)
+    .describe(`a portable type: ${PORTABLE_TYPE_NAMES.join(', ')}`),
+});
+
+/** Parses a declared type, reporting INVALID_VALUE with the nearest type name. */
+export function declaredType(
+  ctx: AnalyzeContext<unknown>,
+  text: string,
+  key: ConfigKey,
+): PortableType | undefined {
+  const t = parseTypeName(text);
+  if (!t) {
+    const near = nearest(
+      text,
+      PORTABLE_TYPE_NAMES.map((n) => n.replace('(p,s)', '')),
+    );
+    ctx.error('INVALID_VALUE', `unknown type "${text}"`, {
+      key,
+      hint: `${near ? `did you mean "${near}"? ` : ''}portable types: ${PORTABLE_TYPE_NAMES.join(', ')}`,
+    });
+  }
+  return t;
+}
+
+/** Resolves a list of column names against an input; undefined if any is missing. */
+export function pickColumns(
+  ctx: AnalyzeContext<unknown>,
+  names: readonly string[],
+  key: ConfigKey,
+  rel?: InputRelation,
+): Column[] | undefined {
+  const out: Column[] = [];
+  let ok = true;
+  names.forEach((n, i) => {
+    const c = ctx.column(n, [...key, i], rel);
+    if (c) out.push(c);
+    else ok = false;
+  });
+  return ok ? out : undefined;
+}
+
+/** A column passed through unchanged from an input: same name and type, lineage to the input. */
+export function passThrough(c: Column, rel: InputRelation): Column {
+  return { name: c.name, type: c.type, from: [{ node: rel.ref.node, port: rel.ref.port, column: c.name }] };
+}
+
+export function passThroughSchema(rel: InputRelation, keepOrdering = true): RelationSchema {
+  return {
+    columns: rel.schema.columns.map((c) => passThrough(c, rel)),
+    ...(keepOrdering && rel.schema.ordering ? { ordering: rel.schema.ordering } : {}),
+  };
+}
+
+export function col(c: { name: string; type: PortableType }, table?: string): SqlExpr {
+  return { k: 'col', name: c.name, type: c.type, ...(table ? { table } : {}) };
+}
+
+export function selectItem(expr: SqlExpr, alias: string): SelectItem {
+  return { kind: 'expr', expr, alias };
+}
+
+export function selectAll(from: FromItem, extra: Partial<Query & { kind: 'select' }> = {}): Query {
+  return { kind: 'select', items: [{ kind: 'star' }], from, ...extra };
+}
+
+/**
+ * Keeps an input's ordering through a projection when every ordering column survives (possibly
+ * renamed); otherwise the order is lost, as it would be in SQL.
+ */
+export function carryOrdering(
+  ordering: readonly OrderItem[] | undefined,
+  renamed: ReadonlyMap<string, Column>,
+): OrderItem[] | undefined {
+  if (!ordering?.length) return undefined;
+  const out: OrderItem[] = [];
+  for (const o of ordering) {
+    if (o.expr.k !== 'col') return undefined;
+    const to = renamed.get(o.expr.name);
+    if (!to) return undefined;
+    out.push({ ...o, expr: col(to) });
+  }
+  return out;
+}

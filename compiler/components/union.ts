@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { findColumn } from '../expr/resolve.js';
+import type { Column } from '../schema/relation.js';
+import { commonType, formatType, sameType, type PortableType } from '../schema/types.js';
+import type { Query, SqlExpr } from '../sql/ast.js';
+import { defineComponent } from './component.js';
+import { col, selectItem } from './shapes.js';
+
+export const union = defineComponent({
+  id: 'union',
+  category: 'combine',
+  summary: 'Stacks the rows of several inputs.',
+  description:
+    'By position by default: every input has the same number of columns with compatible types, and the names ' +
+    'of the first input are used. With `byName`, columns are matched by name (case-insensitively) and a column ' +
+    'missing from an input is null there. `mode: distinct` removes duplicate rows. Types are widened to a ' +
+    'common type (int + double → double); text and numbers do not mix.',
+  inputs: [{ name: 'in', description: 'two or more inputs', many: true }],
+  outputs: [{ name: 'out', description: 'all rows' }],
+  config: z.strictObject({
+    mode: z.enum(['all', 'distinct']).default('all'),
+    byName: z.boolean().default(false).describe('align columns by name and fill missing ones with null'),
+  }),
+  example: {
+    title: 'Online and in-store orders together',
+    inputs: { in: ['orders', 'orders'] },
+    config: { mode: 'all', byName: true },
+  },
+  dialectNotes: { bigquery: 'UNION DISTINCT / UNION ALL' },
+  analyze(ctx) {
+    const rels = ctx.inputs['in'] ?? [];
+    if (rels.length < 2)
+      ctx.warn('INVALID_VALUE', 'a union of one input is that input', {
+        hint: 'add another input, or remove the union',
+      });
+    const first = rels[0]!;
+    // names[i] and types[i] of the output; pick[r][i] is input r's column for output i (or none).
+    let names: string[];
+    const pick: Array<Array<Column | undefined>> = [];
+    if (ctx.config.byName) {
+      names = [];
+      for (const r of rels)
+        for (const c of r.schema.columns)
+          if (!names.some((n) => n.toLowerCase() === c.name.toLowerCase())) names.push(c.name);
+      for (const r of rels)
+        pick.push(
+          names.map((n) => {
+            const c = findColumn(r.schema.columns, n);
+            return c === 'ambiguous' ? undefined : c;
+          }),
+        );
+    } else {
+      names = first.schema.columns.map((c) => c.name);
+      let ok = true;
+      rels.forEach((r, i) => {
+        if (r.schema.columns.length !== names.length) {
+          ctx.error(
+            'TYPE_MISMATCH',
+            `input ${i + 1} ("${r.ref.node}") has ${r.schema.columns.length} columns but input 1 has ${names.length}`,
+            {
+              hint: 'select the same columns in each input, or set "byName": true',
+            },
+          );
+          ok = false;
+        }
+        pick.push(r.schema.columns.slice(0, names.length));
+      });
+      if (!ok) return undefined;
+    }
+    const types: PortableType[] = [];
+    let ok = true;
+    names.forEach((n, i) => {
+      let t: PortableType = { kind: 'null' };
+      pick.forEach((cols, r) => {
+        const c = cols[i];
+        if (!c) return;
+        const next = commonType(t, c.type);
+        if (!next) {
+          ctx.error(
+            'TYPE_MISMATCH',
+            `column "${n}" is ${formatType(t)} in one input and ${formatType(c.type)} in input ${r + 1} ("${rels[r]!.ref.node}")`,
+            {
+              hint: 'cast it to one type in each input',
+            },
+          );
+          ok = false;
+        } else t = next;
+      });
+      types.push(t);
+    });
+    if (!ok) return undefined;
+    const columns: Column[] = names.map((name, i) => ({
+      name,
+      type: types[i]!,
+      from: pick.flatMap((cols, r) =>
+        cols[i] ? [{ node: rels[r]!.ref.node, port: rels[r]!.ref.port, column: cols[i]!.name }] : [],
+      ),
+    }));
+    if (!ctx.checkUnique(columns)) return undefined;
+    return {
+      outputs: { out: { columns } },
+      build: (b) => {
+        const queries: Query[] = rels.map((_, r) => ({
+          kind: 'select',
+          items: names.map((name, i) => {
+            const c = pick[r]![i];
+            const t = types[i]!;
+            const e: SqlExpr = !c
+              ? { k: 'lit', type: t, value: null }
+              : sameType(c.type, t)
+                ? col(c)
+                : { k: 'cast', arg: col(c), type: t };
+            return selectItem(e, name);
+          }),
+          from: b.input('in', r),
+        }));
+        return { out: { kind: 'union', all: ctx.config.mode === 'all', queries } };
+      },
+    };
+  },
+});

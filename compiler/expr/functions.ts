@@ -1,0 +1,623 @@
+/**
+ * The portable function allow-list: arity, argument checks and result types. Dialect renderers
+ * map each name to SQL; this file decides what is valid before any SQL exists.
+ */
+import type { FunctionKind } from '../sql/ast.js';
+import {
+  T,
+  commonType,
+  comparable,
+  decimal,
+  formatType,
+  isInteger,
+  isNumeric,
+  isTemporal,
+  isWildcard,
+  type PortableType,
+} from '../schema/types.js';
+
+export const DATE_UNITS = ['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second'] as const;
+export type DateUnit = (typeof DATE_UNITS)[number];
+export const TIME_UNITS: readonly DateUnit[] = ['hour', 'minute', 'second'];
+
+export interface ArgInfo {
+  type: PortableType;
+  /** The literal value when the argument is a literal, for args that must be literals. */
+  literal?: string | number | boolean | null;
+}
+
+export interface FunctionSig {
+  name: string;
+  kind: FunctionKind;
+  minArgs: number;
+  maxArgs: number;
+  /** e.g. `round(x [, digits])` */
+  signature: string;
+  doc: string;
+  allowStar?: boolean;
+  allowDistinct?: boolean;
+  /** Indexes of arguments that must be literals (units, separators, offsets). */
+  literalArgs?: number[];
+  /** The result type, or a message saying what is wrong with the arguments. */
+  returns(args: ArgInfo[], call: { star: boolean; distinct: boolean }): PortableType | string;
+}
+
+const fmt = (t: PortableType) => formatType(t);
+const num = (a: ArgInfo | undefined) => a === undefined || isNumeric(a.type) || isWildcard(a.type);
+const str = (a: ArgInfo | undefined) => a === undefined || a.type.kind === 'string' || isWildcard(a.type);
+const temporal = (a: ArgInfo | undefined) => a === undefined || isTemporal(a.type) || isWildcard(a.type);
+
+function numericSame(name: string) {
+  return (args: ArgInfo[]) =>
+    num(args[0]) ? args[0]!.type : `${name} expects a number, got ${fmt(args[0]!.type)}`;
+}
+function stringFn(name: string, ret: PortableType = T.string) {
+  return (args: ArgInfo[]) => {
+    const bad = args.findIndex((a) => !str(a));
+    return bad < 0 ? ret : `${name} expects text, got ${fmt(args[bad]!.type)} as argument ${bad + 1}`;
+  };
+}
+function numericDouble(name: string) {
+  return (args: ArgInfo[]) => {
+    const bad = args.findIndex((a) => !num(a));
+    return bad < 0 ? T.double : `${name} expects a number, got ${fmt(args[bad]!.type)}`;
+  };
+}
+function unify(name: string) {
+  return (args: ArgInfo[]) => {
+    let t: PortableType = T.null;
+    for (const a of args) {
+      const next = commonType(t, a.type);
+      if (!next)
+        return `${name} arguments must have one type, got ${args.map((x) => fmt(x.type)).join(', ')}`;
+      t = next;
+    }
+    return t;
+  };
+}
+function unitArg(args: ArgInfo[], index: number, name: string): DateUnit | string {
+  const u = args[index]?.literal;
+  if (typeof u !== 'string' || !(DATE_UNITS as readonly string[]).includes(u.toLowerCase())) {
+    return `${name} unit must be one of ${DATE_UNITS.map((x) => `'${x}'`).join(', ')}`;
+  }
+  return u.toLowerCase() as DateUnit;
+}
+
+const SIGS: FunctionSig[] = [
+  // text
+  {
+    name: 'lower',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'lower(text)',
+    doc: 'lower-case text',
+    returns: stringFn('lower'),
+  },
+  {
+    name: 'upper',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'upper(text)',
+    doc: 'upper-case text',
+    returns: stringFn('upper'),
+  },
+  {
+    name: 'trim',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'trim(text)',
+    doc: 'remove leading and trailing spaces',
+    returns: stringFn('trim'),
+  },
+  {
+    name: 'ltrim',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'ltrim(text)',
+    doc: 'remove leading spaces',
+    returns: stringFn('ltrim'),
+  },
+  {
+    name: 'rtrim',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'rtrim(text)',
+    doc: 'remove trailing spaces',
+    returns: stringFn('rtrim'),
+  },
+  {
+    name: 'length',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'length(text)',
+    doc: 'number of characters',
+    returns: stringFn('length', T.bigint),
+  },
+  {
+    name: 'substr',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 3,
+    signature: 'substr(text, start [, length])',
+    doc: 'part of a text; start counts from 1',
+    returns: (args) =>
+      !str(args[0])
+        ? `substr expects text, got ${fmt(args[0]!.type)}`
+        : args.slice(1).every((a) => isInteger(a.type) || isWildcard(a.type))
+          ? T.string
+          : 'substr start and length must be integers',
+  },
+  {
+    name: 'replace',
+    kind: 'scalar',
+    minArgs: 3,
+    maxArgs: 3,
+    signature: 'replace(text, from, to)',
+    doc: 'replace every occurrence of from with to',
+    returns: stringFn('replace'),
+  },
+  {
+    name: 'concat',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 100,
+    signature: 'concat(a, b, …)',
+    doc: 'joins values as text; null if any argument is null (like ||)',
+    returns: (args) =>
+      args.some((a) => a.type.kind === 'other' || a.type.kind === 'geography')
+        ? 'concat cannot join values of this type; cast them to string first'
+        : T.string,
+  },
+  // null handling
+  {
+    name: 'coalesce',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 100,
+    signature: 'coalesce(a, b, …)',
+    doc: 'the first argument that is not null',
+    returns: unify('coalesce'),
+  },
+  {
+    name: 'nullif',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'nullif(a, b)',
+    doc: 'null when a = b, else a',
+    returns: (args) =>
+      comparable(args[0]!.type, args[1]!.type)
+        ? args[0]!.type
+        : `nullif cannot compare ${fmt(args[0]!.type)} with ${fmt(args[1]!.type)}`,
+  },
+  // numbers
+  {
+    name: 'abs',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'abs(x)',
+    doc: 'absolute value',
+    returns: numericSame('abs'),
+  },
+  {
+    name: 'sign',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'sign(x)',
+    doc: '-1, 0 or 1',
+    returns: (args) => (num(args[0]) ? T.int : `sign expects a number, got ${fmt(args[0]!.type)}`),
+  },
+  {
+    name: 'round',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 2,
+    signature: 'round(x [, digits])',
+    doc: 'rounds half away from zero in every dialect',
+    literalArgs: [1],
+    returns: (args) => {
+      if (!num(args[0])) return `round expects a number, got ${fmt(args[0]!.type)}`;
+      const digits = args[1]?.literal;
+      if (args.length > 1 && (typeof digits !== 'number' || !Number.isInteger(digits)))
+        return 'round digits must be an integer literal';
+      const t = args[0]!.type;
+      if (t.kind === 'decimal' && typeof digits === 'number')
+        return decimal(t.precision, Math.max(0, Math.min(t.scale, digits)));
+      return t;
+    },
+  },
+  {
+    name: 'floor',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'floor(x)',
+    doc: 'largest integer not greater than x',
+    returns: numericSame('floor'),
+  },
+  {
+    name: 'ceil',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'ceil(x)',
+    doc: 'smallest integer not less than x',
+    returns: numericSame('ceil'),
+  },
+  {
+    name: 'sqrt',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'sqrt(x)',
+    doc: 'square root',
+    returns: numericDouble('sqrt'),
+  },
+  {
+    name: 'power',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'power(x, y)',
+    doc: 'x to the power y',
+    returns: numericDouble('power'),
+  },
+  {
+    name: 'ln',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'ln(x)',
+    doc: 'natural logarithm',
+    returns: numericDouble('ln'),
+  },
+  {
+    name: 'log10',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'log10(x)',
+    doc: 'base-10 logarithm',
+    returns: numericDouble('log10'),
+  },
+  {
+    name: 'exp',
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'exp(x)',
+    doc: 'e to the power x',
+    returns: numericDouble('exp'),
+  },
+  {
+    name: 'mod',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'mod(a, b)',
+    doc: 'remainder of a / b (sign of a); same as a % b',
+    returns: (args) =>
+      num(args[0]) && num(args[1])
+        ? (commonType(args[0]!.type, args[1]!.type) ?? T.unknown)
+        : 'mod expects numbers',
+  },
+  {
+    name: 'div',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'div(a, b)',
+    doc: 'integer division, truncated toward zero; null when b is 0',
+    returns: (args) => (num(args[0]) && num(args[1]) ? T.bigint : 'div expects numbers'),
+  },
+  {
+    name: 'greatest',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 100,
+    signature: 'greatest(a, b, …)',
+    doc: 'the largest argument; null if any argument is null',
+    returns: unify('greatest'),
+  },
+  {
+    name: 'least',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 100,
+    signature: 'least(a, b, …)',
+    doc: 'the smallest argument; null if any argument is null',
+    returns: unify('least'),
+  },
+  // dates
+  {
+    name: 'date_trunc',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: "date_trunc('month', ts)",
+    doc: 'truncates a date or timestamp to the unit; weeks start on Monday',
+    literalArgs: [0],
+    returns: (args) => {
+      const unit = unitArg(args, 0, 'date_trunc');
+      if (!(DATE_UNITS as readonly string[]).includes(unit)) return unit;
+      if (!temporal(args[1])) return `date_trunc expects a date or timestamp, got ${fmt(args[1]!.type)}`;
+      if (args[1]!.type.kind === 'date' && TIME_UNITS.includes(unit as DateUnit))
+        return `a date has no ${unit}; cast it to timestamp first`;
+      return args[1]!.type;
+    },
+  },
+  {
+    name: 'extract',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'extract(hour from ts)',
+    doc: 'a part of a date or timestamp as an integer: year, quarter, month, week (ISO), day, hour, minute, second, dow (1 = Monday … 7 = Sunday), doy',
+    literalArgs: [0],
+    returns: (args) => {
+      if (!temporal(args[1])) return `extract expects a date or timestamp, got ${fmt(args[1]!.type)}`;
+      const field = String(args[0]?.literal);
+      if (args[1]!.type.kind === 'date' && ['hour', 'minute', 'second'].includes(field))
+        return `a date has no ${field}`;
+      return T.bigint;
+    },
+  },
+  {
+    name: 'date_add',
+    kind: 'scalar',
+    minArgs: 3,
+    maxArgs: 3,
+    signature: "date_add(d, 3, 'day')",
+    doc: 'adds a whole number of units (negative subtracts)',
+    literalArgs: [2],
+    returns: (args) => {
+      const unit = unitArg(args, 2, 'date_add');
+      if (!(DATE_UNITS as readonly string[]).includes(unit)) return unit;
+      if (!temporal(args[0])) return `date_add expects a date or timestamp, got ${fmt(args[0]!.type)}`;
+      if (!isInteger(args[1]!.type) && !isWildcard(args[1]!.type))
+        return 'date_add amount must be an integer';
+      if (args[0]!.type.kind === 'date' && TIME_UNITS.includes(unit as DateUnit)) return T.timestamp;
+      return args[0]!.type;
+    },
+  },
+  {
+    name: 'date_diff',
+    kind: 'scalar',
+    minArgs: 3,
+    maxArgs: 3,
+    signature: "date_diff('day', a, b)",
+    doc: 'the number of unit boundaries crossed from a to b (b - a)',
+    literalArgs: [0],
+    returns: (args) => {
+      const unit = unitArg(args, 0, 'date_diff');
+      if (!(DATE_UNITS as readonly string[]).includes(unit)) return unit;
+      if (!temporal(args[1]) || !temporal(args[2])) return 'date_diff expects two dates or timestamps';
+      const kinds = new Set(
+        [args[1]!.type.kind, args[2]!.type.kind].filter((k) => k !== 'null' && k !== 'unknown'),
+      );
+      if (kinds.size > 1)
+        return `date_diff arguments must have one type, got ${fmt(args[1]!.type)} and ${fmt(args[2]!.type)}; cast one`;
+      return T.bigint;
+    },
+  },
+  {
+    name: 'current_date',
+    kind: 'scalar',
+    minArgs: 0,
+    maxArgs: 0,
+    signature: 'current_date()',
+    doc: "today's date in the warehouse's time zone",
+    returns: () => T.date,
+  },
+  {
+    name: 'current_timestamp',
+    kind: 'scalar',
+    minArgs: 0,
+    maxArgs: 0,
+    signature: 'current_timestamp()',
+    doc: 'now, with time zone',
+    returns: () => T.timestamptz,
+  },
+  // aggregates
+  {
+    name: 'count',
+    kind: 'aggregate',
+    minArgs: 0,
+    maxArgs: 1,
+    signature: 'count(*) | count(x) | count(distinct x)',
+    doc: 'number of rows, of non-null values, or of distinct non-null values',
+    allowStar: true,
+    allowDistinct: true,
+    returns: (args, call) => (call.star || args.length === 1 ? T.bigint : 'count needs * or one argument'),
+  },
+  {
+    name: 'sum',
+    kind: 'aggregate',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'sum(x)',
+    doc: 'sum of non-null values',
+    allowDistinct: true,
+    returns: (args) => {
+      const t = args[0]!.type;
+      if (!num(args[0])) return `sum expects a number, got ${fmt(t)}`;
+      if (isInteger(t)) return T.bigint;
+      if (t.kind === 'decimal') return decimal(38, t.scale);
+      return t;
+    },
+  },
+  {
+    name: 'avg',
+    kind: 'aggregate',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'avg(x)',
+    doc: 'mean of non-null values',
+    allowDistinct: true,
+    returns: (args) => (num(args[0]) ? T.double : `avg expects a number, got ${fmt(args[0]!.type)}`),
+  },
+  {
+    name: 'min',
+    kind: 'aggregate',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'min(x)',
+    doc: 'smallest non-null value',
+    returns: (args) => (orderable(args[0]!.type) ? args[0]!.type : `min cannot order ${fmt(args[0]!.type)}`),
+  },
+  {
+    name: 'max',
+    kind: 'aggregate',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'max(x)',
+    doc: 'largest non-null value',
+    returns: (args) => (orderable(args[0]!.type) ? args[0]!.type : `max cannot order ${fmt(args[0]!.type)}`),
+  },
+  {
+    name: 'stddev',
+    kind: 'aggregate',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'stddev(x)',
+    doc: 'sample standard deviation',
+    returns: numericDouble('stddev'),
+  },
+  {
+    name: 'any_value',
+    kind: 'aggregate',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'any_value(x)',
+    doc: 'any one non-null value of the group',
+    returns: (args) => args[0]!.type,
+  },
+  {
+    name: 'string_agg',
+    kind: 'aggregate',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: "string_agg(x, ', ')",
+    doc: 'joins the non-null values of a group with a separator (order not guaranteed)',
+    literalArgs: [1],
+    returns: (args) =>
+      !str(args[0])
+        ? `string_agg expects text, got ${fmt(args[0]!.type)}; cast it to string`
+        : typeof args[1]?.literal === 'string'
+          ? T.string
+          : 'string_agg separator must be a text literal',
+  },
+  // window functions
+  {
+    name: 'row_number',
+    kind: 'window',
+    minArgs: 0,
+    maxArgs: 0,
+    signature: 'row_number()',
+    doc: '1, 2, 3… within the partition',
+    returns: () => T.bigint,
+  },
+  {
+    name: 'rank',
+    kind: 'window',
+    minArgs: 0,
+    maxArgs: 0,
+    signature: 'rank()',
+    doc: 'rank with gaps after ties',
+    returns: () => T.bigint,
+  },
+  {
+    name: 'dense_rank',
+    kind: 'window',
+    minArgs: 0,
+    maxArgs: 0,
+    signature: 'dense_rank()',
+    doc: 'rank without gaps',
+    returns: () => T.bigint,
+  },
+  {
+    name: 'ntile',
+    kind: 'window',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'ntile(4)',
+    doc: 'bucket number 1…n',
+    literalArgs: [0],
+    returns: (args) =>
+      typeof args[0]?.literal === 'number' && Number.isInteger(args[0].literal) && args[0].literal > 0
+        ? T.bigint
+        : 'ntile needs a positive integer literal',
+  },
+  {
+    name: 'lag',
+    kind: 'window',
+    minArgs: 1,
+    maxArgs: 3,
+    signature: 'lag(x [, offset [, default]])',
+    doc: 'the value offset rows before (default 1)',
+    literalArgs: [1],
+    returns: (args) => offsetFn('lag', args),
+  },
+  {
+    name: 'lead',
+    kind: 'window',
+    minArgs: 1,
+    maxArgs: 3,
+    signature: 'lead(x [, offset [, default]])',
+    doc: 'the value offset rows after (default 1)',
+    literalArgs: [1],
+    returns: (args) => offsetFn('lead', args),
+  },
+  {
+    name: 'first_value',
+    kind: 'window',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'first_value(x)',
+    doc: 'the first value of the window frame',
+    returns: (args) => args[0]!.type,
+  },
+  {
+    name: 'last_value',
+    kind: 'window',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'last_value(x)',
+    doc: 'the last value of the window frame',
+    returns: (args) => args[0]!.type,
+  },
+];
+
+function orderable(t: PortableType): boolean {
+  return t.kind !== 'geography' && t.kind !== 'other';
+}
+
+function offsetFn(name: string, args: ArgInfo[]): PortableType | string {
+  if (args.length > 1) {
+    const off = args[1]!.literal;
+    if (typeof off !== 'number' || !Number.isInteger(off) || off < 0)
+      return `${name} offset must be a non-negative integer literal`;
+  }
+  if (args.length > 2) {
+    const t = commonType(args[0]!.type, args[2]!.type);
+    if (!t) return `${name} default must have the type of its value (${fmt(args[0]!.type)})`;
+    return t;
+  }
+  return args[0]!.type;
+}
+
+export const FUNCTIONS: ReadonlyMap<string, FunctionSig> = new Map(SIGS.map((s) => [s.name, s]));
+
+/** Functions that may appear without parentheses, as in SQL. */
+export const NILADIC_FUNCTIONS = new Set(['current_date', 'current_timestamp']);
+
+/** Value functions over a window frame (ranking functions take no frame). */
+export const FRAMED_WINDOW_FUNCTIONS = new Set(['first_value', 'last_value']);

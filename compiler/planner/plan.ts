@@ -1,0 +1,420 @@
+/**
+ * The run plan: an ordered list of steps, each a few statements with a purpose and the nodes it
+ * covers. Shared upstream work that several outputs need is materialised once into the staging
+ * schema; every output is written atomically in the best form the dialect has.
+ */
+import { createHash } from 'node:crypto';
+import type { WorkflowAnalysis } from '../analyze.js';
+import type { WriteMode, WriteSpec } from '../components/component.js';
+import { UnsupportedError, childPath, hasErrors, type Diagnostic } from '../diagnostics.js';
+import type { Dialect } from '../dialects/dialect.js';
+import type { Statement, WithQuery } from '../sql/ast.js';
+import { MissingParamError, SqlWriter } from '../sql/writer.js';
+import { Assembler, relKey, type RelationRef } from './assemble.js';
+import { missingParam, resolveParams } from './params.js';
+
+export interface PlanOptions {
+  /** Names run-scoped staging tables; letters, digits and _ (default `manual`). */
+  runId?: string;
+  params?: Readonly<Record<string, unknown>>;
+  /** Where run-scoped intermediate tables go (default `edgeflow_staging`). */
+  stagingSchema?: string;
+  /** When set, outputs may only write to these schemas. */
+  writeSchemas?: readonly string[];
+  /**
+   * `CREATE SCHEMA IF NOT EXISTS` for: nothing, the staging schema (default), or output schemas too
+   * (right for an embedded database the daemon owns; a shared warehouse's schemas belong to its admins).
+   */
+  createSchemas?: 'none' | 'staging' | 'all';
+}
+
+export type StepKind = 'prepare' | 'materialize' | 'write' | 'cleanup';
+
+export interface PlanStep {
+  id: string;
+  kind: StepKind;
+  /** Why this step exists, in a sentence a person (or an agent) can read. */
+  purpose: string;
+  /** Nodes whose SQL this step runs. */
+  nodes: string[];
+  dependsOn: string[];
+  statements: string[];
+  /** Run the statements in one transaction (the dialect has transactional DDL). */
+  transactional: boolean;
+  target?: { table: string; mode: WriteMode; node: string };
+  /** Staging tables this step creates: drop them if the run fails. */
+  creates: string[];
+}
+
+export interface RunPlan {
+  workflow: string;
+  dialect: string;
+  runId: string;
+  steps: PlanStep[];
+}
+
+export function compilePlan(
+  analysis: WorkflowAnalysis,
+  opts: PlanOptions = {},
+): { plan?: RunPlan; diagnostics: Diagnostic[] } {
+  const diagnostics = [...analysis.diagnostics];
+  const wf = analysis.workflow;
+  const graph = analysis.graph;
+  if (!wf || !graph || hasErrors(diagnostics)) return { diagnostics };
+  const dialect = analysis.dialect;
+  const runId = (opts.runId ?? 'manual').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+
+  const staging = dialect.parseTableName(opts.stagingSchema ?? 'edgeflow_staging');
+  if (typeof staging === 'string') {
+    diagnostics.push({
+      severity: 'error',
+      code: 'INVALID_NAME',
+      path: '$',
+      message: `staging schema: ${staging}`,
+    });
+    return { diagnostics };
+  }
+  const { values, diagnostics: paramDiags } = resolveParams(wf, opts.params);
+  diagnostics.push(...paramDiags);
+  diagnostics.push(...checkTargets(analysis, opts.writeSchemas));
+  if (hasErrors(diagnostics)) return { diagnostics };
+
+  const outputs = graph.outputs.map((id) => {
+    const edge = graph.nodes.get(id)!.inputs[0]!;
+    return {
+      id,
+      input: { node: edge.node, port: edge.outPort },
+      write: analysis.nodes.get(id)!.analysis!.write!,
+    };
+  });
+  const shared = sharedRelations(
+    analysis,
+    outputs.map((o) => ({ id: o.id, input: o.input })),
+  );
+  const materialized = new Map<string, string[]>();
+  for (const r of shared.relations)
+    materialized.set(relKey(r), [
+      ...staging,
+      stagingTableName(dialect, runId, `${r.node}${r.port === 'out' ? '' : `_${r.port}`}`),
+    ]);
+  const asm = new Assembler(analysis, materialized);
+  const writer = new SqlWriter(dialect, { params: 'literal', values });
+  const sql = (s: Statement) => writer.statement(s);
+  const tableText = (parts: string[]) => writer.table(parts);
+  const steps: PlanStep[] = [];
+
+  try {
+    const schemas = new Map<string, string[]>();
+    const createSchemas = opts.createSchemas ?? 'staging';
+    if (dialect.caps.createSchema && createSchemas !== 'none') {
+      if (materialized.size) schemas.set(staging.join('.'), staging);
+      if (createSchemas === 'all')
+        for (const o of outputs)
+          if (o.write.table.length > 1)
+            schemas.set(o.write.table.slice(0, -1).join('.'), o.write.table.slice(0, -1));
+    }
+    if (schemas.size) {
+      steps.push({
+        id: 'prepare',
+        kind: 'prepare',
+        purpose: `Make sure the schema${schemas.size > 1 ? 's' : ''} ${[...schemas.values()].map(tableText).join(', ')} exist${schemas.size > 1 ? '' : 's'}.`,
+        nodes: [],
+        dependsOn: [],
+        statements: [...schemas.values()].map((schema) => sql({ kind: 'create_schema', schema })),
+        transactional: false,
+        creates: [],
+      });
+    }
+    const prepare = schemas.size ? ['prepare'] : [];
+    const stepOf = new Map<string, string>();
+    /** The steps that materialise what computing `q` reads (q's own step excluded when it is being computed). */
+    const dependsOn = (q: RelationRef, computing: boolean) => {
+      const deps = new Set(prepare);
+      for (const r of asm.needed(q, computing)) {
+        const s = stepOf.get(relKey(r));
+        if (s && !(computing && relKey(r) === relKey(q))) deps.add(s);
+      }
+      return [...deps];
+    };
+
+    for (const r of shared.relations) {
+      const table = materialized.get(relKey(r))!;
+      const { query, nodes } = asm.relationQuery(r);
+      const id = `materialize:${asm.cteName(r)}`;
+      const readers = [...(shared.readers.get(relKey(r)) ?? [])];
+      steps.push({
+        id,
+        kind: 'materialize',
+        purpose: `Compute ${asm.cteName(r)} once into ${tableText(table)}: ${readers.length} outputs (${readers.join(', ')}) read it.`,
+        nodes,
+        dependsOn: dependsOn(r, true),
+        statements: replaceStatements(dialect, table, query, sql),
+        transactional: !dialect.caps.createOrReplaceTable && dialect.caps.transactionalDdl,
+        creates: [tableText(table)],
+      });
+      stepOf.set(relKey(r), id);
+    }
+
+    for (const o of outputs) {
+      const { query, nodes } = asm.withQuery(o.input, (from) => ({
+        kind: 'select',
+        items: [{ kind: 'star' }],
+        from,
+      }));
+      const w = o.write;
+      const target = tableText(w.table);
+      steps.push({
+        id: `write:${o.id}`,
+        kind: 'write',
+        purpose: writePurpose(dialect, w, target),
+        nodes: [...nodes, o.id],
+        dependsOn: dependsOn(o.input, false),
+        statements: writeStatements(dialect, w, query, runId, sql),
+        transactional: dialect.caps.transactionalDdl && needsTransaction(dialect, w),
+        target: { table: w.tableText, mode: w.mode, node: o.id },
+        creates: [],
+      });
+    }
+
+    if (materialized.size) {
+      steps.push({
+        id: 'cleanup',
+        kind: 'cleanup',
+        purpose: 'Drop the run’s staging tables.',
+        nodes: [],
+        dependsOn: steps.filter((s) => s.kind === 'write').map((s) => s.id),
+        statements: [...materialized.values()].map((table) =>
+          sql({ kind: 'drop_table', table, ifExists: true }),
+        ),
+        transactional: false,
+        creates: [],
+      });
+    }
+  } catch (e) {
+    if (e instanceof MissingParamError) {
+      diagnostics.push(missingParam(wf, e.param));
+      return { diagnostics };
+    }
+    if (e instanceof UnsupportedError) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'UNSUPPORTED',
+        path: '$',
+        dialect: dialect.name,
+        message: e.message,
+        ...(e.hint ? { hint: e.hint } : {}),
+      });
+      return { diagnostics };
+    }
+    throw e;
+  }
+  return { plan: { workflow: wf.name, dialect: dialect.name, runId, steps }, diagnostics };
+}
+
+function needsTransaction(dialect: Dialect, w: WriteSpec): boolean {
+  return w.mode === 'replace' ? !dialect.caps.createOrReplaceTable : w.mode !== 'create';
+}
+
+function writePurpose(dialect: Dialect, w: WriteSpec, target: string): string {
+  switch (w.mode) {
+    case 'replace':
+      return dialect.caps.createOrReplaceTable
+        ? `Replace ${target} atomically with CREATE OR REPLACE TABLE.`
+        : `Build the new ${target} beside it, then drop the old table and rename the new one in one transaction.`;
+    case 'append':
+      return `Append the rows to ${target} (created if missing).`;
+    case 'merge':
+      return `Merge the rows into ${target} on ${w.keys.join(', ')}: update matches, insert the rest (created if missing).`;
+    case 'create':
+      return `Create ${target}; fails if it already exists.`;
+  }
+}
+
+/** CREATE OR REPLACE where the dialect has it; otherwise DROP + CREATE (run in one transaction). */
+function replaceStatements(
+  dialect: Dialect,
+  table: string[],
+  query: WithQuery,
+  sql: (s: Statement) => string,
+): string[] {
+  if (dialect.caps.createOrReplaceTable)
+    return [sql({ kind: 'create_table_as', table, query, replace: true })];
+  return [
+    sql({ kind: 'drop_table', table, ifExists: true }),
+    sql({ kind: 'create_table_as', table, query, replace: false }),
+  ];
+}
+
+function writeStatements(
+  dialect: Dialect,
+  w: WriteSpec,
+  query: WithQuery,
+  runId: string,
+  sql: (s: Statement) => string,
+): string[] {
+  const columns = w.columns.map((c) => ({ name: c.name, type: c.type }));
+  const names = w.columns.map((c) => c.name);
+  const create: Statement = {
+    kind: 'create_table',
+    table: w.table,
+    columns,
+    ifNotExists: true,
+    ...(w.hints ? { hints: w.hints } : {}),
+  };
+  switch (w.mode) {
+    case 'replace': {
+      if (dialect.caps.createOrReplaceTable)
+        return [
+          sql({
+            kind: 'create_table_as',
+            table: w.table,
+            query,
+            replace: true,
+            ...(w.hints ? { hints: w.hints } : {}),
+          }),
+        ];
+      // Built beside the target (same schema, so RENAME can swap it), then swapped in one transaction.
+      const temp = [
+        ...w.table.slice(0, -1),
+        stagingTableName(dialect, runId, `${w.table[w.table.length - 1]}_new`),
+      ];
+      return [
+        sql({ kind: 'drop_table', table: temp, ifExists: true }),
+        sql({
+          kind: 'create_table_as',
+          table: temp,
+          query,
+          replace: false,
+          ...(w.hints ? { hints: w.hints } : {}),
+        }),
+        sql({ kind: 'drop_table', table: w.table, ifExists: true }),
+        sql({ kind: 'move_table', from: temp, to: w.table }),
+      ];
+    }
+    case 'append':
+      return [sql(create), sql({ kind: 'insert', table: w.table, columns: names, query })];
+    case 'merge':
+      return [sql(create), sql({ kind: 'merge', table: w.table, keys: w.keys, columns: names, query })];
+    case 'create':
+      return [
+        sql({
+          kind: 'create_table_as',
+          table: w.table,
+          query,
+          replace: false,
+          ...(w.hints ? { hints: w.hints } : {}),
+        }),
+      ];
+  }
+}
+
+/**
+ * `ef_<run>_<name>`, folded as the warehouse folds unquoted names, shortened with a hash when it
+ * would pass the dialect's identifier limit (PostgreSQL silently truncates at 63 bytes).
+ */
+export function stagingTableName(dialect: Dialect, runId: string, name: string): string {
+  let base = `ef_${runId}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const max = Math.min(dialect.caps.maxIdentifierLength, 63);
+  if (base.length > max) {
+    const hash = createHash('sha256').update(base).digest('hex').slice(0, 8);
+    base = `${base.slice(0, max - 9)}_${hash}`;
+  }
+  return dialect.newColumnName(base);
+}
+
+/**
+ * Relations to materialise: needed by two or more outputs, and a branching point (some consumer
+ * is needed by fewer outputs). Plain table reads are never materialised: reading twice is cheaper.
+ */
+function sharedRelations(
+  analysis: WorkflowAnalysis,
+  outputs: Array<{ id: string; input: RelationRef }>,
+): { relations: RelationRef[]; readers: Map<string, Set<string>> } {
+  const readers = new Map<string, Set<string>>();
+  if (outputs.length < 2) return { relations: [], readers };
+  const asm = new Assembler(analysis);
+  const users = new Map<string, { rel: RelationRef; outs: Set<string> }>();
+  for (const o of outputs) {
+    for (const r of asm.needed(o.input)) {
+      const k = relKey(r);
+      if (!users.has(k)) users.set(k, { rel: r, outs: new Set() });
+      users.get(k)!.outs.add(o.id);
+    }
+  }
+  const graph = analysis.graph!;
+  const out: RelationRef[] = [];
+  for (const { rel, outs } of users.values()) {
+    if (outs.size < 2) continue;
+    const def = graph.nodes.get(rel.node)!.def;
+    if (def.id === 'source.table' || def.id === 'source.values') continue;
+    const consumers = graph.consumers.get(rel.node) ?? [];
+    const branching = consumers.some((c) => {
+      if (c.outPort !== rel.port) return false;
+      const cnode = graph.nodes.get(c.consumer)!;
+      if (cnode.def.category === 'output') return true;
+      const cOuts = new Set<string>();
+      for (const p of cnode.def.outputs)
+        for (const o of users.get(relKey({ node: c.consumer, port: p.name }))?.outs ?? []) cOuts.add(o);
+      return cOuts.size < outs.size;
+    });
+    if (branching) {
+      out.push(rel);
+      readers.set(relKey(rel), outs);
+    }
+  }
+  const order = new Map(graph.order.map((id, i) => [id, i]));
+  return { relations: out.sort((a, b) => order.get(a.node)! - order.get(b.node)!), readers };
+}
+
+/** writeSchemas and duplicate targets. */
+function checkTargets(analysis: WorkflowAnalysis, writeSchemas: readonly string[] | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const graph = analysis.graph!;
+  const dialect = analysis.dialect;
+  const allowed = writeSchemas
+    ?.map((s) => dialect.parseTableName(s))
+    .filter((p): p is string[] => typeof p !== 'string');
+  const seen = new Map<string, { node: string; mode: WriteMode }>();
+  for (const id of graph.outputs) {
+    const node = graph.nodes.get(id)!;
+    const w = analysis.nodes.get(id)?.analysis?.write;
+    if (!w) continue;
+    const path = `${childPath(node.path, 'config')}.table`;
+    if (allowed) {
+      const schema = w.table.slice(0, -1);
+      const ok =
+        schema.length > 0 &&
+        allowed.some(
+          (a) =>
+            a.length <= schema.length &&
+            a.every((p, i) => p.toLowerCase() === schema[schema.length - a.length + i]!.toLowerCase()),
+        );
+      if (!ok) {
+        out.push({
+          severity: 'error',
+          code: 'WRITE_NOT_ALLOWED',
+          path,
+          nodeId: id,
+          message:
+            schema.length === 0
+              ? `${w.tableText} has no schema, and this connection only writes to listed schemas`
+              : `this connection may not write to schema ${schema.join('.')}`,
+          hint: `write to one of: ${writeSchemas!.join(', ')} (writeSchemas in the connection config), e.g. ${writeSchemas![0]}.${w.table[w.table.length - 1]}`,
+        });
+      }
+    }
+    const key = w.table.join('.').toLowerCase();
+    const prev = seen.get(key);
+    if (prev && !(prev.mode === 'append' && w.mode === 'append')) {
+      out.push({
+        severity: 'error',
+        code: 'DUPLICATE_TARGET',
+        path,
+        nodeId: id,
+        message: `${w.tableText} is also written by node "${prev.node}"`,
+        hint: 'write each table from one output (several outputs may only append to the same table)',
+      });
+    } else seen.set(key, { node: id, mode: w.mode });
+  }
+  return out;
+}

@@ -1,0 +1,283 @@
+/**
+ * Schema propagation: validates each node's config, then analyses the nodes in topological order,
+ * so every component sees its inputs' columns and types. Errors are collected per node; a node
+ * whose inputs failed is skipped (its problems would only echo the first error).
+ */
+import type { Catalog } from './catalog.js';
+import type {
+  AnalyzeContext,
+  ComponentDefinition,
+  ConfigKey,
+  InputRelation,
+  NodeAnalysis,
+  OrderingSpec,
+} from './components/component.js';
+import { childPath, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
+import type { Dialect } from './dialects/dialect.js';
+import { ExprSyntaxError, parseExpression } from './expr/parser.js';
+import {
+  ExprError,
+  findColumn,
+  resolveExpr,
+  type ColumnDep,
+  type ParamInfo,
+  type ResolveOptions,
+  type ScopeRelation,
+} from './expr/resolve.js';
+import type { Column, ColumnOrigin } from './schema/relation.js';
+import { T, type PortableType } from './schema/types.js';
+import type { OrderItem } from './sql/ast.js';
+import { didYouMean } from './suggest.js';
+import type { Graph, GraphNode } from './workflow/graph.js';
+import type { ParamType, Workflow } from './workflow/model.js';
+import { spanAt } from './workflow/parse.js';
+import { zodIssuesToDiagnostics } from './workflow/zod-diagnostics.js';
+
+export interface NodeResult {
+  id: string;
+  node: GraphNode;
+  inputs: InputRelation[];
+  analysis?: NodeAnalysis;
+  /** True when this node or an input has an error: it has no usable schema or SQL. */
+  failed: boolean;
+}
+
+const PARAM_TYPE: Record<ParamType, PortableType> = {
+  number: T.double,
+  integer: T.bigint,
+  string: T.string,
+  boolean: T.bool,
+  date: T.date,
+  timestamp: T.timestamp,
+};
+
+export function paramInfos(wf: Workflow): Map<string, ParamInfo> {
+  return new Map(Object.entries(wf.params).map(([k, v]) => [k, { type: PARAM_TYPE[v.type] }]));
+}
+
+export function propagate(
+  wf: Workflow,
+  graph: Graph,
+  opts: { dialect: Dialect; catalog: Catalog },
+): { results: Map<string, NodeResult>; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const results = new Map<string, NodeResult>();
+  const params = paramInfos(wf);
+
+  for (const id of graph.order) {
+    const node = graph.nodes.get(id)!;
+    const inputs: InputRelation[] = [];
+    let upstreamFailed = false;
+    for (const e of node.inputs) {
+      const up = results.get(e.node);
+      const schema = up?.analysis?.outputs[e.outPort];
+      if (!up || up.failed || !schema) upstreamFailed = true;
+      else inputs.push({ port: e.port, index: e.index, ref: { node: e.node, port: e.outPort }, schema });
+    }
+    const result: NodeResult = { id, node, inputs, failed: true };
+    results.set(id, result);
+    if (upstreamFailed) continue;
+
+    const def = node.def;
+    const rawConfig = node.spec.config ?? {};
+    const parsed = def.config.safeParse(rawConfig);
+    if (!parsed.success) {
+      diagnostics.push(
+        ...zodIssuesToDiagnostics(parsed.error.issues, {
+          schema: def.config,
+          root: rawConfig,
+          basePath: `${node.path}.config`,
+          nodeId: id,
+          what: `${def.id} config`,
+        }),
+      );
+      continue;
+    }
+    const before = diagnostics.filter((d) => d.severity === 'error').length;
+    const ctx = makeContext(node, def, parsed.data, inputs, opts.dialect, opts.catalog, params, diagnostics);
+    let analysis: NodeAnalysis | undefined;
+    try {
+      analysis = def.analyze(ctx);
+    } catch (e) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'INVALID_VALUE',
+        path: node.path,
+        nodeId: id,
+        message: `internal error while analysing ${def.id}: ${(e as Error).message}`,
+        hint: 'this is a bug in edgeflow; please report it with the workflow',
+      });
+    }
+    const after = diagnostics.filter((d) => d.severity === 'error').length;
+    if (analysis) result.analysis = analysis;
+    result.failed = !analysis || after > before;
+  }
+  return { results, diagnostics };
+}
+
+function makeContext<C>(
+  node: GraphNode,
+  def: ComponentDefinition<unknown>,
+  config: C,
+  inputList: InputRelation[],
+  dialect: Dialect,
+  catalog: Catalog,
+  params: ReadonlyMap<string, ParamInfo>,
+  diagnostics: Diagnostic[],
+): AnalyzeContext<C> {
+  const id = node.spec.id;
+  const configPath = `${node.path}.config`;
+  const pathOf = (key: ConfigKey = []) => key.reduce<string>((p, k) => childPath(p, k), configPath);
+  const inputs: Record<string, InputRelation[]> = {};
+  for (const r of inputList) (inputs[r.port] ??= []).push(r);
+  for (const list of Object.values(inputs)) list.sort((a, b) => a.index - b.index);
+
+  const report =
+    (severity: 'error' | 'warning') =>
+    (code: DiagnosticCode, message: string, at: { key?: ConfigKey; hint?: string } = {}) => {
+      diagnostics.push({
+        severity,
+        code,
+        message,
+        path: pathOf(at.key),
+        nodeId: id,
+        ...(at.hint ? { hint: at.hint } : {}),
+      });
+    };
+  const error = report('error');
+  const label = (rel: InputRelation) =>
+    `input "${rel.ref.port === 'out' ? rel.ref.node : `${rel.ref.node}.${rel.ref.port}`}"`;
+
+  const ctx: AnalyzeContext<C> = {
+    node: node.spec,
+    config,
+    dialect,
+    catalog,
+    params,
+    inputs,
+    input(port = 'in') {
+      const r = inputs[port]?.[0];
+      if (!r) throw new Error(`internal: ${def.id} has no input on port ${port}`);
+      return r;
+    },
+    scope(port = 'in') {
+      const r = ctx.input(port);
+      return [{ port, columns: r.schema.columns, label: label(r) }];
+    },
+    error,
+    warn: report('warning'),
+    expr(text, key, scope, opts = {}) {
+      const options: ResolveOptions = {
+        params,
+        aggregates: 'forbidden',
+        windows: 'forbidden',
+        context: `a ${def.id} node`,
+        ...opts,
+      };
+      try {
+        return resolveExpr(parseExpression(text), scope, options);
+      } catch (e) {
+        if (e instanceof ExprSyntaxError || e instanceof ExprError) {
+          const code: DiagnosticCode = e instanceof ExprError ? e.code : 'EXPR_SYNTAX';
+          const span = spanAt(text, e.span.start, Math.max(1, e.span.end - e.span.start));
+          const hint =
+            e.hint ??
+            (e instanceof ExprSyntaxError && /DESC|ASC/i.test(text)
+              ? 'to sort descending write {"expr": "amount", "desc": true}'
+              : undefined);
+          const excerpt = text.length > 80 ? `${text.slice(0, 77)}…` : text;
+          diagnostics.push({
+            severity: 'error',
+            code,
+            message: `${e.message} in \`${excerpt}\``,
+            path: pathOf(key),
+            nodeId: id,
+            span,
+            ...(hint ? { hint } : {}),
+          });
+          return undefined;
+        }
+        throw e;
+      }
+    },
+    column(name, key, rel) {
+      const r = rel ?? ctx.input();
+      const c = findColumn(r.schema.columns, name);
+      if (c === 'ambiguous') {
+        error(
+          'AMBIGUOUS_COLUMN',
+          `"${name}" matches several columns of ${label(r)} that differ only in case`,
+          { key, hint: 'write the exact name' },
+        );
+        return undefined;
+      }
+      if (!c) {
+        error('UNKNOWN_COLUMN', `column "${name}" not found in ${label(r)}`, {
+          key,
+          hint: didYouMean(
+            name,
+            r.schema.columns.map((x) => x.name),
+            'available columns',
+          ),
+        });
+      }
+      return c;
+    },
+    origins(deps: readonly ColumnDep[]): ColumnOrigin[] {
+      return deps.map((d) => {
+        const r = inputs[d.port]?.[0];
+        return r
+          ? { node: r.ref.node, port: r.ref.port, column: d.column }
+          : { table: '?', column: d.column };
+      });
+    },
+    newName: (name) => dialect.newColumnName(name),
+    ordering(
+      items: readonly OrderingSpec[],
+      key: ConfigKey,
+      scope: ScopeRelation[],
+    ): OrderItem[] | undefined {
+      const out: OrderItem[] = [];
+      let ok = true;
+      items.forEach((item, i) => {
+        const spec = typeof item === 'string' ? { expr: item } : item;
+        const r = ctx.expr(spec.expr, typeof item === 'string' ? [...key, i] : [...key, i, 'expr'], scope);
+        if (!r) {
+          ok = false;
+          return;
+        }
+        if (r.expr.type.kind === 'geography' || r.expr.type.kind === 'other') {
+          error(
+            'TYPE_MISMATCH',
+            `cannot order by a ${r.expr.type.kind === 'other' ? r.expr.type.native : 'geography'} value`,
+            { key: [...key, i] },
+          );
+          ok = false;
+          return;
+        }
+        out.push({ expr: r.expr, desc: spec.desc ?? false, nulls: spec.nulls ?? 'last' });
+      });
+      return ok ? out : undefined;
+    },
+    checkUnique(columns: readonly Column[], key?: ConfigKey) {
+      const seen = new Map<string, string>();
+      let ok = true;
+      for (const c of columns) {
+        const k = c.name.toLowerCase();
+        if (seen.has(k)) {
+          error(
+            'DUPLICATE_COLUMN',
+            `the output would have two columns named "${c.name}"${seen.get(k) !== c.name ? ` and "${seen.get(k)}"` : ''}`,
+            {
+              ...(key ? { key } : {}),
+              hint: 'rename one of them; column names are compared case-insensitively',
+            },
+          );
+          ok = false;
+        } else seen.set(k, c.name);
+      }
+      return ok;
+    },
+  };
+  return ctx;
+}

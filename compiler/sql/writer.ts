@@ -1,0 +1,408 @@
+/**
+ * Turns the SQL AST into text for one dialect. The ANSI behaviour lives here; the dialect supplies
+ * quoting, literals, type names, the function map and the few hooks where warehouses differ.
+ */
+import type { Dialect } from '../dialects/dialect.js';
+import { UnsupportedError } from '../diagnostics.js';
+import { T, formatType, isInteger, type PortableType } from '../schema/types.js';
+import type {
+  FromItem,
+  OrderItem,
+  Query,
+  SelectQuery,
+  SqlExpr,
+  Statement,
+  WindowSpec,
+  WithQuery,
+} from './ast.js';
+
+/** A parameter value after validation against its declared type. */
+export type ParamValue = string | number | boolean | null;
+
+export interface WriterOptions {
+  /**
+   * `literal`: parameters become escaped, typed literals (needed for DDL, which cannot take bind
+   * parameters on most warehouses). `bind`: placeholders, with the values collected in `bindings`.
+   * `placeholder`: placeholders without values (to check or show SQL before values are known).
+   */
+  params: 'literal' | 'bind' | 'placeholder';
+  values: ReadonlyMap<string, ParamValue>;
+}
+
+export interface Binding {
+  name: string;
+  value: ParamValue;
+  type: PortableType;
+}
+
+export class MissingParamError extends Error {
+  constructor(readonly param: string) {
+    super(`parameter :${param} has no value and no default`);
+  }
+}
+
+const BINARY_SQL: Record<string, string> = {
+  '+': '+',
+  '-': '-',
+  '*': '*',
+  '=': '=',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+  and: 'AND',
+  or: 'OR',
+};
+
+/** Binding strength used to decide where parentheses are needed (higher binds tighter). */
+function precedence(e: SqlExpr): number {
+  switch (e.k) {
+    case 'binary':
+      switch (e.op) {
+        case 'or':
+          return 1;
+        case 'and':
+          return 2;
+        case '=':
+        case '!=':
+        case '<':
+        case '<=':
+        case '>':
+        case '>=':
+          return 4;
+        case '||':
+          return 5;
+        case '+':
+        case '-':
+          return 6;
+        default:
+          return 7;
+      }
+    case 'unary':
+      return e.op === 'not' ? 3 : 8;
+    case 'is_null':
+    case 'in':
+    case 'between':
+    case 'like':
+      return 4;
+    default:
+      return 10;
+  }
+}
+
+export class SqlWriter {
+  readonly bindings: Binding[] = [];
+  private readonly bindIndex = new Map<string, number>();
+
+  constructor(
+    readonly dialect: Dialect,
+    readonly options: WriterOptions = { params: 'literal', values: new Map() },
+  ) {}
+
+  unsupported(reason: string, hint?: string): never {
+    throw new UnsupportedError(this.dialect.name, reason, hint);
+  }
+
+  // ---------------------------------------------------------------- names and literals
+  ident(name: string): string {
+    return this.dialect.quoteIdent(name);
+  }
+  table(parts: readonly string[]): string {
+    return parts.map((p) => this.dialect.quoteIdent(p)).join('.');
+  }
+  string(value: string): string {
+    return this.dialect.stringLiteral(value);
+  }
+  type(t: PortableType): string {
+    return this.dialect.typeName(t);
+  }
+
+  literal(type: PortableType, value: string | number | boolean | null, text?: string): string {
+    if (value === null)
+      return type.kind === 'null' || type.kind === 'unknown' ? 'NULL' : `CAST(NULL AS ${this.type(type)})`;
+    switch (type.kind) {
+      case 'string':
+        return this.string(String(value));
+      case 'bool':
+        return value ? 'TRUE' : 'FALSE';
+      case 'date':
+        return this.dialect.dateLiteral(String(value), this);
+      case 'timestamp':
+        return this.dialect.timestampLiteral(String(value), this);
+      case 'timestamptz':
+        return `CAST(${this.string(String(value))} AS ${this.type(T.timestamptz)})`;
+      case 'int':
+      case 'bigint':
+      case 'double':
+      case 'decimal': {
+        const s = text ?? numberText(value);
+        return s.startsWith('-') ? `(${s})` : s;
+      }
+      default:
+        return `CAST(${this.string(String(value))} AS ${this.type(type)})`;
+    }
+  }
+
+  private param(name: string, type: PortableType): string {
+    if (this.options.params === 'placeholder')
+      return this.dialect.placeholder(this.bindIndexOf(name, null, type), name, type, this);
+    if (!this.options.values.has(name)) throw new MissingParamError(name);
+    const value = this.options.values.get(name) ?? null;
+    if (this.options.params === 'literal') return this.literal(type, value);
+    return this.dialect.placeholder(this.bindIndexOf(name, value, type), name, type, this);
+  }
+
+  /** Parameters are bound once each, numbered in order of first use. */
+  private bindIndexOf(name: string, value: ParamValue, type: PortableType): number {
+    let index = this.bindIndex.get(name);
+    if (index === undefined) {
+      this.bindings.push({ name, value, type });
+      index = this.bindings.length;
+      this.bindIndex.set(name, index);
+    }
+    return index;
+  }
+
+  // ---------------------------------------------------------------- expressions
+  expr(e: SqlExpr): string {
+    switch (e.k) {
+      case 'lit':
+        return this.literal(e.type, e.value, e.text);
+      case 'param':
+        return this.param(e.name, e.type);
+      case 'col':
+        return e.table ? `${this.ident(e.table)}.${this.ident(e.name)}` : this.ident(e.name);
+      case 'unary':
+        return e.op === 'not' ? `NOT ${this.wrap(e.arg, 3)}` : `-${this.wrap(e.arg, 9)}`;
+      case 'binary':
+        return this.binary(e);
+      case 'is_null':
+        return `${this.wrap(e.arg, 5)} IS ${e.negated ? 'NOT ' : ''}NULL`;
+      case 'in':
+        return `${this.wrap(e.arg, 5)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map((x) => this.expr(x)).join(', ')})`;
+      case 'between':
+        return `${this.wrap(e.arg, 5)} ${e.negated ? 'NOT ' : ''}BETWEEN ${this.wrap(e.low, 5)} AND ${this.wrap(e.high, 5)}`;
+      case 'like':
+        return this.dialect.like(e.arg, e.pattern, e.negated, e.caseInsensitive, this);
+      case 'case': {
+        const parts = ['CASE'];
+        if (e.operand) parts.push(this.expr(e.operand));
+        for (const w of e.whens) parts.push(`WHEN ${this.expr(w.when)} THEN ${this.expr(w.then)}`);
+        if (e.else) parts.push(`ELSE ${this.expr(e.else)}`);
+        parts.push('END');
+        return parts.join(' ');
+      }
+      case 'cast':
+        return this.dialect.cast(this.expr(e.arg), e.arg.type, e.type, this);
+      case 'fn': {
+        const render = this.dialect.functions[e.name];
+        if (!render) this.unsupported(`function ${e.name}() has no ${this.dialect.name} form`);
+        const call = render(e, this);
+        return e.over ? `${call} OVER (${this.window(e.over, e)})` : call;
+      }
+      case 'exists':
+        return `${e.negated ? 'NOT ' : ''}EXISTS (\n${indent(this.query(e.query), 2)}\n)`;
+      case 'not_true':
+        return `NOT COALESCE(${this.expr(e.arg)}, FALSE)`;
+    }
+  }
+
+  /** Renders `e`, parenthesised when it binds more loosely than its context. */
+  wrap(e: SqlExpr, contextPrecedence: number): string {
+    const s = this.expr(e);
+    return precedence(e) < contextPrecedence ? `(${s})` : s;
+  }
+
+  /** Renders a sub-expression so that it is safe anywhere (an argument list, a comparison side). */
+  operand(e: SqlExpr): string {
+    return this.wrap(e, 10);
+  }
+
+  private binary(e: SqlExpr & { k: 'binary' }): string {
+    const p = precedence(e);
+    switch (e.op) {
+      case '/':
+        return this.dialect.divide(e.left, e.right, this);
+      case '%':
+        return this.dialect.functions['mod']!(
+          { k: 'fn', name: 'mod', fnKind: 'scalar', args: [e.left, e.right], type: e.type },
+          this,
+        );
+      case '||':
+        return this.concat([e.left, e.right]);
+      default: {
+        // Left-associative: the right side needs parentheses at equal precedence (a - (b - c)).
+        const left = this.wrap(e.left, p);
+        const right = this.wrap(e.right, p + 1);
+        return `${left} ${BINARY_SQL[e.op]} ${right}`;
+      }
+    }
+  }
+
+  /** `a || b`: text concatenation that is null when any part is null, in every dialect. */
+  concat(parts: readonly SqlExpr[]): string {
+    const flat: SqlExpr[] = [];
+    const flatten = (x: SqlExpr) => {
+      if (x.k === 'binary' && x.op === '||') {
+        flatten(x.left);
+        flatten(x.right);
+      } else flat.push(x);
+    };
+    parts.forEach(flatten);
+    const rendered = flat.map((x) =>
+      x.type.kind === 'string' || x.type.kind === 'null' || x.type.kind === 'unknown'
+        ? this.wrap(x, 6)
+        : this.dialect.cast(this.expr(x), x.type, T.string, this),
+    );
+    return this.dialect.concatOperator(rendered, this);
+  }
+
+  orderItem(o: OrderItem): string {
+    return this.dialect.orderItem(this.expr(o.expr), o.desc, o.nulls);
+  }
+
+  window(spec: WindowSpec, fn: SqlExpr & { k: 'fn' }): string {
+    const parts: string[] = [];
+    if (spec.partitionBy.length)
+      parts.push(`PARTITION BY ${spec.partitionBy.map((x) => this.expr(x)).join(', ')}`);
+    if (spec.orderBy.length) parts.push(`ORDER BY ${spec.orderBy.map((o) => this.orderItem(o)).join(', ')}`);
+    if (spec.frame && this.dialect.takesFrame(fn)) {
+      const offsets = [spec.frame.from, spec.frame.to].some((v) => v !== null && v !== 0);
+      if (spec.frame.unit === 'range' && offsets && !this.dialect.caps.rangeFrameOffsets) {
+        this.unsupported(
+          'RANGE frames with numeric offsets are not available',
+          'use a rows frame, or unbounded/current row bounds',
+        );
+      }
+      const bound = (v: number | null, side: 'start' | 'end') =>
+        v === null
+          ? `UNBOUNDED ${side === 'start' ? 'PRECEDING' : 'FOLLOWING'}`
+          : v === 0
+            ? 'CURRENT ROW'
+            : v < 0
+              ? `${-v} PRECEDING`
+              : `${v} FOLLOWING`;
+      parts.push(
+        `${spec.frame.unit.toUpperCase()} BETWEEN ${bound(spec.frame.from, 'start')} AND ${bound(spec.frame.to, 'end')}`,
+      );
+    }
+    return parts.join(' ');
+  }
+
+  // ---------------------------------------------------------------- queries
+  query(q: Query): string {
+    switch (q.kind) {
+      case 'select':
+        return this.select(q);
+      case 'union':
+        return q.queries
+          .map((x) => this.setOperand(x))
+          .join(`\n${q.all ? 'UNION ALL' : this.dialect.unionDistinct}\n`);
+      case 'raw': {
+        const inputs = q.inputs;
+        if (!inputs) return q.sql;
+        return q.sql.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (m, name: string) => {
+          const f = inputs[name];
+          return f ? this.from(f) : m;
+        });
+      }
+      case 'sample':
+        return this.dialect.sample(q, this);
+    }
+  }
+
+  private setOperand(q: Query): string {
+    // A member of UNION with its own ORDER BY/LIMIT must be parenthesised.
+    if (q.kind === 'select' && (q.orderBy?.length || q.limit !== undefined))
+      return `(\n${indent(this.query(q), 2)}\n)`;
+    if (q.kind === 'raw' || q.kind === 'sample')
+      return `SELECT * FROM (\n${indent(this.query(q), 2)}\n) AS ${this.ident('_u')}`;
+    return this.query(q);
+  }
+
+  select(q: SelectQuery): string {
+    const items = q.items.map((it) => {
+      if (it.kind === 'star') {
+        const star = it.table ? `${this.ident(it.table)}.*` : '*';
+        if (!it.except?.length) return star;
+        const kw = this.dialect.caps.exceptColumns;
+        if (!kw) this.unsupported('SELECT * without some columns needs an explicit column list');
+        return `${star} ${kw} (${it.except.map((c) => this.ident(c)).join(', ')})`;
+      }
+      const s = this.expr(it.expr);
+      return it.expr.k === 'col' && it.expr.name === it.alias ? s : `${s} AS ${this.ident(it.alias)}`;
+    });
+    const head = `SELECT ${q.distinct ? 'DISTINCT ' : ''}`;
+    const oneLine = head + items.join(', ');
+    const lines = [
+      oneLine.length <= 100 && !oneLine.includes('\n')
+        ? oneLine
+        : `${head.trimEnd()}\n${items.map((i) => indent(i, 2)).join(',\n')}`,
+    ];
+    if (q.from) lines.push(`FROM ${this.from(q.from)}`);
+    if (q.where) lines.push(`WHERE ${this.expr(q.where)}`);
+    else if (q.qualify && this.dialect.caps.qualifyNeedsWhere) lines.push('WHERE TRUE');
+    if (q.groupBy?.length) lines.push(`GROUP BY ${q.groupBy.map((x) => this.expr(x)).join(', ')}`);
+    if (q.having) lines.push(`HAVING ${this.expr(q.having)}`);
+    if (q.qualify) {
+      if (!this.dialect.caps.qualify) this.unsupported('QUALIFY is not available');
+      lines.push(`QUALIFY ${this.expr(q.qualify)}`);
+    }
+    if (q.orderBy?.length) lines.push(`ORDER BY ${q.orderBy.map((o) => this.orderItem(o)).join(', ')}`);
+    if (q.limit !== undefined) lines.push(`LIMIT ${q.limit}`);
+    if (q.offset !== undefined && q.offset > 0) lines.push(`OFFSET ${q.offset}`);
+    return lines.join('\n');
+  }
+
+  from(f: FromItem): string {
+    switch (f.kind) {
+      case 'ref':
+        return f.alias ? `${this.ident(f.name)} AS ${this.ident(f.alias)}` : this.ident(f.name);
+      case 'table':
+        return f.alias ? `${this.table(f.parts)} AS ${this.ident(f.alias)}` : this.table(f.parts);
+      case 'subquery':
+        return `(\n${indent(this.query(f.query), 2)}\n) AS ${this.ident(f.alias)}`;
+      case 'join': {
+        const type = {
+          inner: 'INNER JOIN',
+          left: 'LEFT JOIN',
+          right: 'RIGHT JOIN',
+          full: 'FULL OUTER JOIN',
+          cross: 'CROSS JOIN',
+        }[f.joinType];
+        const on = f.on ? ` ON ${this.expr(f.on)}` : '';
+        return `${this.from(f.left)}\n${type} ${this.from(f.right)}${on}`;
+      }
+    }
+  }
+
+  withQuery(w: WithQuery): string {
+    if (w.ctes.length === 0) return this.query(w.body);
+    const ctes = w.ctes.map((c) => `${this.ident(c.name)} AS (\n${indent(this.query(c.query), 2)}\n)`);
+    return `WITH\n${ctes.map((c) => indent(c, 2)).join(',\n')}\n${this.query(w.body)}`;
+  }
+
+  // ---------------------------------------------------------------- statements
+  statement(s: Statement): string {
+    return this.dialect.statement(s, this);
+  }
+}
+
+export function indent(text: string, n: number): string {
+  const pad = ' '.repeat(n);
+  return text
+    .split('\n')
+    .map((l) => (l.length ? pad + l : l))
+    .join('\n');
+}
+
+function numberText(v: string | number | boolean): string {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
+    return String(v);
+  }
+  return String(v);
+}
+
+export { formatType, isInteger };

@@ -1,0 +1,319 @@
+/**
+ * Graph checks: node ids, components, ports and references, cycles (with their path), nodes that
+ * feed no output. Produces a topological order for schema propagation and planning. Linear in the
+ * size of the workflow.
+ */
+import { childPath, type Diagnostic } from '../diagnostics.js';
+import type { ComponentDefinition } from '../components/component.js';
+import { didYouMean } from '../suggest.js';
+import { NODE_ID_PATTERN, type NodeSpec, type Workflow } from './model.js';
+
+export interface InputEdge {
+  /** This node's input port and position within a list port. */
+  port: string;
+  index: number;
+  /** The upstream node and its output port. */
+  node: string;
+  outPort: string;
+  path: string;
+}
+
+export interface GraphNode {
+  spec: NodeSpec;
+  index: number;
+  path: string;
+  def: ComponentDefinition<unknown>;
+  inputs: InputEdge[];
+}
+
+export interface Graph {
+  nodes: Map<string, GraphNode>;
+  /** Topological order of the nodes that can be analysed (valid component, not in a cycle). */
+  order: string[];
+  /** Who reads each node: node id → edges (by the consumer). */
+  consumers: Map<string, Array<InputEdge & { consumer: string }>>;
+  outputs: string[];
+}
+
+export type ComponentLookup = (id: string) => ComponentDefinition<unknown> | undefined;
+
+export function buildGraph(
+  wf: Workflow,
+  lookup: ComponentLookup,
+  componentIds: readonly string[],
+): { graph: Graph; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const err = (d: Omit<Diagnostic, 'severity'>) => diagnostics.push({ severity: 'error', ...d });
+  const nodes = new Map<string, GraphNode>();
+  const specs = new Map<string, { spec: NodeSpec; index: number }>();
+
+  wf.nodes.forEach((spec, index) => {
+    const path = childPath('$.nodes', index);
+    if (!NODE_ID_PATTERN.test(spec.id)) {
+      err({
+        code: 'INVALID_NAME',
+        path: `${path}.id`,
+        nodeId: spec.id,
+        message: `node id "${spec.id}" is not valid`,
+        hint: 'use letters, digits and _ , starting with a letter (it becomes a CTE name)',
+      });
+    }
+    if (specs.has(spec.id)) {
+      err({
+        code: 'DUPLICATE_NODE_ID',
+        path: `${path}.id`,
+        nodeId: spec.id,
+        message: `node id "${spec.id}" is used twice (first at $.nodes[${specs.get(spec.id)!.index}])`,
+        hint: 'give every node a unique id',
+      });
+      return;
+    }
+    specs.set(spec.id, { spec, index });
+  });
+
+  for (const [id, { spec, index }] of specs) {
+    const path = childPath('$.nodes', index);
+    const def = lookup(spec.type);
+    if (!def) {
+      err({
+        code: 'UNKNOWN_COMPONENT',
+        path: `${path}.type`,
+        nodeId: id,
+        message: `unknown component "${spec.type}"`,
+        hint: didYouMean(spec.type, componentIds, 'components'),
+      });
+      continue;
+    }
+    nodes.set(id, { spec, index, path, def, inputs: [] });
+  }
+
+  // Inputs: ports exist, references resolve, required ports are connected.
+  for (const node of nodes.values()) {
+    const { spec, def, path } = node;
+    const given = spec.inputs ?? {};
+    const portNames = def.inputs.map((p) => p.name);
+    for (const [port, ref] of Object.entries(given)) {
+      const portPath = childPath(`${path}.inputs`, port);
+      const portSpec = def.inputs.find((p) => p.name === port);
+      if (!portSpec) {
+        err({
+          code: 'UNKNOWN_PORT',
+          path: portPath,
+          nodeId: spec.id,
+          message:
+            def.inputs.length === 0 ? `${def.id} takes no inputs` : `${def.id} has no input port "${port}"`,
+          hint:
+            def.inputs.length === 0
+              ? 'remove "inputs": a source reads from the warehouse'
+              : didYouMean(port, portNames, 'input ports'),
+        });
+        continue;
+      }
+      const refs = Array.isArray(ref) ? ref : [ref];
+      if (Array.isArray(ref) && !portSpec.many) {
+        if (ref.length !== 1) {
+          err({
+            code: 'TOO_MANY_INPUTS',
+            path: portPath,
+            nodeId: spec.id,
+            message: `port "${port}" of ${def.id} takes one input, got ${ref.length}`,
+            hint: 'use a union node to combine several inputs',
+          });
+          continue;
+        }
+      }
+      if (portSpec.many && refs.length === 0) {
+        err({
+          code: 'MISSING_INPUT',
+          path: portPath,
+          nodeId: spec.id,
+          message: `port "${port}" of ${def.id} needs at least one input`,
+        });
+      }
+      refs.forEach((r, i) => {
+        const refPath = Array.isArray(ref) ? childPath(portPath, i) : portPath;
+        const edge = resolveRef(r, refPath, spec.id, nodes, specs, diagnostics);
+        if (edge) node.inputs.push({ port, index: i, ...edge, path: refPath });
+      });
+    }
+    for (const p of def.inputs) {
+      if (!(p.name in given)) {
+        const upstream = [...specs.keys()].filter((k) => k !== spec.id).slice(-3);
+        err({
+          code: 'MISSING_INPUT',
+          path: `${path}.inputs`,
+          nodeId: spec.id,
+          message: `input "${p.name}" of ${def.id} is not connected`,
+          hint: `add "inputs": { "${p.name}": ${p.many ? '["nodeA", "nodeB"]' : `"${upstream[0] ?? 'nodeId'}"`} }`,
+        });
+      }
+    }
+  }
+
+  // Consumers index and cycle detection (iterative DFS, so 10k-node chains do not overflow the stack).
+  const consumers = new Map<string, Array<InputEdge & { consumer: string }>>();
+  for (const id of nodes.keys()) consumers.set(id, []);
+  for (const n of nodes.values())
+    for (const e of n.inputs) consumers.get(e.node)?.push({ ...e, consumer: n.spec.id });
+
+  const state = new Map<string, 0 | 1 | 2>(); // 0 new, 1 on stack, 2 done
+  const inCycle = new Set<string>();
+  const order: string[] = [];
+  const sortedIds = [...nodes.values()].sort((a, b) => a.index - b.index).map((n) => n.spec.id);
+  for (const start of sortedIds) {
+    if (state.get(start)) continue;
+    const stack: Array<{ id: string; next: number }> = [{ id: start, next: 0 }];
+    state.set(start, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const deps = nodes.get(top.id)!.inputs;
+      if (top.next < deps.length) {
+        const dep = deps[top.next++]!.node;
+        if (!nodes.has(dep)) continue;
+        const s = state.get(dep) ?? 0;
+        if (s === 0) {
+          state.set(dep, 1);
+          stack.push({ id: dep, next: 0 });
+        } else if (s === 1) {
+          const from = stack.findIndex((f) => f.id === dep);
+          const cycle = stack.slice(from).map((f) => f.id);
+          cycle.forEach((c) => inCycle.add(c));
+          // Reported as the data flows: each node reads the one before it.
+          const shown = [...cycle].reverse();
+          const first = nodes.get(shown[0]!)!;
+          err({
+            code: 'CYCLE',
+            path: `${first.path}.inputs`,
+            nodeId: shown[0]!,
+            message: `cycle: ${[...shown, shown[0]].join(' → ')}`,
+            hint: 'a workflow is a DAG: remove one of these inputs',
+          });
+        }
+      } else {
+        stack.pop();
+        state.set(top.id, 2);
+        order.push(top.id);
+      }
+    }
+  }
+  // A node downstream of a cycle cannot be analysed either.
+  const blocked = new Set(inCycle);
+  const analysable = order.filter((id) => {
+    const ok =
+      !blocked.has(id) && nodes.get(id)!.inputs.every((e) => !blocked.has(e.node) && nodes.has(e.node));
+    if (!ok) blocked.add(id);
+    return ok;
+  });
+
+  const outputs = sortedIds.filter((id) => nodes.get(id)!.def.category === 'output');
+  reachability(nodes, consumers, outputs, diagnostics, wf);
+
+  return { graph: { nodes, order: analysable, consumers, outputs }, diagnostics };
+}
+
+function resolveRef(
+  ref: string,
+  path: string,
+  nodeId: string,
+  nodes: Map<string, GraphNode>,
+  specs: Map<string, { spec: NodeSpec; index: number }>,
+  diagnostics: Diagnostic[],
+): { node: string; outPort: string } | undefined {
+  const dot = ref.indexOf('.');
+  const target = dot < 0 ? ref : ref.slice(0, dot);
+  const outPort = dot < 0 ? 'out' : ref.slice(dot + 1);
+  if (!specs.has(target)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'UNKNOWN_NODE',
+      path,
+      nodeId,
+      message: `input refers to node "${target}", which does not exist`,
+      hint: didYouMean(target, [...specs.keys()], 'node ids'),
+    });
+    return undefined;
+  }
+  if (target === nodeId) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'CYCLE',
+      path,
+      nodeId,
+      message: `node "${nodeId}" reads its own output`,
+      hint: 'a workflow is a DAG',
+    });
+    return undefined;
+  }
+  const up = nodes.get(target);
+  if (!up) return { node: target, outPort }; // its component is unknown; already reported
+  const outs = up.def.outputs.map((p) => p.name);
+  if (!outs.includes(outPort)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'UNKNOWN_PORT',
+      path,
+      nodeId,
+      message:
+        outs.length === 0
+          ? `node "${target}" (${up.def.id}) has no outputs to read`
+          : `node "${target}" (${up.def.id}) has no output port "${outPort}"`,
+      hint:
+        outs.length === 0
+          ? 'an output node ends a branch; read its input instead'
+          : didYouMean(outPort, outs, 'output ports'),
+    });
+    return undefined;
+  }
+  return { node: target, outPort };
+}
+
+/** Warns about nodes whose result reaches no output (when the workflow has outputs at all). */
+function reachability(
+  nodes: Map<string, GraphNode>,
+  consumers: Map<string, Array<InputEdge & { consumer: string }>>,
+  outputs: string[],
+  diagnostics: Diagnostic[],
+  wf: Workflow,
+): void {
+  if (nodes.size === 0) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'MISSING_FIELD',
+      path: '$.nodes',
+      message: 'the workflow has no nodes',
+      hint: 'start with a source.table node',
+    });
+    return;
+  }
+  if (outputs.length === 0) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'NO_OUTPUT',
+      path: '$.nodes',
+      message: `workflow "${wf.name}" has no output node: it can be previewed but a run writes nothing`,
+      hint: 'add an output.table node to write a result',
+    });
+    return;
+  }
+  const useful = new Set<string>();
+  const queue = [...outputs];
+  while (queue.length) {
+    const id = queue.pop()!;
+    if (useful.has(id)) continue;
+    useful.add(id);
+    for (const e of nodes.get(id)?.inputs ?? []) if (!useful.has(e.node)) queue.push(e.node);
+  }
+  for (const n of nodes.values()) {
+    if (!useful.has(n.spec.id)) {
+      const readers = consumers.get(n.spec.id)?.length ?? 0;
+      diagnostics.push({
+        severity: 'warning',
+        code: 'UNUSED_NODE',
+        path: n.path,
+        nodeId: n.spec.id,
+        message: `node "${n.spec.id}" feeds no output${readers ? '' : ' (nothing reads it)'}`,
+        hint: 'connect it to an output.table, or remove it',
+      });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The workflow file format (DESIGN.md §1.1), as zod schemas. The TypeScript types are inferred
+ * from them, so the parser, the docs (JSON Schema) and the code can never disagree.
+ */
+import { z } from 'zod';
+
+export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+export const NODE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const PARAM_TYPES = ['number', 'integer', 'string', 'boolean', 'date', 'timestamp'] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];
+
+export const paramDeclSchema = z.strictObject({
+  type: z.enum(PARAM_TYPES).describe('number | integer | string | boolean | date | timestamp'),
+  default: z
+    .union([z.string(), z.number(), z.boolean(), z.null()])
+    .optional()
+    .describe('value used when a run gives none'),
+  description: z.string().optional(),
+});
+
+export const inputRefSchema = z.string().min(1).describe('"nodeId" (its output "out") or "nodeId.port"');
+
+export const nodeSchema = z.strictObject({
+  id: z.string().min(1).max(64).describe('unique within the workflow; the CTE name in compiled SQL'),
+  type: z.string().min(1).describe('a component id, e.g. "filter"'),
+  inputs: z.record(z.string(), z.union([inputRefSchema, z.array(inputRefSchema)])).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  description: z.string().optional(),
+});
+
+export const scheduleSchema = z.strictObject({
+  cron: z.string().min(1).describe('five cron fields: minute hour day-of-month month day-of-week'),
+  timezone: z.string().optional().describe('IANA time zone, default UTC'),
+  catchup: z
+    .enum(['none', 'latest', 'all'])
+    .optional()
+    .describe('what to run for fires missed while down; default latest'),
+  maxCatchup: z.number().int().min(1).max(1000).optional().describe('bound for catchup: all (default 10)'),
+});
+
+export const workflowSchema = z.strictObject({
+  edgeflow: z.number().describe('format version; 1'),
+  name: z
+    .string()
+    .regex(NAME_PATTERN, 'a workflow name is lower-case letters, digits and _ and starts with a letter'),
+  description: z.string().optional(),
+  connection: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('the connection (from the config) it reads and writes; default "local"'),
+  params: z.record(z.string(), paramDeclSchema).optional(),
+  nodes: z.array(nodeSchema),
+  schedule: scheduleSchema.optional(),
+});
+
+export type ParamDecl = z.infer<typeof paramDeclSchema>;
+export type NodeSpec = z.infer<typeof nodeSchema>;
+export type ScheduleSpec = z.infer<typeof scheduleSchema>;
+export type WorkflowDoc = z.infer<typeof workflowSchema>;
+
+/** A parsed workflow, with defaults applied. */
+export interface Workflow extends WorkflowDoc {
+  connection: string;
+  params: Record<string, ParamDecl>;
+}
+
+export const DEFAULT_CONNECTION = 'local';

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'dist/**', '.edgeflow/**'],
+    setupFiles: ['./test/preload/no-network.mjs'],
+    env: {
+      // Cloud SDKs probe metadata hosts at load time unless told not to.
+      SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+      METADATA_SERVER_DETECTION: 'none',
+    },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
+  },
+});
