@@ -36,3 +36,4 @@ export {
   type NodeSpec,
   type ParamDecl,
 } from './workflow/model.js';
+export { tablesToDescribe } from './catalog-requests.js';

@@ -78,7 +78,7 @@ export function declaredColumns(
   const out: ColumnInfo[] = [];
   decl.forEach((c, i) => {
     const t = declaredType(ctx, c.type, ['columns', i, 'type']);
-    if (t) out.push({ name: c.name, type: t });
+    if (t) out.push({ name: ctx.newName(c.name), type: t });
   });
   return out.length === decl.length ? out : undefined;
 }

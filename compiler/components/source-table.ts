@@ -75,7 +75,8 @@ export const sourceTable = defineComponent({
         columns.forEach((c, i) => {
           if (typeof c === 'string') return;
           const t = declaredType(ctx, c.type, ['columns', i, 'type']);
-          if (t) cols.push({ name: c.name, type: t });
+          // A declared name means what it would unquoted in the warehouse (STORE_ID on Snowflake).
+          if (t) cols.push({ name: ctx.newName(c.name), type: t });
         });
         if (ctx.catalog.live) {
           ctx.error('UNKNOWN_TABLE', `table ${table} was not found in the connection`, {

@@ -45,7 +45,8 @@ export class Assembler {
     for (const id of graph.order) {
       const def = graph.nodes.get(id)!.def;
       for (const p of def.outputs) {
-        const name = uniqueName(p.name === 'out' ? id : `${id}_${p.name}`, taken);
+        // Folded like an unquoted name would be, so Snowflake SQL reads ORDERS rather than "orders".
+        const name = uniqueName(analysis.dialect.newColumnName(p.name === 'out' ? id : `${id}_${p.name}`), taken);
         taken.add(name);
         this.cteNames.set(relKey({ node: id, port: p.name }), name);
       }

@@ -1,0 +1,19 @@
+-- cast → out
+WITH
+  ORDERS AS (
+    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
+    FROM "main"."orders"
+  ),
+  EXAMPLE AS (
+    SELECT
+      "order_id",
+      CAST("store_id" AS VARCHAR) AS "store_id",
+      "customer_id",
+      "status",
+      "amount",
+      "discount",
+      "ordered_at"
+    FROM ORDERS
+  )
+SELECT *
+FROM EXAMPLE;

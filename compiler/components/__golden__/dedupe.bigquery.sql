@@ -1,0 +1,15 @@
+-- dedupe → out
+WITH
+  orders AS (
+    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
+    FROM main.orders
+  ),
+  example AS (
+    SELECT *
+    FROM orders
+    WHERE TRUE
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ordered_at DESC NULLS LAST) <= 1
+  )
+SELECT *
+FROM example
+ORDER BY customer_id NULLS LAST, ordered_at DESC NULLS LAST;

@@ -1,0 +1,12 @@
+-- drop → out
+WITH
+  orders AS (
+    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
+    FROM main.orders
+  ),
+  example AS (
+    SELECT * EXCEPT (status)
+    FROM orders
+  )
+SELECT *
+FROM example;

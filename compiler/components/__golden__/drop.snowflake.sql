@@ -1,0 +1,12 @@
+-- drop → out
+WITH
+  ORDERS AS (
+    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
+    FROM "main"."orders"
+  ),
+  EXAMPLE AS (
+    SELECT * EXCLUDE ("status")
+    FROM ORDERS
+  )
+SELECT *
+FROM EXAMPLE;

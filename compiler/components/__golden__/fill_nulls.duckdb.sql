@@ -1,0 +1,19 @@
+-- fill_nulls → out
+WITH
+  orders AS (
+    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
+    FROM main.orders
+  ),
+  example AS (
+    SELECT
+      order_id,
+      store_id,
+      customer_id,
+      status,
+      amount,
+      COALESCE(discount, 0) AS discount,
+      ordered_at
+    FROM orders
+  )
+SELECT *
+FROM example;

@@ -1,0 +1,13 @@
+-- sort → out
+WITH
+  orders AS (
+    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
+    FROM main.orders
+  ),
+  example AS (
+    SELECT *
+    FROM orders
+  )
+SELECT *
+FROM example
+ORDER BY amount DESC NULLS LAST, order_id NULLS LAST;

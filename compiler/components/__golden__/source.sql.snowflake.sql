@@ -1,0 +1,4 @@
+-- does not compile on snowflake:
+-- error SCHEMA_UNKNOWN: the columns of this query are not known without a connection
+--     node "example" at $.nodes[0].config.sql
+--     hint: validate against a reachable connection, or declare "columns": [{"name": "id", "type": "bigint"}, …]

@@ -1,0 +1,14 @@
+-- top_n → out
+WITH
+  ORDERS AS (
+    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
+    FROM "main"."orders"
+  ),
+  EXAMPLE AS (
+    SELECT *
+    FROM ORDERS
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY "store_id" ORDER BY "amount" DESC NULLS LAST) <= 3
+  )
+SELECT *
+FROM EXAMPLE
+ORDER BY "store_id" NULLS LAST, "amount" DESC NULLS LAST;

@@ -1,0 +1,89 @@
+/**
+ * The `edgeflow` command line (DESIGN.md §1.5). The composition root: the only place that wires
+ * the layers together.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/load.js';
+import { ConnectionError } from '../connections.js';
+import { compileCommand } from './commands/compile.js';
+import { componentsCommand } from './commands/components.js';
+import { previewCommand } from './commands/preview.js';
+import { validateCommand } from './commands/validate.js';
+import { processIo, toJson, UsageError, type Io } from './io.js';
+
+const USAGE = `edgeflow — compile analytical workflows into warehouse SQL, run and schedule them
+
+usage:
+  edgeflow validate FILE [--json] [--connection C] [--dialect D] [--offline]
+  edgeflow compile FILE [--dialect D] [--node ID] [--plan] [--param k=v]… [--json]
+  edgeflow preview FILE --node ID [--limit N] [--param k=v]… [--json]
+  edgeflow components [ID] [--json]
+
+every command takes --config FILE (default: $EDGEFLOW_CONFIG, then ./edgeflow.yaml, then the
+embedded DuckDB default).`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  config: { type: 'string' },
+  connection: { type: 'string' },
+  dialect: { type: 'string' },
+  offline: { type: 'boolean' },
+  node: { type: 'string' },
+  plan: { type: 'boolean' },
+  param: { type: 'string', multiple: true },
+  'run-id': { type: 'string' },
+  limit: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    json = !!values.json;
+    const [command, ...rest] = positionals;
+    if (values.help || !command || command === 'help') {
+      io.out(USAGE);
+      return command || values.help ? 0 : 2;
+    }
+    const common = {
+      ...(values.json ? { json: true } : {}),
+      ...(values.config ? { config: values.config } : {}),
+      ...(values.connection ? { connection: values.connection } : {}),
+      ...(values.dialect ? { dialect: values.dialect } : {}),
+      ...(values.offline ? { offline: true } : {}),
+    };
+    const file = () => {
+      if (!rest[0]) throw new UsageError(`${command} needs a workflow FILE`);
+      return rest[0];
+    };
+    switch (command) {
+      case 'validate':
+        return await validateCommand(file(), common, io);
+      case 'compile':
+        return await compileCommand(
+          file(),
+          { ...common, ...(values.node ? { node: values.node } : {}), ...(values.plan ? { plan: true } : {}), ...(values.param ? { params: values.param } : {}), ...(values['run-id'] ? { runId: values['run-id'] } : {}) },
+          io,
+        );
+      case 'preview':
+        return await previewCommand(file(), { ...common, ...(values.node ? { node: values.node } : {}), ...(values.limit ? { limit: values.limit } : {}), ...(values.param ? { params: values.param } : {}) }, io);
+      case 'components':
+        return componentsCommand(rest[0], common, io);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    return reportFailure(e, json, io);
+  }
+}
+
+function reportFailure(e: unknown, json: boolean, io: Io): number {
+  const known = e instanceof UsageError || e instanceof ConfigError || e instanceof ConnectionError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+  const code = e instanceof ConfigError ? 'INVALID_CONFIG' : e instanceof ConnectionError ? e.code : known ? 'USAGE' : 'INTERNAL';
+  const message = (e as Error).message;
+  if (json) io.out(toJson({ ok: false, error: { code, message } }));
+  else io.err(`edgeflow: ${message}${e instanceof UsageError || code === 'USAGE' ? '\nrun `edgeflow --help` for usage' : ''}`);
+  if (!known) io.err((e as Error).stack ?? '');
+  return known ? 2 : 3;
+}
