@@ -58,7 +58,12 @@ export function describeComponent(def: ComponentDefinition<unknown>): ComponentD
     configSchema: z.toJSONSchema(def.config as z.ZodType, { io: 'input', unrepresentable: 'any' }),
     example: {
       title: def.example.title,
-      node: { id: 'example', type: def.id, ...(def.example.inputs ? { inputs: def.example.inputs } : {}), config: def.example.config },
+      node: {
+        id: 'example',
+        type: def.id,
+        ...(def.example.inputs ? { inputs: def.example.inputs } : {}),
+        config: def.example.config,
+      },
     },
     dialects: dialectSupport(def),
   };
@@ -70,7 +75,13 @@ export function describeComponents(): ComponentDoc[] {
 
 /** One line per config key: `name` (type, required) description. */
 function configLines(schema: unknown): string[] {
-  const s = schema as { properties?: Record<string, { description?: string; type?: unknown; enum?: unknown[]; default?: unknown }>; required?: string[] };
+  const s = schema as {
+    properties?: Record<
+      string,
+      { description?: string; type?: unknown; enum?: unknown[]; default?: unknown }
+    >;
+    required?: string[];
+  };
   if (!s.properties) return [];
   return Object.entries(s.properties).map(([k, v]) => {
     const req = s.required?.includes(k) && v.default === undefined ? 'required' : 'optional';
@@ -83,11 +94,17 @@ function configLines(schema: unknown): string[] {
 export function componentsMarkdown(): string {
   const docs = describeComponents();
   const lines: string[] = [];
-  lines.push('| component | inputs → outputs | what it does | ' + DIALECT_NAMES.map((d) => getDialect(d).title).join(' | ') + ' |');
+  lines.push(
+    '| component | inputs → outputs | what it does | ' +
+      DIALECT_NAMES.map((d) => getDialect(d).title).join(' | ') +
+      ' |',
+  );
   lines.push('|---|---|---|' + DIALECT_NAMES.map(() => '---').join('|') + '|');
   for (const d of docs) {
     const ports = `${d.inputs.map((p) => (p.many ? `${p.name}[]` : p.name)).join(', ') || '—'} → ${d.outputs.map((p) => p.name).join(', ') || '—'}`;
-    lines.push(`| [\`${d.id}\`](#${d.id.replace(/\./g, '')}) | ${ports} | ${d.summary} | ${d.dialects.map((x) => (x.supported ? '✓' : '✗')).join(' | ')} |`);
+    lines.push(
+      `| [\`${d.id}\`](#${d.id.replace(/\./g, '')}) | ${ports} | ${d.summary} | ${d.dialects.map((x) => (x.supported ? '✓' : '✗')).join(' | ')} |`,
+    );
   }
   for (const d of docs) {
     lines.push('', `#### ${d.id}`, '', d.description, '', ...configLines(d.configSchema));
@@ -102,5 +119,9 @@ export function functionsMarkdown(): string {
   const groups: Record<string, string[]> = { scalar: [], aggregate: [], window: [] };
   for (const f of FUNCTIONS.values()) groups[f.kind]!.push(`| \`${f.signature}\` | ${f.doc} |`);
   const table = (rows: string[]) => ['| function | meaning |', '|---|---|', ...rows].join('\n');
-  return [`Scalar functions:\n\n${table(groups['scalar']!)}`, `Aggregates (in aggregate measures and window columns):\n\n${table(groups['aggregate']!)}`, `Window functions (in window columns):\n\n${table(groups['window']!)}`].join('\n\n');
+  return [
+    `Scalar functions:\n\n${table(groups['scalar']!)}`,
+    `Aggregates (in aggregate measures and window columns):\n\n${table(groups['aggregate']!)}`,
+    `Window functions (in window columns):\n\n${table(groups['window']!)}`,
+  ].join('\n\n');
 }

@@ -14,7 +14,10 @@ export class SecretError extends Error {
  * Resolves `${env:NAME}` and `${file:PATH}` references inside a config value. Called only where
  * a connector is built; the resolved value never goes back into config objects, logs or errors.
  */
-export function resolveSecret(value: string, opts: { env?: NodeJS.ProcessEnv; baseDir?: string } = {}): string {
+export function resolveSecret(
+  value: string,
+  opts: { env?: NodeJS.ProcessEnv; baseDir?: string } = {},
+): string {
   const env = opts.env ?? process.env;
   return value.replace(REF, (_m, kind: string, ref: string) => {
     if (kind === 'env') {
@@ -26,7 +29,9 @@ export function resolveSecret(value: string, opts: { env?: NodeJS.ProcessEnv; ba
     try {
       return readFileSync(file, 'utf8').trim();
     } catch (e) {
-      throw new SecretError(`cannot read secret file ${ref}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      throw new SecretError(
+        `cannot read secret file ${ref}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+      );
     }
   });
 }

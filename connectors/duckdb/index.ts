@@ -24,7 +24,10 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
 
   const query = async (sql: string, params?: readonly unknown[], maxRows?: number) => {
     const values = params?.map(toDuckValue);
-    const reader = maxRows !== undefined ? await conn.runAndReadUntil(sql, maxRows, values as never) : await conn.runAndReadAll(sql, values as never);
+    const reader =
+      maxRows !== undefined
+        ? await conn.runAndReadUntil(sql, maxRows, values as never)
+        : await conn.runAndReadAll(sql, values as never);
     const rows = reader.getRowObjectsJS() as Array<Record<string, unknown>>;
     return maxRows !== undefined ? rows.slice(0, maxRows) : rows;
   };
@@ -49,7 +52,10 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
          ORDER BY table_schema, table_name`,
         o.schema ? [o.schema] : undefined,
       );
-      return rows.map((r) => ({ parts: [String(r['table_schema']), String(r['table_name'])], kind: r['table_type'] === 'VIEW' ? 'view' : 'table' }));
+      return rows.map((r) => ({
+        parts: [String(r['table_schema']), String(r['table_name'])],
+        kind: r['table_type'] === 'VIEW' ? 'view' : 'table',
+      }));
     },
     async describeTable(parts): Promise<TableInfo | undefined> {
       const [schema, table] = parts.length >= 2 ? parts.slice(-2) : [undefined, parts[0]];
@@ -62,10 +68,15 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
       );
       if (rows.length === 0) return undefined;
       const first = rows[0]!;
-      const mine = rows.filter((r) => r['table_schema'] === first['table_schema'] && r['table_name'] === first['table_name']);
+      const mine = rows.filter(
+        (r) => r['table_schema'] === first['table_schema'] && r['table_name'] === first['table_name'],
+      );
       return {
         parts: [String(first['table_schema']), String(first['table_name'])],
-        columns: mine.map((r) => ({ name: String(r['column_name']), type: duckdbToPortable(String(r['data_type'])) })),
+        columns: mine.map((r) => ({
+          name: String(r['column_name']),
+          type: duckdbToPortable(String(r['data_type'])),
+        })),
       };
     },
     async close() {

@@ -13,7 +13,11 @@ export interface PostgresOptions {
 export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
   const { default: pg } = await import('pg');
   const secrets = secretsOf(opts.url);
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 4, application_name: opts.applicationName ?? 'edgeflow' });
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.max ?? 4,
+    application_name: opts.applicationName ?? 'edgeflow',
+  });
   pool.on('error', () => undefined); // idle client errors surface on the next query instead
   const query = async (sql: string, params?: readonly unknown[]) => {
     try {
@@ -30,7 +34,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
       const r = await query(sql, o.params);
       const rows = Array.isArray(r) ? (r.at(-1)?.rows ?? []) : r.rows;
       const limited = o.maxRows !== undefined ? rows.slice(0, o.maxRows) : rows;
-      return { rows: limited, rowCount: Array.isArray(r) ? (r.at(-1)?.rowCount ?? 0) : (r.rowCount ?? rows.length) };
+      return {
+        rows: limited,
+        rowCount: Array.isArray(r) ? (r.at(-1)?.rowCount ?? 0) : (r.rowCount ?? rows.length),
+      };
     },
     async listTables(o = {}): Promise<TableListing[]> {
       const r = await query(
@@ -39,7 +46,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
          ORDER BY 1, 2`,
         o.schema ? [o.schema] : [],
       );
-      return r.rows.map((x: Record<string, string>) => ({ parts: [x['table_schema']!, x['table_name']!], kind: x['table_type'] === 'VIEW' ? 'view' : 'table' }));
+      return r.rows.map((x: Record<string, string>) => ({
+        parts: [x['table_schema']!, x['table_name']!],
+        kind: x['table_type'] === 'VIEW' ? 'view' : 'table',
+      }));
     },
     async describeTable(parts): Promise<TableInfo | undefined> {
       const [schema, table] = parts.length >= 2 ? parts.slice(-2) : [undefined, parts[0]];
@@ -56,7 +66,12 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
         parts: [first['table_schema']!, first['table_name']!],
         columns: r.rows.map((x: Record<string, unknown>) => ({
           name: String(x['column_name']),
-          type: postgresToPortable(String(x['data_type']), String(x['udt_name']), x['numeric_precision'] as number | null, x['numeric_scale'] as number | null),
+          type: postgresToPortable(
+            String(x['data_type']),
+            String(x['udt_name']),
+            x['numeric_precision'] as number | null,
+            x['numeric_scale'] as number | null,
+          ),
         })),
       };
     },

@@ -10,7 +10,10 @@ import type { Connector } from '../../connectors/connector.js';
  */
 export async function liveCatalog(connector: Connector, wf: Workflow, dialect: Dialect): Promise<Catalog> {
   const wanted = tablesToDescribe(wf, dialect);
-  const [described, listing] = await Promise.all([Promise.all(wanted.map((parts) => connector.describeTable(parts))), connector.listTables()]);
+  const [described, listing] = await Promise.all([
+    Promise.all(wanted.map((parts) => connector.describeTable(parts))),
+    connector.listTables(),
+  ]);
   const tables = described.filter((t): t is TableInfo => t !== undefined);
   const catalog = createCatalog(tables, { live: true });
   const names = listing.map((t) => t.parts.join('.'));

@@ -4,7 +4,10 @@ import type { Diagnostic } from '../../compiler/diagnostics.js';
 export function formatForTerminal(d: Diagnostic): string {
   const where = [d.nodeId ? `node ${d.nodeId}` : undefined, d.path].filter(Boolean).join(' · ');
   const span = d.span ? `, line ${d.span.line} col ${d.span.column}` : '';
-  const lines = [`${d.severity === 'error' ? 'error' : 'warning'} ${d.code}: ${d.message}`, `  at ${where}${span}`];
+  const lines = [
+    `${d.severity === 'error' ? 'error' : 'warning'} ${d.code}: ${d.message}`,
+    `  at ${where}${span}`,
+  ];
   if (d.hint) lines.push(`  hint: ${d.hint}`);
   return lines.join('\n');
 }

@@ -1,6 +1,11 @@
 /** Output conventions: `--json` prints one JSON document on stdout; people get text. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v), 2);
+  return JSON.stringify(
+    value,
+    (_k, v: unknown) =>
+      typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v,
+    2,
+  );
 }
 
 export interface Io {

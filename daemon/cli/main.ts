@@ -5,9 +5,11 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/load.js';
 import { ConnectionError } from '../connections.js';
+import { ServiceError } from '../service/errors.js';
 import { compileCommand } from './commands/compile.js';
 import { componentsCommand } from './commands/components.js';
 import { previewCommand } from './commands/preview.js';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, toJson, UsageError, type Io } from './io.js';
 
@@ -18,6 +20,7 @@ usage:
   edgeflow compile FILE [--dialect D] [--node ID] [--plan] [--param k=v]… [--json]
   edgeflow preview FILE --node ID [--limit N] [--param k=v]… [--json]
   edgeflow components [ID] [--json]
+  edgeflow serve [--listen HOST:PORT]      the daemon (HTTP API on 127.0.0.1:8787 by default)
 
 every command takes --config FILE (default: $EDGEFLOW_CONFIG, then ./edgeflow.yaml, then the
 embedded DuckDB default).`;
@@ -33,13 +36,19 @@ const OPTIONS = {
   param: { type: 'string', multiple: true },
   'run-id': { type: 'string' },
   limit: { type: 'string' },
+  listen: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let json = argv.includes('--json');
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
     json = !!values.json;
     const [command, ...rest] = positionals;
     if (values.help || !command || command === 'help') {
@@ -63,11 +72,34 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'compile':
         return await compileCommand(
           file(),
-          { ...common, ...(values.node ? { node: values.node } : {}), ...(values.plan ? { plan: true } : {}), ...(values.param ? { params: values.param } : {}), ...(values['run-id'] ? { runId: values['run-id'] } : {}) },
+          {
+            ...common,
+            ...(values.node ? { node: values.node } : {}),
+            ...(values.plan ? { plan: true } : {}),
+            ...(values.param ? { params: values.param } : {}),
+            ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+          },
           io,
         );
       case 'preview':
-        return await previewCommand(file(), { ...common, ...(values.node ? { node: values.node } : {}), ...(values.limit ? { limit: values.limit } : {}), ...(values.param ? { params: values.param } : {}) }, io);
+        return await previewCommand(
+          file(),
+          {
+            ...common,
+            ...(values.node ? { node: values.node } : {}),
+            ...(values.limit ? { limit: values.limit } : {}),
+            ...(values.param ? { params: values.param } : {}),
+          },
+          io,
+        );
+      case 'serve':
+        return await serveCommand(
+          {
+            ...(values.config ? { config: values.config } : {}),
+            ...(values.listen ? { listen: values.listen } : {}),
+          },
+          io,
+        );
       case 'components':
         return componentsCommand(rest[0], common, io);
       default:
@@ -79,11 +111,27 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 }
 
 function reportFailure(e: unknown, json: boolean, io: Io): number {
-  const known = e instanceof UsageError || e instanceof ConfigError || e instanceof ConnectionError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
-  const code = e instanceof ConfigError ? 'INVALID_CONFIG' : e instanceof ConnectionError ? e.code : known ? 'USAGE' : 'INTERNAL';
+  const known =
+    e instanceof UsageError ||
+    e instanceof ConfigError ||
+    e instanceof ConnectionError ||
+    e instanceof ServiceError ||
+    (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+  const code =
+    e instanceof ConfigError
+      ? 'INVALID_CONFIG'
+      : e instanceof ConnectionError || e instanceof ServiceError
+        ? e.code
+        : known
+          ? 'USAGE'
+          : 'INTERNAL';
   const message = (e as Error).message;
-  if (json) io.out(toJson({ ok: false, error: { code, message } }));
-  else io.err(`edgeflow: ${message}${e instanceof UsageError || code === 'USAGE' ? '\nrun `edgeflow --help` for usage' : ''}`);
+  const details = e instanceof ServiceError ? e.details : undefined;
+  if (json) io.out(toJson({ ok: false, error: { code, message, ...(details ? { details } : {}) } }));
+  else
+    io.err(
+      `edgeflow: ${message}${e instanceof UsageError || code === 'USAGE' ? '\nrun `edgeflow --help` for usage' : ''}`,
+    );
   if (!known) io.err((e as Error).stack ?? '');
-  return known ? 2 : 3;
+  return e instanceof ServiceError ? 1 : known ? 2 : 3;
 }

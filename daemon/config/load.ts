@@ -24,7 +24,9 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly diagnostics: Diagnostic[],
   ) {
-    super(`invalid config ${file}:\n${diagnostics.map((d) => `  ${d.path}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`).join('\n')}`);
+    super(
+      `invalid config ${file}:\n${diagnostics.map((d) => `  ${d.path}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -33,25 +35,49 @@ export class ConfigError extends Error {
  * `--config`, else $EDGEFLOW_CONFIG, else ./edgeflow.yaml; with none of them the embedded
  * default (one DuckDB connection `local`).
  */
-export function loadConfig(explicit?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedConfig {
-  const candidate = explicit ?? env['EDGEFLOW_CONFIG'] ?? (existsSync(path.join(cwd, 'edgeflow.yaml')) ? 'edgeflow.yaml' : undefined);
+export function loadConfig(
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): LoadedConfig {
+  const candidate =
+    explicit ??
+    env['EDGEFLOW_CONFIG'] ??
+    (existsSync(path.join(cwd, 'edgeflow.yaml')) ? 'edgeflow.yaml' : undefined);
   if (!candidate) return { config: DEFAULT_CONFIG, baseDir: cwd };
   const file = path.resolve(cwd, candidate);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(file, [{ code: 'MISSING_FIELD', severity: 'error', path: '$', message: `cannot read the config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+    throw new ConfigError(file, [
+      {
+        code: 'MISSING_FIELD',
+        severity: 'error',
+        path: '$',
+        message: `cannot read the config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      },
+    ]);
   }
   let doc: unknown;
   try {
     doc = YAML.parse(text);
   } catch (e) {
-    throw new ConfigError(file, [{ code: 'SYNTAX_ERROR', severity: 'error', path: '$', message: (e as Error).message.split('\n')[0]! }]);
+    throw new ConfigError(file, [
+      { code: 'SYNTAX_ERROR', severity: 'error', path: '$', message: (e as Error).message.split('\n')[0]! },
+    ]);
   }
   const parsed = configSchema.safeParse(doc ?? {});
   if (!parsed.success) {
-    throw new ConfigError(file, zodIssuesToDiagnostics(parsed.error.issues, { schema: configSchema, root: doc, basePath: '$', what: 'the config' }));
+    throw new ConfigError(
+      file,
+      zodIssuesToDiagnostics(parsed.error.issues, {
+        schema: configSchema,
+        root: doc,
+        basePath: '$',
+        what: 'the config',
+      }),
+    );
   }
   return { config: parsed.data, file, baseDir: path.dirname(file) };
 }

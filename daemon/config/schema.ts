@@ -9,7 +9,11 @@ const schemaList = z.array(z.string().min(1)).min(1);
 
 const common = {
   writeSchemas: schemaList.optional().describe('outputs may only write to these schemas'),
-  stagingSchema: z.string().min(1).optional().describe('where run-scoped intermediate tables go (default edgeflow_staging)'),
+  stagingSchema: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('where run-scoped intermediate tables go (default edgeflow_staging)'),
 };
 
 export const duckdbConnection = z.strictObject({
@@ -29,8 +33,13 @@ export const bigqueryConnection = z.strictObject({
   type: z.literal('bigquery'),
   projectId: z.string().min(1),
   location: z.string().min(1).optional(),
-  keyFile: secret.optional().describe('service-account key JSON; application default credentials when absent'),
-  maxBytesBilled: z.union([z.string(), z.number()]).optional().describe('e.g. 10GB; a query that would bill more fails'),
+  keyFile: secret
+    .optional()
+    .describe('service-account key JSON; application default credentials when absent'),
+  maxBytesBilled: z
+    .union([z.string(), z.number()])
+    .optional()
+    .describe('e.g. 10GB; a query that would bill more fails'),
   ...common,
 });
 
@@ -47,12 +56,20 @@ export const snowflakeConnection = z.strictObject({
   ...common,
 });
 
-export const connectionSchema = z.discriminatedUnion('type', [duckdbConnection, postgresConnection, bigqueryConnection, snowflakeConnection]);
+export const connectionSchema = z.discriminatedUnion('type', [
+  duckdbConnection,
+  postgresConnection,
+  bigqueryConnection,
+  snowflakeConnection,
+]);
 
 export const configSchema = z.strictObject({
   listen: z.string().min(1).default('127.0.0.1:8787').describe('host:port; never 0.0.0.0 unless asked'),
   state: z.string().min(1).default('./.edgeflow/state.db').describe('SQLite run state'),
-  connections: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a connection name is lower-case letters, digits and _'), connectionSchema),
+  connections: z.record(
+    z.string().regex(/^[a-z][a-z0-9_]*$/, 'a connection name is lower-case letters, digits and _'),
+    connectionSchema,
+  ),
   assistant: z
     .strictObject({ baseURL: secret.optional(), model: z.string().min(1), apiKey: secret.optional() })
     .optional(),

@@ -6,16 +6,21 @@ import { toJson, UsageError, type Io } from '../io.js';
 export function componentsCommand(id: string | undefined, opts: { json?: boolean }, io: Io): number {
   if (id) {
     const def = getComponent(id);
-    if (!def) throw new UsageError(`unknown component "${id}"; ${didYouMean(id, COMPONENT_IDS, 'components')}`);
+    if (!def)
+      throw new UsageError(`unknown component "${id}"; ${didYouMean(id, COMPONENT_IDS, 'components')}`);
     const doc = describeComponent(def);
     if (opts.json) io.out(toJson(doc));
     else {
       io.out(`${doc.id} (${doc.category}) — ${doc.summary}\n\n${doc.description}\n`);
-      io.out(`inputs:  ${doc.inputs.map((p) => `${p.name}${p.many ? '[]' : ''}: ${p.description}`).join('; ') || 'none'}`);
+      io.out(
+        `inputs:  ${doc.inputs.map((p) => `${p.name}${p.many ? '[]' : ''}: ${p.description}`).join('; ') || 'none'}`,
+      );
       io.out(`outputs: ${doc.outputs.map((p) => `${p.name}: ${p.description}`).join('; ') || 'none'}`);
       io.out(`config schema:\n${JSON.stringify(doc.configSchema, null, 2)}`);
       io.out(`example (${doc.example.title}):\n${JSON.stringify(doc.example.node, null, 2)}`);
-      io.out(`dialects: ${doc.dialects.map((d) => `${d.dialect} ${d.supported ? '✓' : '✗'}${d.note ? ` (${d.note})` : ''}`).join(', ')}`);
+      io.out(
+        `dialects: ${doc.dialects.map((d) => `${d.dialect} ${d.supported ? '✓' : '✗'}${d.note ? ` (${d.note})` : ''}`).join(', ')}`,
+      );
     }
     return 0;
   }
@@ -30,7 +35,9 @@ export function componentsCommand(id: string | undefined, opts: { json?: boolean
         io.out(`\n${category}`);
       }
       const unsupported = d.dialects.filter((x) => !x.supported).map((x) => x.dialect);
-      io.out(`  ${d.id.padEnd(width)}  ${d.summary}${unsupported.length ? ` (not on ${unsupported.join(', ')})` : ''}`);
+      io.out(
+        `  ${d.id.padEnd(width)}  ${d.summary}${unsupported.length ? ` (not on ${unsupported.join(', ')})` : ''}`,
+      );
     }
     io.out('\n`edgeflow components ID` describes one: its config, an example and per-dialect support.');
   }

@@ -1,0 +1,34 @@
+/** The one error type of the service layer; HTTP maps `status`, MCP and the CLI show code + message. */
+export type ServiceErrorCode =
+  | 'NOT_FOUND'
+  | 'INVALID_REQUEST'
+  | 'INVALID_WORKFLOW'
+  | 'UNKNOWN_CONNECTION'
+  | 'CONNECTION_UNAVAILABLE'
+  | 'WAREHOUSE_ERROR'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN';
+
+const STATUS: Record<ServiceErrorCode, number> = {
+  NOT_FOUND: 404,
+  INVALID_REQUEST: 400,
+  INVALID_WORKFLOW: 422,
+  UNKNOWN_CONNECTION: 404,
+  CONNECTION_UNAVAILABLE: 503,
+  WAREHOUSE_ERROR: 502,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+};
+
+export class ServiceError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ServiceErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+    this.status = STATUS[code];
+  }
+}

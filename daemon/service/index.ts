@@ -1,0 +1,318 @@
+/**
+ * The service layer: the one API that the CLI, the HTTP server and (later) the MCP server call.
+ * A capability is written once, here.
+ */
+import { analyzeWorkflow, type WorkflowAnalysis } from '../../compiler/analyze.js';
+import { EMPTY_CATALOG, type Catalog, type TableInfo } from '../../compiler/catalog.js';
+import type { Diagnostic } from '../../compiler/diagnostics.js';
+import { getDialect, isDialectName, type DialectName } from '../../compiler/dialects/index.js';
+import { describeComponent, describeComponents, type ComponentDoc } from '../../compiler/docs.js';
+import { COMPONENT_IDS, getComponent } from '../../compiler/components/index.js';
+import { nodeLineage, type NodeLineage } from '../../compiler/lineage.js';
+import { compilePlan, type RunPlan } from '../../compiler/planner/plan.js';
+import { compilePreview } from '../../compiler/planner/preview.js';
+import { didYouMean } from '../../compiler/suggest.js';
+import { parseWorkflow } from '../../compiler/workflow/parse.js';
+import type { Workflow } from '../../compiler/workflow/model.js';
+import type { PortableType } from '../../compiler/schema/types.js';
+import type { TableListing } from '../../connectors/connector.js';
+import { liveCatalog } from '../catalog/live-catalog.js';
+import type { LoadedConfig } from '../config/load.js';
+import { DIALECT_OF } from '../connections.js';
+import type { ConnectorPool } from './connectors.js';
+import { ServiceError } from './errors.js';
+
+export { ServiceError } from './errors.js';
+
+export const MAX_PREVIEW_ROWS = 1000;
+
+export interface WorkflowRequest {
+  /** The workflow: JSON/YAML text or an object. */
+  workflow: unknown;
+  /** Use this connection instead of the workflow's. */
+  connection?: string;
+  /** Compile for this dialect (offline, declared columns only, unless it is the connection's). */
+  dialect?: string;
+  /** Do not consult the live catalog. */
+  offline?: boolean;
+}
+
+export interface Prepared {
+  analysis: WorkflowAnalysis;
+  connection: string;
+  dialect: DialectName;
+  catalog: 'live' | 'declared';
+  offlineReason?: string;
+}
+
+export interface ConnectionSummary {
+  name: string;
+  type: string;
+  dialect: DialectName;
+  writeSchemas?: string[];
+  stagingSchema?: string;
+}
+
+export interface ValidateResult {
+  valid: boolean;
+  workflow?: string;
+  connection: string;
+  dialect: DialectName;
+  catalog: 'live' | 'declared';
+  offlineReason?: string;
+  diagnostics: Diagnostic[];
+  lineage?: NodeLineage[];
+}
+
+export interface CompileResult {
+  ok: boolean;
+  dialect: DialectName;
+  catalog: 'live' | 'declared';
+  offlineReason?: string;
+  node?: string;
+  sql?: string;
+  columns?: Array<{ name: string; type: PortableType }>;
+  plan?: RunPlan;
+  diagnostics: Diagnostic[];
+}
+
+export interface PreviewResult {
+  ok: boolean;
+  node: string;
+  sql?: string;
+  columns?: Array<{ name: string; type: PortableType }>;
+  rows?: Array<Record<string, unknown>>;
+  diagnostics: Diagnostic[];
+}
+
+export class Service {
+  constructor(
+    readonly config: LoadedConfig,
+    private readonly pool: ConnectorPool,
+  ) {}
+
+  components(): ComponentDoc[] {
+    return describeComponents();
+  }
+
+  component(id: string): ComponentDoc {
+    const def = getComponent(id);
+    if (!def)
+      throw new ServiceError('NOT_FOUND', `unknown component "${id}"`, {
+        hint: didYouMean(id, COMPONENT_IDS, 'components'),
+      });
+    return describeComponent(def);
+  }
+
+  /** The configured connections, without a single secret. */
+  connections(): ConnectionSummary[] {
+    return Object.entries(this.config.config.connections).map(([name, c]) => ({
+      name,
+      type: c.type,
+      dialect: DIALECT_OF[c.type],
+      ...(c.writeSchemas ? { writeSchemas: c.writeSchemas } : {}),
+      ...(c.stagingSchema ? { stagingSchema: c.stagingSchema } : {}),
+    }));
+  }
+
+  async listTables(connection: string, opts: { schema?: string } = {}): Promise<TableListing[]> {
+    const c = await this.pool.get(connection);
+    return c.listTables(opts);
+  }
+
+  async describeTable(connection: string, table: string): Promise<TableInfo> {
+    const conf = this.config.config.connections[connection];
+    const c = await this.pool.get(connection);
+    const parts = getDialect(DIALECT_OF[conf!.type]).parseTableName(table);
+    if (typeof parts === 'string') throw new ServiceError('INVALID_REQUEST', parts);
+    const info = await c.describeTable(parts);
+    if (!info) {
+      const names = (await c.listTables()).map((t) => t.parts.join('.'));
+      throw new ServiceError('NOT_FOUND', `table ${table} not found in connection "${connection}"`, {
+        hint: didYouMean(table, names, 'tables'),
+      });
+    }
+    return info;
+  }
+
+  /** Parse, pick the connection and dialect, load the live catalog when reachable, analyse. */
+  async prepare(req: WorkflowRequest): Promise<Prepared> {
+    if (req.dialect !== undefined && !isDialectName(req.dialect)) {
+      throw new ServiceError('INVALID_REQUEST', `unknown dialect "${req.dialect}"`, {
+        hint: 'duckdb, postgres, bigquery or snowflake',
+      });
+    }
+    const parsed =
+      typeof req.workflow === 'string' ? parseWorkflow(req.workflow) : parseWorkflow(req.workflow);
+    const connection = req.connection ?? parsed.workflow?.connection ?? 'local';
+    const conn = this.config.config.connections[connection];
+    const dialect: DialectName =
+      (req.dialect as DialectName | undefined) ?? (conn ? DIALECT_OF[conn.type] : 'duckdb');
+    if (!parsed.workflow)
+      return {
+        analysis: analyzeWorkflow(req.workflow, { dialect }),
+        connection,
+        dialect,
+        catalog: 'declared',
+      };
+    const { catalog, offlineReason } = await this.catalogFor(parsed.workflow, connection, dialect, req);
+    const analysis = analyzeWorkflow(parsed.workflow, { dialect, catalog });
+    return {
+      analysis,
+      connection,
+      dialect,
+      catalog: catalog.live ? 'live' : 'declared',
+      ...(offlineReason ? { offlineReason } : {}),
+    };
+  }
+
+  private async catalogFor(
+    wf: Workflow,
+    connection: string,
+    dialect: DialectName,
+    req: WorkflowRequest,
+  ): Promise<{ catalog: Catalog; offlineReason?: string }> {
+    const conn = this.config.config.connections[connection];
+    if (req.offline) return { catalog: EMPTY_CATALOG, offlineReason: 'offline was asked for' };
+    if (!conn)
+      return { catalog: EMPTY_CATALOG, offlineReason: `connection "${connection}" is not in the config` };
+    if (DIALECT_OF[conn.type] !== dialect)
+      return {
+        catalog: EMPTY_CATALOG,
+        offlineReason: `dialect ${dialect} differs from the connection's (${conn.type})`,
+      };
+    try {
+      const c = await this.pool.get(connection);
+      return { catalog: await liveCatalog(c, wf, getDialect(dialect)) };
+    } catch (e) {
+      return { catalog: EMPTY_CATALOG, offlineReason: (e as Error).message.split('\n')[0]! };
+    }
+  }
+
+  async validate(req: WorkflowRequest): Promise<ValidateResult> {
+    const p = await this.prepare(req);
+    const a = p.analysis;
+    return {
+      valid: a.valid,
+      ...(a.workflow ? { workflow: a.workflow.name } : {}),
+      connection: p.connection,
+      dialect: p.dialect,
+      catalog: p.catalog,
+      ...(p.offlineReason ? { offlineReason: p.offlineReason } : {}),
+      diagnostics: a.diagnostics,
+      ...(a.valid ? { lineage: nodeLineage(a) } : {}),
+    };
+  }
+
+  async compile(
+    req: WorkflowRequest & {
+      node?: string;
+      plan?: boolean;
+      params?: Record<string, unknown>;
+      runId?: string;
+    },
+  ): Promise<CompileResult> {
+    const p = await this.prepare(req);
+    const a = p.analysis;
+    const base = {
+      dialect: p.dialect,
+      catalog: p.catalog,
+      ...(p.offlineReason ? { offlineReason: p.offlineReason } : {}),
+    };
+    const wantPlan = req.plan || (!req.node && (a.graph?.outputs.length ?? 0) > 0);
+    if (wantPlan) {
+      const { plan, diagnostics } = compilePlan(a, {
+        ...(req.params ? { params: req.params } : {}),
+        ...(req.runId ? { runId: req.runId } : {}),
+        ...this.policy(p.connection),
+      });
+      return { ok: !!plan, ...base, ...(plan ? { plan } : {}), diagnostics };
+    }
+    const node = req.node ?? a.workflow?.nodes.at(-1)?.id;
+    if (!node) return { ok: false, ...base, diagnostics: a.diagnostics };
+    const { query, diagnostics } = compilePreview(a, {
+      node,
+      ...(req.params ? { params: req.params } : {}),
+      paramMode: 'literal',
+    });
+    return {
+      ok: !!query,
+      ...base,
+      node,
+      ...(query
+        ? { sql: query.sql, columns: query.columns.map((c) => ({ name: c.name, type: c.type })) }
+        : {}),
+      diagnostics,
+    };
+  }
+
+  async preview(
+    req: WorkflowRequest & { node: string; limit?: number; params?: Record<string, unknown> },
+  ): Promise<PreviewResult> {
+    const limit = req.limit ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREVIEW_ROWS)
+      throw new ServiceError('INVALID_REQUEST', `limit must be an integer from 1 to ${MAX_PREVIEW_ROWS}`);
+    const p = await this.prepare({ ...req, offline: false });
+    const { query, diagnostics } = compilePreview(p.analysis, {
+      node: req.node,
+      limit,
+      ...(req.params ? { params: req.params } : {}),
+      paramMode: 'bind',
+    });
+    if (!query) return { ok: false, node: req.node, diagnostics };
+    if (p.offlineReason)
+      throw new ServiceError('CONNECTION_UNAVAILABLE', `cannot preview: ${p.offlineReason}`);
+    const c = await this.pool.get(p.connection);
+    try {
+      const result = await c.execute(query.sql, {
+        params: query.bindings.map((b) => b.value),
+        maxRows: limit,
+        label: `preview ${p.analysis.workflow?.name ?? ''}`,
+      });
+      const rows = (result.rows ?? []).map(plainRow);
+      return {
+        ok: true,
+        node: req.node,
+        sql: query.sql,
+        columns: query.columns.map((x) => ({ name: x.name, type: x.type })),
+        rows,
+        diagnostics,
+      };
+    } catch (e) {
+      throw new ServiceError('WAREHOUSE_ERROR', (e as Error).message, { sql: query.sql });
+    }
+  }
+
+  /** writeSchemas, staging schema and schema creation for a connection. */
+  policy(connection: string): {
+    writeSchemas?: string[];
+    stagingSchema?: string;
+    createSchemas?: 'staging' | 'all';
+  } {
+    const c = this.config.config.connections[connection];
+    if (!c) return {};
+    return {
+      ...(c.writeSchemas ? { writeSchemas: c.writeSchemas } : {}),
+      ...(c.stagingSchema ? { stagingSchema: c.stagingSchema } : {}),
+      // An embedded DuckDB file belongs to edgeflow: it may create the schemas it writes to.
+      ...(c.type === 'duckdb' ? { createSchemas: 'all' as const } : {}),
+    };
+  }
+
+  /** The open connector of a connection (for the daemon's own work: seeding, runs). */
+  connector(name: string) {
+    return this.pool.get(name);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.closeAll();
+  }
+}
+
+/** Rows as plain JSON values: 64-bit integers as numbers when exact, else as text. */
+function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row))
+    out[k] = typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
+  return out;
+}
