@@ -155,7 +155,7 @@ export class Service {
         dialect,
         catalog: 'declared',
       };
-    const { catalog, offlineReason } = await this.catalogFor(parsed.workflow, connection, dialect, req);
+    const { catalog, offlineReason } = await this.catalogFor(parsed.workflow, connection, req);
     const analysis = analyzeWorkflow(parsed.workflow, { dialect, catalog });
     return {
       analysis,
@@ -169,21 +169,16 @@ export class Service {
   private async catalogFor(
     wf: Workflow,
     connection: string,
-    dialect: DialectName,
     req: WorkflowRequest,
   ): Promise<{ catalog: Catalog; offlineReason?: string }> {
     const conn = this.config.config.connections[connection];
     if (req.offline) return { catalog: EMPTY_CATALOG, offlineReason: 'offline was asked for' };
     if (!conn)
       return { catalog: EMPTY_CATALOG, offlineReason: `connection "${connection}" is not in the config` };
-    if (DIALECT_OF[conn.type] !== dialect)
-      return {
-        catalog: EMPTY_CATALOG,
-        offlineReason: `dialect ${dialect} differs from the connection's (${conn.type})`,
-      };
     try {
+      // Compiling for another dialect still uses this connection's columns: the question is the SQL.
       const c = await this.pool.get(connection);
-      return { catalog: await liveCatalog(c, wf, getDialect(dialect)) };
+      return { catalog: await liveCatalog(c, wf, getDialect(DIALECT_OF[conn.type])) };
     } catch (e) {
       return { catalog: EMPTY_CATALOG, offlineReason: (e as Error).message.split('\n')[0]! };
     }

@@ -1,0 +1,147 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDuckDb } from '../../connectors/duckdb/index.js';
+import { ensureAdminToken, hashToken } from '../auth/tokens.js';
+import type { LoadedConfig } from '../config/load.js';
+import { ConnectorPool } from '../service/connectors.js';
+import { Service } from '../service/index.js';
+import { createHttpApp } from './app.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-http-'));
+const dbFile = path.join(dir, 'wh.duckdb');
+const config: LoadedConfig = {
+  config: {
+    listen: '127.0.0.1:0',
+    state: path.join(dir, 'state.db'),
+    connections: { local: { type: 'duckdb', path: dbFile } },
+  },
+  baseDir: dir,
+};
+let service: Service;
+let app: ReturnType<typeof createHttpApp>;
+let token: string;
+
+const wf = {
+  edgeflow: 1,
+  name: 'w',
+  nodes: [
+    { id: 'o', type: 'source.table', config: { table: 'main.orders' } },
+    { id: 'big', type: 'filter', inputs: { in: 'o' }, config: { where: 'amount > 3' } },
+  ],
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions
+const json = (r: Response): Promise<any> => r.json();
+
+const call = (p: string, init: RequestInit = {}, auth = true) =>
+  app.request(p, {
+    ...init,
+    headers: {
+      'content-type': 'application/json',
+      ...(auth ? { authorization: `Bearer ${token}` } : {}),
+      ...(init.headers ?? {}),
+    },
+  });
+
+beforeAll(async () => {
+  const c = await openDuckDb({ path: dbFile });
+  await c.execute(
+    `CREATE TABLE main.orders (order_id BIGINT, amount DECIMAL(12,2)); INSERT INTO main.orders VALUES (1, 2.00), (2, 5.00), (9007199254740993, 9.00)`,
+  );
+  await c.close();
+  service = new Service(config, new ConnectorPool(config));
+  token = ensureAdminToken(dir).token;
+  app = createHttpApp(service, { adminTokenHash: hashToken(token) });
+});
+afterAll(() => service.close());
+
+describe('HTTP API', () => {
+  it('answers /healthz without a token', async () => {
+    const r = await app.request('/healthz');
+    expect(r.status).toBe(200);
+    expect(await json(r)).toEqual({ status: 'ok' });
+  });
+
+  it('requires a bearer token everywhere else, with the error shape', async () => {
+    for (const auth of [undefined, 'Bearer nope', `Basic ${token}`]) {
+      const r = await app.request('/v1/components', auth ? { headers: { authorization: auth } } : {});
+      expect(r.status).toBe(401);
+      expect(await json(r)).toEqual({
+        error: { code: 'UNAUTHORIZED', message: expect.stringContaining('bearer token') },
+      });
+    }
+  });
+
+  it('stores the admin token in a file only its owner can read', async () => {
+    const { statSync } = await import('node:fs');
+    expect(statSync(path.join(dir, 'admin.token')).mode & 0o777).toBe(0o600);
+    expect(ensureAdminToken(dir).token).toBe(token);
+  });
+
+  it('lists components and connections without secrets', async () => {
+    expect((await json(await call('/v1/components'))).components).toHaveLength(22);
+    expect(await json(await call('/v1/connections'))).toEqual({
+      connections: [{ name: 'local', type: 'duckdb', dialect: 'duckdb' }],
+    });
+  });
+
+  it('lists and describes tables', async () => {
+    const tables = await json(await call('/v1/connections/local/tables'));
+    expect(tables.tables).toEqual([{ parts: ['main', 'orders'], kind: 'table' }]);
+    const t = await json(await call('/v1/connections/local/tables/main.orders'));
+    expect(t.columns.map((c: { name: string }) => c.name)).toEqual(['order_id', 'amount']);
+    const missing = await call('/v1/connections/local/tables/main.order');
+    expect(missing.status).toBe(404);
+    expect((await json(missing)).error.details.hint).toBe('did you mean "main.orders"?');
+    expect((await call('/v1/connections/nope/tables')).status).toBe(404);
+  });
+
+  it('validates, compiles and previews', async () => {
+    const v = await json(
+      await call('/v1/validate', { method: 'POST', body: JSON.stringify({ workflow: wf }) }),
+    );
+    expect(v).toMatchObject({ valid: true, catalog: 'live', dialect: 'duckdb' });
+    const c = await json(
+      await call('/v1/compile', {
+        method: 'POST',
+        body: JSON.stringify({ workflow: wf, node: 'big', dialect: 'snowflake' }),
+      }),
+    );
+    expect(c.sql).toContain('WHERE "amount" > 3'); // DuckDB's lower-case names, quoted for Snowflake
+    const p = await call('/v1/preview', {
+      method: 'POST',
+      body: JSON.stringify({ workflow: wf, node: 'big', limit: 10 }),
+    });
+    expect(p.status).toBe(200);
+    const rows = (await json(p)).rows;
+    // A 64-bit id that does not fit a JSON number comes back as exact text.
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { order_id: 2, amount: 5 },
+        { order_id: '9007199254740993', amount: 9 },
+      ]),
+    );
+    expect(rows).toHaveLength(2);
+  });
+
+  it('returns 422 with diagnostics for an invalid workflow and 400 for a bad body', async () => {
+    const bad = await call('/v1/compile', {
+      method: 'POST',
+      body: JSON.stringify({ workflow: { ...wf, nodes: [wf.nodes[0]] }, node: 'nope' }),
+    });
+    expect(bad.status).toBe(422);
+    expect((await json(bad)).diagnostics.map((d: { code: string }) => d.code)).toContain(
+      'UNKNOWN_NODE_REQUESTED',
+    );
+    const notJson = await call('/v1/validate', { method: 'POST', body: '{' });
+    expect(notJson.status).toBe(400);
+    const extra = await call('/v1/validate', {
+      method: 'POST',
+      body: JSON.stringify({ workflow: wf, wat: 1 }),
+    });
+    expect(extra.status).toBe(400);
+    expect((await json(extra)).error.code).toBe('INVALID_REQUEST');
+  });
+});
