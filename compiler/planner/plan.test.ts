@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeWorkflow, compilePlan, compilePreview, getDialect, outputLineage } from '../index.js';
+import { EXAMPLE_CATALOG } from '../components/examples.js';
+import { stagingTableName } from './plan.js';
+
+type Node = Record<string, unknown>;
+const wf = (nodes: Node[], extra: Record<string, unknown> = {}) => ({
+  edgeflow: 1,
+  name: 'plan_test',
+  nodes,
+  ...extra,
+});
+const src: Node = { id: 'orders', type: 'source.table', config: { table: 'main.orders' } };
+const paid: Node = {
+  id: 'paid',
+  type: 'filter',
+  inputs: { in: 'orders' },
+  config: { where: "status = 'paid'" },
+};
+const out = (id: string, input: string, table: string, mode = 'replace'): Node => ({
+  id,
+  type: 'output.table',
+  inputs: { in: input },
+  config: { table, mode, ...(mode === 'merge' ? { keys: ['store_id'] } : {}) },
+});
+const agg = (id: string, input: string, by: string): Node => ({
+  id,
+  type: 'aggregate',
+  inputs: { in: input },
+  config: { groupBy: [by], measures: { revenue: 'sum(amount)' } },
+});
+
+function plan(
+  nodes: Node[],
+  dialect: 'duckdb' | 'postgres' | 'bigquery' | 'snowflake' = 'duckdb',
+  opts = {},
+) {
+  const a = analyzeWorkflow(wf(nodes), { dialect, catalog: EXAMPLE_CATALOG });
+  const r = compilePlan(a, { runId: 'r42', ...opts });
+  if (!r.plan) throw new Error(JSON.stringify(r.diagnostics, null, 2));
+  return r.plan;
+}
+
+describe('run plan', () => {
+  it('writes a single output in one step, without staging', () => {
+    const p = plan([src, paid, agg('rev', 'paid', 'store_id'), out('o1', 'rev', 'analytics.rev')]);
+    expect(p.steps.map((s) => s.id)).toEqual(['write:o1']);
+    expect(p.steps[0]!.nodes).toEqual(['orders', 'paid', 'rev', 'o1']);
+  });
+
+  it('materialises the shared branch point once, and drops it at the end', () => {
+    const p = plan([
+      src,
+      paid,
+      agg('by_store', 'paid', 'store_id'),
+      agg('by_customer', 'paid', 'customer_id'),
+      out('o1', 'by_store', 'analytics.a'),
+      out('o2', 'by_customer', 'analytics.b'),
+    ]);
+    expect(p.steps.map((s) => s.id)).toEqual([
+      'prepare',
+      'materialize:paid',
+      'write:o1',
+      'write:o2',
+      'cleanup',
+    ]);
+    const mat = p.steps[1]!;
+    expect(mat.statements[0]).toMatch(/^CREATE OR REPLACE TABLE edgeflow_staging\.ef_r42_paid AS/);
+    expect(mat.purpose).toContain('2 outputs (o1, o2)');
+    expect(mat.creates).toEqual(['edgeflow_staging.ef_r42_paid']);
+    const w1 = p.steps[2]!;
+    expect(w1.dependsOn).toEqual(['prepare', 'materialize:paid']);
+    expect(w1.statements[0]).toContain('FROM edgeflow_staging.ef_r42_paid');
+    expect(w1.statements[0]).not.toContain("status = 'paid'");
+    expect(p.steps[4]!.statements).toEqual(['DROP TABLE IF EXISTS edgeflow_staging.ef_r42_paid']);
+    expect(p.steps[4]!.dependsOn).toEqual(['write:o1', 'write:o2']);
+  });
+
+  it('materialises only the last shared node of a shared chain', () => {
+    const cheap: Node = {
+      id: 'big',
+      type: 'filter',
+      inputs: { in: 'paid' },
+      config: { where: 'amount > 10' },
+    };
+    const p = plan([
+      src,
+      paid,
+      cheap,
+      agg('a', 'big', 'store_id'),
+      agg('b', 'big', 'customer_id'),
+      out('o1', 'a', 'analytics.a'),
+      out('o2', 'b', 'analytics.b'),
+    ]);
+    expect(p.steps.filter((s) => s.kind === 'materialize').map((s) => s.id)).toEqual(['materialize:big']);
+  });
+
+  it('does not materialise a plain table read that two outputs share', () => {
+    const p = plan([
+      src,
+      agg('a', 'orders', 'store_id'),
+      agg('b', 'orders', 'customer_id'),
+      out('o1', 'a', 'analytics.a'),
+      out('o2', 'b', 'analytics.b'),
+    ]);
+    expect(p.steps.some((s) => s.kind === 'materialize')).toBe(false);
+  });
+
+  it('materialises a relation that one output writes and another reads on', () => {
+    const p = plan([
+      src,
+      paid,
+      agg('a', 'paid', 'store_id'),
+      out('o1', 'paid', 'analytics.paid'),
+      out('o2', 'a', 'analytics.a'),
+    ]);
+    const write1 = p.steps.find((s) => s.id === 'write:o1')!;
+    expect(write1.dependsOn).toContain('materialize:paid');
+    expect(write1.statements[0]).toMatch(/FROM edgeflow_staging\.ef_r42_paid$/);
+  });
+
+  it('replaces on PostgreSQL by building beside the target and swapping in one transaction', () => {
+    const p = plan([src, out('o1', 'orders', 'analytics.copy')], 'postgres');
+    const w = p.steps.find((s) => s.kind === 'write')!;
+    expect(w.transactional).toBe(true);
+    expect(w.statements).toEqual([
+      'DROP TABLE IF EXISTS analytics.ef_r42_copy_new',
+      expect.stringMatching(/^CREATE TABLE analytics\.ef_r42_copy_new AS\nWITH/),
+      'DROP TABLE IF EXISTS analytics.copy',
+      'ALTER TABLE analytics.ef_r42_copy_new RENAME TO copy',
+    ]);
+  });
+
+  it('creates a missing table from the known column types before append and merge', () => {
+    for (const [mode, verb] of [
+      ['append', /^INSERT INTO analytics\.rev \(store_id, revenue\)\nWITH/],
+      ['merge', /^MERGE INTO analytics\.rev AS _tgt\nUSING \(/],
+    ] as const) {
+      const p = plan(
+        [src, agg('rev', 'orders', 'store_id'), out('o1', 'rev', 'analytics.rev', mode)],
+        'postgres',
+      );
+      const w = p.steps.find((s) => s.kind === 'write')!;
+      expect(w.statements[0]).toBe(
+        'CREATE TABLE IF NOT EXISTS analytics.rev (\n  store_id BIGINT,\n  revenue NUMERIC(38,2)\n)',
+      );
+      expect(w.statements[1]).toMatch(verb);
+      expect(w.transactional).toBe(true);
+    }
+  });
+
+  it('uses CREATE TABLE (failing when it exists) for create', () => {
+    const p = plan([src, out('o1', 'orders', 'analytics.once', 'create')], 'snowflake');
+    expect(p.steps.find((s) => s.kind === 'write')!.statements[0]).toMatch(
+      /^CREATE TABLE ANALYTICS\.ONCE AS/,
+    );
+  });
+
+  it('keeps staging names within the identifier limit and folds them like the warehouse', () => {
+    const long = 'n'.repeat(80);
+    const pg = stagingTableName(getDialect('postgres'), 'run_0123456789abcdef', long);
+    expect(pg.length).toBeLessThanOrEqual(63);
+    expect(pg).not.toBe(stagingTableName(getDialect('postgres'), 'run_0123456789abcdef', `${long}x`));
+    expect(stagingTableName(getDialect('snowflake'), 'r1', 'paid')).toBe('EF_R1_PAID');
+  });
+
+  it('refuses outputs outside writeSchemas', () => {
+    const a = analyzeWorkflow(wf([src, out('o1', 'orders', 'public.copy')]), {
+      dialect: 'postgres',
+      catalog: EXAMPLE_CATALOG,
+    });
+    const r = compilePlan(a, { writeSchemas: ['analytics'] });
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ code: 'WRITE_NOT_ALLOWED', nodeId: 'o1', path: '$.nodes[1].config.table' }),
+    ]);
+  });
+});
+
+describe('preview', () => {
+  it('compiles a node whose ancestors are valid even when another branch is broken', () => {
+    const broken: Node = {
+      id: 'bad',
+      type: 'filter',
+      inputs: { in: 'orders' },
+      config: { where: 'nope > 1' },
+    };
+    const a = analyzeWorkflow(wf([src, paid, broken]), { catalog: EXAMPLE_CATALOG });
+    expect(a.valid).toBe(false);
+    expect(compilePreview(a, { node: 'paid' }).query?.sql).toContain("WHERE status = 'paid'");
+    expect(compilePreview(a, { node: 'bad' }).query).toBeUndefined();
+  });
+
+  it('applies the order of an upstream sort at the end, and limits', () => {
+    const sorted: Node = {
+      id: 's',
+      type: 'sort',
+      inputs: { in: 'paid' },
+      config: { by: [{ expr: 'amount', desc: true }] },
+    };
+    const keep: Node = {
+      id: 'k',
+      type: 'select',
+      inputs: { in: 's' },
+      config: { columns: ['order_id', 'amount'] },
+    };
+    const a = analyzeWorkflow(wf([src, paid, sorted, keep]), { catalog: EXAMPLE_CATALOG });
+    expect(compilePreview(a, { node: 'k', limit: 5 }).query!.sql).toMatch(
+      /SELECT \*\nFROM k\nORDER BY amount DESC NULLS LAST\nLIMIT 5$/,
+    );
+  });
+});
+
+describe('lineage', () => {
+  it('traces every written column back to the source table columns', () => {
+    const join: Node = {
+      id: 'j',
+      type: 'join',
+      inputs: { left: 'rev', right: 'stores' },
+      config: { kind: 'left', on: [{ left: 'store_id', right: 'store_id' }] },
+    };
+    const nodes = [
+      src,
+      { id: 'stores', type: 'source.table', config: { table: 'main.stores' } },
+      paid,
+      agg('rev', 'paid', 'store_id'),
+      join,
+      out('o1', 'j', 'analytics.rev'),
+    ];
+    const a = analyzeWorkflow(wf(nodes), { catalog: EXAMPLE_CATALOG });
+    const lineage = Object.fromEntries(
+      outputLineage(a).map((l) => [l.column, l.sources.map((s) => `${s.table}.${s.column}`)]),
+    );
+    expect(lineage).toEqual({
+      store_id: ['main.orders.store_id'],
+      revenue: ['main.orders.amount'],
+      right_store_id: ['main.stores.store_id'],
+      city: ['main.stores.city'],
+      region: ['main.stores.region'],
+    });
+  });
+});
