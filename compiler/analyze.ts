@@ -31,10 +31,9 @@ export interface WorkflowAnalysis {
 
 export function analyzeWorkflow(input: string | unknown, opts: AnalyzeOptions = {}): WorkflowAnalysis {
   const dialect = getDialect(opts.dialect ?? 'duckdb');
-  const parsed =
-    input !== null && typeof input === 'object' && 'nodes' in input && isParsedWorkflow(input)
-      ? { workflow: input, diagnostics: [] }
-      : parseWorkflow(input);
+  // Always validated, even an object that looks parsed: a workflow document may well have
+  // "connection" and "params", and anything unchecked reaching the graph code could crash it.
+  const parsed = parseWorkflow(input);
   const diagnostics = [...parsed.diagnostics];
   const empty = { dialect, nodes: new Map<string, NodeResult>() };
   if (!parsed.workflow) return { ...empty, diagnostics, valid: false };
@@ -48,16 +47,6 @@ export function analyzeWorkflow(input: string | unknown, opts: AnalyzeOptions = 
   diagnostics.push(...nodeDiags);
   diagnostics.push(...checkDialectSupport(results, dialect));
   return { workflow: wf, dialect, graph, nodes: results, diagnostics, valid: !hasErrors(diagnostics) };
-}
-
-/** A Workflow object already parsed by us (connection and params filled in). */
-function isParsedWorkflow(x: object): x is Workflow {
-  return (
-    'connection' in x &&
-    'params' in x &&
-    typeof (x as Workflow).connection === 'string' &&
-    typeof (x as Workflow).params === 'object'
-  );
 }
 
 /**

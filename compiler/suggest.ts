@@ -22,17 +22,28 @@ export function editDistance(a: string, b: string): number {
   return prev[n]!;
 }
 
+/** Names longer than this are not anyone's typo; comparing them would only cost time. */
+const MAX_SUGGESTED_LENGTH = 256;
+
 /** The candidate nearest to `name`, if it is close enough to be a plausible typo. */
 export function nearest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  const lower = name.toLowerCase();
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3) + 1));
   for (const c of candidates) {
-    if (c.toLowerCase() === name.toLowerCase()) return c;
-    const d = editDistance(name, c);
-    const prefixHit =
-      c.toLowerCase().startsWith(name.toLowerCase()) || name.toLowerCase().startsWith(c.toLowerCase());
-    const score = prefixHit ? Math.min(d, limit) : d;
+    const cl = c.toLowerCase();
+    if (cl === lower) return c;
+    if (name.length > MAX_SUGGESTED_LENGTH || c.length > MAX_SUGGESTED_LENGTH) continue;
+    const prefixHit = cl.startsWith(lower) || lower.startsWith(cl);
+    // The distance is at least the difference in length: skip the quadratic work when that loses.
+    const atLeast = Math.abs(c.length - name.length);
+    if (!prefixHit && (atLeast > limit || atLeast >= bestDistance)) continue;
+    const score = prefixHit
+      ? atLeast >= limit
+        ? limit
+        : Math.min(editDistance(name, c), limit)
+      : editDistance(name, c);
     if (score < bestDistance) {
       bestDistance = score;
       best = c;

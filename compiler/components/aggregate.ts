@@ -2,7 +2,15 @@ import { z } from 'zod';
 import type { Column } from '../schema/relation.js';
 import type { SqlExpr } from '../sql/ast.js';
 import { defineComponent } from './component.js';
-import { col, columnList, expression, passThrough, pickColumns, selectItem } from './shapes.js';
+import {
+  checkKeyColumns,
+  col,
+  columnList,
+  expression,
+  passThrough,
+  pickColumns,
+  selectItem,
+} from './shapes.js';
 
 export const aggregate = defineComponent({
   id: 'aggregate',
@@ -31,7 +39,7 @@ export const aggregate = defineComponent({
   analyze(ctx) {
     const rel = ctx.input();
     const groups = pickColumns(ctx, ctx.config.groupBy ?? [], ['groupBy']);
-    if (!groups) return undefined;
+    if (!groups || !checkKeyColumns(ctx, groups, ['groupBy'], 'a group key')) return undefined;
     const groupKeys = new Set(groups.map((g) => g.name));
     const measures: Array<{ column: Column; expr: SqlExpr }> = [];
     let ok = true;

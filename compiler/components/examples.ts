@@ -48,7 +48,21 @@ export function exampleWorkflow(def: ComponentDefinition<unknown>): Record<strin
     type: 'source.table',
     config: { table: `main.${TABLES.has(id) ? id : 'orders'}` },
   }));
-  const nodes: Array<Record<string, unknown>> = [...sources, { id: 'example', type: def.id, ...(def.example.inputs ? { inputs: def.example.inputs } : {}), config: def.example.config }];
-  if (def.category !== 'output') nodes.push({ id: 'sink', type: 'output.table', inputs: { in: 'example' }, config: { table: 'analytics.example' } });
+  const nodes: Array<Record<string, unknown>> = [
+    ...sources,
+    {
+      id: 'example',
+      type: def.id,
+      ...(def.example.inputs ? { inputs: def.example.inputs } : {}),
+      config: def.example.config,
+    },
+  ];
+  if (def.category !== 'output')
+    nodes.push({
+      id: 'sink',
+      type: 'output.table',
+      inputs: { in: 'example' },
+      config: { table: 'analytics.example' },
+    });
   return { edgeflow: 1, name: `example_${def.id.replace(/\W/g, '_')}`, nodes };
 }

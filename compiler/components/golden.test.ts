@@ -6,7 +6,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeWorkflow, compilePlan, compilePreview, COMPONENTS, DIALECT_NAMES, formatDiagnostic } from '../index.js';
+import {
+  analyzeWorkflow,
+  compilePlan,
+  compilePreview,
+  COMPONENTS,
+  DIALECT_NAMES,
+  formatDiagnostic,
+} from '../index.js';
 import { exampleWorkflow, EXAMPLE_CATALOG } from './examples.js';
 
 const GOLDEN_DIR = path.join(import.meta.dirname, '__golden__');
@@ -17,16 +24,23 @@ function render(componentId: string, dialect: (typeof DIALECT_NAMES)[number]): s
   const wf = exampleWorkflow(def);
   const analysis = analyzeWorkflow(wf, { dialect, catalog: EXAMPLE_CATALOG });
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) return `-- does not compile on ${dialect}:\n${errors.map((d) => `-- ${formatDiagnostic(d).replace(/\n/g, '\n-- ')}`).join('\n')}\n`;
+  if (errors.length)
+    return `-- does not compile on ${dialect}:\n${errors.map((d) => `-- ${formatDiagnostic(d).replace(/\n/g, '\n-- ')}`).join('\n')}\n`;
   if (def.category === 'output') {
     const { plan, diagnostics } = compilePlan(analysis, { runId: 'golden' });
     if (!plan) throw new Error(diagnostics.map(formatDiagnostic).join('\n'));
-    return plan.steps.map((s) => `-- step ${s.id}: ${s.purpose}\n${s.statements.map((x) => `${x};`).join('\n')}\n`).join('\n');
+    return plan.steps
+      .map((s) => `-- step ${s.id}: ${s.purpose}\n${s.statements.map((x) => `${x};`).join('\n')}\n`)
+      .join('\n');
   }
   const nodes = def.outputs.map((p) => p.name);
   return nodes
     .map((port) => {
-      const { query, diagnostics } = compilePreview(analysis, { node: 'example', port, paramMode: 'literal' });
+      const { query, diagnostics } = compilePreview(analysis, {
+        node: 'example',
+        port,
+        paramMode: 'literal',
+      });
       if (!query) throw new Error(diagnostics.map(formatDiagnostic).join('\n'));
       return `-- ${componentId} → ${port}\n${query.sql};\n`;
     })
@@ -40,7 +54,10 @@ describe('golden SQL per component and dialect', () => {
         const file = path.join(GOLDEN_DIR, `${def.id}.${dialect}.sql`);
         const sql = render(def.id, dialect);
         if (update || !existsSync(file)) {
-          if (!update) throw new Error(`missing golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run compiler/components`);
+          if (!update)
+            throw new Error(
+              `missing golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run compiler/components`,
+            );
           mkdirSync(GOLDEN_DIR, { recursive: true });
           writeFileSync(file, sql);
         }

@@ -36,7 +36,7 @@ function identity(c: Column, rel: InputRelation): Projected {
 }
 
 /** Output schema + ordering kept where the ordering columns survive under their (new) names. */
-function projected(rel: InputRelation, items: readonly Projected[]) {
+export function projected(rel: InputRelation, items: readonly Projected[]) {
   const renamed = new Map<string, Column>();
   for (const p of items) if (p.expr.k === 'col') renamed.set(p.expr.name, p.column);
   const ordering = carryOrdering(rel.schema.ordering, renamed);

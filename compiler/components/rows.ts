@@ -10,6 +10,7 @@ import {
   type NodeAnalysis,
 } from './component.js';
 import {
+  checkKeyColumns,
   col,
   columnList,
   expression,
@@ -147,12 +148,7 @@ export const distinct = defineComponent({
       from: [{ node: rel.ref.node, port: rel.ref.port, column: c.name }],
     }));
     if (!ctx.checkUnique(out, ['columns'])) return undefined;
-    for (const c of out) {
-      if (c.type.kind === 'geography')
-        ctx.error('TYPE_MISMATCH', `column "${c.name}" is geography and cannot be compared for distinct`, {
-          key: ['columns'],
-        });
-    }
+    if (!checkKeyColumns(ctx, out, ['columns'], 'compared for distinct')) return undefined;
     return {
       outputs: { out: { columns: out } },
       build: (b) => ({
@@ -222,6 +218,7 @@ function topN(
 ): NodeAnalysis | undefined {
   const rel = ctx.input();
   const groups = pickColumns(ctx, groupBy, [groupKey]);
+  if (groups && !checkKeyColumns(ctx, groups, [groupKey], 'a partition key')) return undefined;
   const order = ctx.ordering(orderBy, ['orderBy'], ctx.scope());
   if (!groups || !order) return undefined;
   const partitionBy = groups.map((g) => col(g));

@@ -37,8 +37,9 @@ export function declaredType(
 ): PortableType | undefined {
   const t = parseTypeName(text);
   if (!t) {
+    // Compare the name alone: `decimel(10,2)` should suggest decimal.
     const near = nearest(
-      text,
+      text.replace(/\s*\(.*$/, ''),
       PORTABLE_TYPE_NAMES.map((n) => n.replace('(p,s)', '')),
     );
     ctx.error('INVALID_VALUE', `unknown type "${text}"`, {
@@ -107,4 +108,26 @@ export function carryOrdering(
     out.push({ ...o, expr: col(to) });
   }
   return out;
+}
+
+/**
+ * Geography values have no portable equality (BigQuery cannot group, partition or DISTINCT them),
+ * so they cannot be keys. Reports each such column; true when all are usable keys.
+ */
+export function checkKeyColumns(
+  ctx: AnalyzeContext<unknown>,
+  columns: readonly Column[],
+  key: ConfigKey,
+  use: string,
+): boolean {
+  let ok = true;
+  for (const c of columns) {
+    if (c.type.kind !== 'geography') continue;
+    ctx.error('TYPE_MISMATCH', `column "${c.name}" is geography and cannot be ${use}`, {
+      key,
+      hint: 'use an id column, or compute a text form first (a compute node)',
+    });
+    ok = false;
+  }
+  return ok;
 }

@@ -43,6 +43,10 @@ export const sourceSql = defineComponent({
       ctx.error('INVALID_VALUE', 'the query is empty', { key: ['sql'] });
       return undefined;
     }
+    if (sql.includes('\u0000')) {
+      ctx.error('INVALID_VALUE', 'the query contains a NUL character', { key: ['sql'] });
+      return undefined;
+    }
     const columns = declaredColumns(ctx, ctx.config.columns) ?? ctx.catalog.describeQuery?.(sql);
     if (!columns) {
       ctx.error('SCHEMA_UNKNOWN', 'the columns of this query are not known without a connection', {

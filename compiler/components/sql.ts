@@ -33,6 +33,10 @@ export const sqlComponent = defineComponent({
   },
   analyze(ctx) {
     const sql = trimStatement(ctx.config.sql);
+    if (sql.includes('\u0000')) {
+      ctx.error('INVALID_VALUE', 'the query contains a NUL character', { key: ['sql'] });
+      return undefined;
+    }
     const names = [...sql.matchAll(PLACEHOLDER)].map((m) => m[1]!);
     const unknown = names.filter((n) => n !== 'in');
     if (unknown.length) {

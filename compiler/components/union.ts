@@ -4,7 +4,7 @@ import type { Column } from '../schema/relation.js';
 import { commonType, formatType, sameType, type PortableType } from '../schema/types.js';
 import type { Query, SqlExpr } from '../sql/ast.js';
 import { defineComponent } from './component.js';
-import { col, selectItem } from './shapes.js';
+import { checkKeyColumns, col, selectItem } from './shapes.js';
 
 export const union = defineComponent({
   id: 'union',
@@ -97,6 +97,11 @@ export const union = defineComponent({
       ),
     }));
     if (!ctx.checkUnique(columns)) return undefined;
+    if (
+      ctx.config.mode === 'distinct' &&
+      !checkKeyColumns(ctx, columns, ['mode'], 'compared for a distinct union')
+    )
+      return undefined;
     return {
       outputs: { out: { columns } },
       build: (b) => {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Frame, SqlExpr, WindowSpec } from '../sql/ast.js';
-import { isNumeric, isTemporal } from '../schema/types.js';
+import { isNumeric } from '../schema/types.js';
 import { defineComponent } from './component.js';
-import { col, columnList, expression, ordering, pickColumns } from './shapes.js';
-import { appendQuery, mergeColumns, type Projected } from './projection.js';
+import { checkKeyColumns, col, columnList, expression, ordering, pickColumns } from './shapes.js';
+import { appendQuery, mergeColumns, projected, type Projected } from './projection.js';
 
 const bound = z.union([z.number().int(), z.literal('unbounded')]);
 
@@ -80,6 +80,7 @@ export const windowComponent = defineComponent({
   analyze(ctx) {
     const rel = ctx.input();
     const parts = pickColumns(ctx, ctx.config.partitionBy ?? [], ['partitionBy']);
+    if (parts && !checkKeyColumns(ctx, parts, ['partitionBy'], 'a partition key')) return undefined;
     const order = ctx.ordering(ctx.config.orderBy ?? [], ['orderBy'], ctx.scope());
     if (!parts || !order) return undefined;
     let frame: Frame | undefined;
@@ -95,8 +96,10 @@ export const windowComponent = defineComponent({
         return undefined;
       }
       if (f.unit === 'range' && [from, to].some((v) => v !== null && v !== 0)) {
+        // Offsets are plain numbers: a date or timestamp order would need an interval, which no
+        // warehouse infers from an integer.
         const t = order[0]?.expr.type;
-        if (order.length !== 1 || !t || !(isNumeric(t) || isTemporal(t))) {
+        if (order.length !== 1 || !t || !isNumeric(t)) {
           ctx.error('INVALID_VALUE', 'a range frame with offsets needs exactly one numeric orderBy', {
             key: ['frame'],
             hint: 'use "unit": "rows", or order by one number',
@@ -153,9 +156,9 @@ export const windowComponent = defineComponent({
     )
       return undefined;
     const items = mergeColumns(rel, added);
-    const columns = items.map((p) => p.column);
     return {
-      outputs: { out: { columns, ...(rel.schema.ordering ? { ordering: rel.schema.ordering } : {}) } },
+      // A window column that replaces a sort column ends that order, as in compute.
+      outputs: { out: projected(rel, items) },
       build: (b) => ({ out: appendQuery(b, rel, items) }),
     };
   },

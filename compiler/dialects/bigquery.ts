@@ -1,15 +1,24 @@
 import { T, isInteger, type PortableType } from '../schema/types.js';
 import type { SqlExpr, TableHints } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
-import type { DateUnit } from '../expr/functions.js';
+import { TIME_UNITS, type DateUnit } from '../expr/functions.js';
 import {
   Dialect,
+  aggregate,
+  castToResult,
   plain,
   unitOf,
   unitSql,
   type DialectCapabilities,
   type FunctionRenderer,
+  type WindowedRenderer,
 } from './dialect.js';
+
+// AVG of NUMERIC is NUMERIC in BigQuery; edgeflow types avg as double everywhere.
+const AVG_AS_RESULT = castToResult(
+  distinctUnordered(aggregate('AVG')),
+  (c) => c.args[0]?.type.kind === 'decimal',
+);
 
 /**
  * BigQuery GoogleSQL. https://cloud.google.com/bigquery/docs/reference/standard-sql/lexical
@@ -23,6 +32,9 @@ export class BigQueryDialect extends Dialect {
   protected override readonly identQuote = '`';
   protected override readonly tableNamePart = /^[A-Za-z_][A-Za-z0-9_-]*$/; // project ids contain '-'
   override readonly unionDistinct = 'UNION DISTINCT';
+  // A node (CTE) or table whose name is also one of its columns: `FROM revenue` would make
+  // `revenue` the whole row (a STRUCT), so reads get an alias no column is expected to have.
+  override readonly implicitAlias = '_ef_in';
   protected override randomFunction = 'RAND()';
   readonly caps: DialectCapabilities = {
     qualify: true,
@@ -43,17 +55,13 @@ export class BigQueryDialect extends Dialect {
 
   override quoteIdent(name: string): string {
     const q = super.quoteIdent(name);
-    return q.startsWith('`') ? '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`' : q;
+    // Quoted identifiers take the same backslash escapes as strings (a raw newline ends them).
+    return q.startsWith('`') ? quoted(name, '`') : q;
   }
 
   override stringLiteral(s: string): string {
     if (s.includes('\u0000')) return super.stringLiteral(s);
-    // GoogleSQL strings use backslash escapes, and a quoted string may not contain a raw newline.
-    const escaped = s.replace(
-      /[\\'\n\r\t]/g,
-      (c) => ({ '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!,
-    );
-    return `'${escaped}'`;
+    return quoted(s, "'");
   }
 
   override timestampLiteral(iso: string, w: SqlWriter): string {
@@ -89,6 +97,13 @@ export class BigQueryDialect extends Dialect {
       case 'unknown':
         return 'STRING';
     }
+  }
+
+  override cast(sql: string, from: PortableType, to: PortableType, w: SqlWriter): string {
+    // GEOGRAPHY has no CAST to or from STRING: its text form is WKT.
+    if (from.kind === 'geography' && to.kind === 'string') return `ST_ASTEXT(${sql})`;
+    if (from.kind === 'string' && to.kind === 'geography') return `ST_GEOGFROMTEXT(${sql})`;
+    return super.cast(sql, from, to, w);
   }
 
   placeholder(_index: number, name: string): string {
@@ -136,10 +151,25 @@ export class BigQueryDialect extends Dialect {
 
   protected override dateDiff(unit: DateUnit, a: SqlExpr, b: SqlExpr, w: SqlWriter): string {
     const kind = a.type.kind === 'null' ? b.type.kind : a.type.kind;
-    if (kind === 'date') return `DATE_DIFF(${w.expr(b)}, ${w.expr(a)}, ${this.part(unit)})`;
+    // DATE_DIFF stops at DAY: hours between dates are counted between their midnights.
+    if (kind === 'date' && !TIME_UNITS.includes(unit))
+      return `DATE_DIFF(${w.expr(b)}, ${w.expr(a)}, ${this.part(unit)})`;
     // DATETIME_DIFF counts boundaries like DATE_DIFF; TIMESTAMP_DIFF counts whole intervals, so avoid it.
-    const dt = (e: SqlExpr) => (e.type.kind === 'timestamptz' ? `DATETIME(${w.expr(e)})` : w.expr(e));
+    const dt = (e: SqlExpr) =>
+      e.type.kind === 'timestamptz' || e.type.kind === 'date' ? `DATETIME(${w.expr(e)})` : w.expr(e);
     return `DATETIME_DIFF(${dt(b)}, ${dt(a)}, ${this.part(unit)})`;
+  }
+
+  override readonly windowedFunctions: Readonly<Record<string, WindowedRenderer>> = {
+    avg: AVG_AS_RESULT.windowed,
+  };
+
+  override concatOperator(parts: string[], w: SqlWriter): string {
+    // `||` rejects an untyped NULL operand ("Operands of || cannot be literal NULL").
+    return super.concatOperator(
+      parts.map((p) => (p === 'NULL' ? `CAST(NULL AS ${w.type(T.string)})` : p)),
+      w,
+    );
   }
 
   protected override functionOverrides(): Record<string, FunctionRenderer> {
@@ -164,6 +194,31 @@ export class BigQueryDialect extends Dialect {
       },
       sign: (c, w) => `CAST(SIGN(${w.expr(c.args[0]!)}) AS ${w.type(T.int)})`,
       power: plain('POWER'),
+      // SUBSTR fails on a negative length; the portable meaning is empty text.
+      substr: (c, w) => {
+        const [text, start, length] = c.args as [SqlExpr, SqlExpr, SqlExpr | undefined];
+        const args = [w.expr(text), w.expr(start)];
+        if (length)
+          args.push(
+            length.k === 'lit' && typeof length.value === 'number' && length.value >= 0
+              ? w.expr(length)
+              : `GREATEST(${w.expr(length)}, 0)`,
+          );
+        return `SUBSTR(${args.join(', ')})`;
+      },
+      mod: (c, w) => {
+        const [a, b] = c.args as [SqlExpr, SqlExpr];
+        if (a.type.kind !== 'double' && b.type.kind !== 'double')
+          return `MOD(${w.expr(a)}, NULLIF(${w.expr(b)}, 0))`;
+        // MOD takes INT64, NUMERIC and BIGNUMERIC only; the remainder keeps the sign of a.
+        const x = w.operand(a);
+        const y = `NULLIF(${w.expr(b)}, 0)`;
+        return `(${x} - ${y} * TRUNC(${x} / ${y}))`;
+      },
+      // DISTINCT aggregates over a window may not have an ORDER BY (so no running distinct count).
+      count: distinctUnordered(aggregate('COUNT')),
+      sum: distinctUnordered(aggregate('SUM')),
+      avg: AVG_AS_RESULT.plain,
     };
   }
 
@@ -181,4 +236,31 @@ export class BigQueryDialect extends Dialect {
     if (hints.clusterBy?.length) out += `\nCLUSTER BY ${hints.clusterBy.map((c) => w.ident(c)).join(', ')}`;
     return out;
   }
+}
+
+function distinctUnordered(render: FunctionRenderer): FunctionRenderer {
+  return (c, w) => {
+    if (c.distinct && c.over?.orderBy.length)
+      w.unsupported(
+        `${c.name}(DISTINCT …) over an ordered window is not available`,
+        'drop the window orderBy, or count with an aggregate node and join the result back',
+      );
+    return render(c, w);
+  };
+}
+
+const CONTROL_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * GoogleSQL quoting: a backslash escapes the quote and itself, and a quoted string or identifier
+ * may not contain a raw line break, so control characters are written as escapes.
+ */
+function quoted(text: string, quote: "'" | '`'): string {
+  // eslint-disable-next-line no-control-regex
+  const body = text.replace(/[\\'`\x01-\x1f\x7f]/g, (c) => {
+    if (c === '\\' || c === quote) return `\\${c}`;
+    if (c === "'" || c === '`') return c;
+    return CONTROL_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return `${quote}${body}${quote}`;
 }

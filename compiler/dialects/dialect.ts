@@ -25,6 +25,8 @@ export interface DialectCapabilities {
   transactionalDdl: boolean;
   /** `SELECT * EXCLUDE (a)` (DuckDB, Snowflake) or `SELECT * EXCEPT (a)` (BigQuery). */
   exceptColumns: 'EXCLUDE' | 'EXCEPT' | false;
+  /** `count(DISTINCT x) OVER (…)`; absent means available. PostgreSQL has no DISTINCT in window aggregates. */
+  windowDistinct?: boolean;
   /** Window frames with numeric RANGE offsets (`RANGE BETWEEN 7 PRECEDING AND CURRENT ROW`). */
   rangeFrameOffsets: boolean;
   ilike: boolean;
@@ -39,6 +41,8 @@ export interface DialectCapabilities {
 }
 
 export type FunctionRenderer = (call: SqlExpr & { k: 'fn' }, w: SqlWriter) => string;
+/** A function over a window whose `OVER (…)` (given) does not simply follow the call. */
+export type WindowedRenderer = (call: SqlExpr & { k: 'fn' }, over: string, w: SqlWriter) => string;
 
 const UNIT_SQL: Record<DateUnit, string> = {
   year: 'YEAR',
@@ -73,6 +77,22 @@ export function aggregate(name: string): FunctionRenderer {
       : `${name}(${c.distinct ? 'DISTINCT ' : ''}${c.args.map((a) => w.expr(a)).join(', ')})`;
 }
 
+/**
+ * A function cast to its portable result type where the warehouse's own type differs (PostgreSQL's
+ * avg is NUMERIC, DuckDB's sum of integers HUGEINT), so a table built with CREATE … AS gets the
+ * declared column types. Over a window the cast goes around `f(x) OVER (…)`.
+ */
+export function castToResult(
+  render: FunctionRenderer,
+  applies: (call: SqlExpr & { k: 'fn' }) => boolean = () => true,
+): { plain: FunctionRenderer; windowed: WindowedRenderer } {
+  return {
+    plain: (c, w) => (applies(c) ? `CAST(${render(c, w)} AS ${w.type(c.type)})` : render(c, w)),
+    windowed: (c, over, w) =>
+      applies(c) ? `CAST(${render(c, w)} ${over} AS ${w.type(c.type)})` : `${render(c, w)} ${over}`,
+  };
+}
+
 /** null when any argument is null (BigQuery/Snowflake behaviour) for dialects whose native form skips nulls. */
 export function nullIfAnyNull(name: string): FunctionRenderer {
   return (c, w) => {
@@ -93,8 +113,16 @@ export abstract class Dialect {
   protected readonly identQuote: string = '"';
   readonly unionDistinct: string = 'UNION';
 
+  /**
+   * The alias a SELECT gives a table or CTE it reads without one (none by default). In BigQuery a
+   * range variable shadows a column of the same name: `SELECT revenue FROM revenue` is the row.
+   */
+  readonly implicitAlias: string | undefined = undefined;
+
   /** Every portable function's spelling; a dialect overrides entries where it differs. */
   readonly functions: Readonly<Record<string, FunctionRenderer>>;
+  /** Functions whose windowed form is not `call OVER (…)` (PostgreSQL's any_value emulation). */
+  readonly windowedFunctions: Readonly<Record<string, WindowedRenderer>> = {};
 
   constructor() {
     this.functions = { ...this.baseFunctions(), ...this.functionOverrides() };
@@ -102,6 +130,8 @@ export abstract class Dialect {
 
   // ---------------------------------------------------------------- names
   quoteIdent(name: string): string {
+    if (name.includes('\u0000'))
+      throw new UnsupportedError(this.name, 'names cannot contain the NUL character');
     if (this.unquotedName.test(name) && !RESERVED_WORDS.has(name.toLowerCase())) return name;
     const q = this.identQuote;
     return q + name.split(q).join(q + q) + q;
@@ -213,14 +243,31 @@ export abstract class Dialect {
     return parts.join(' || ');
   }
 
+  /**
+   * Appended to LIKE/ILIKE where the warehouse has no default escape character: a backslash
+   * escapes `%`, `_` and itself in every dialect, as PostgreSQL and BigQuery do by default.
+   */
+  protected readonly likeEscapeClause: string = '';
+
   like(arg: SqlExpr, pattern: SqlExpr, negated: boolean, ci: boolean, w: SqlWriter): string {
     const not = negated ? 'NOT ' : '';
-    if (ci && !this.caps.ilike) return `LOWER(${w.expr(arg)}) ${not}LIKE LOWER(${w.expr(pattern)})`;
-    return `${w.wrap(arg, 5)} ${not}${ci ? 'ILIKE' : 'LIKE'} ${w.wrap(pattern, 5)}`;
+    const escape = this.likeEscapeClause;
+    if (ci && !this.caps.ilike) return `LOWER(${w.expr(arg)}) ${not}LIKE LOWER(${w.expr(pattern)})${escape}`;
+    return `${w.wrap(arg, 5)} ${not}${ci ? 'ILIKE' : 'LIKE'} ${w.wrap(pattern, 5)}${escape}`;
+  }
+
+  /** A numeric literal's text (negative ones already parenthesised) as a value of `type`. */
+  numberLiteral(text: string, _type: PortableType, _w: SqlWriter): string {
+    return text;
   }
 
   orderItem(sql: string, desc: boolean, nulls: 'first' | 'last'): string {
     return `${sql}${desc ? ' DESC' : ''} NULLS ${nulls.toUpperCase()}`;
+  }
+
+  /** A window's ORDER BY items, rendered; a hook for engine quirks. */
+  windowOrderBy(items: string[], _fn: SqlExpr & { k: 'fn' }): string[] {
+    return items;
   }
 
   /** Ranking functions take no frame; aggregates and first/last_value do. */

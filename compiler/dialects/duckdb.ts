@@ -1,7 +1,19 @@
 import { T, isInteger, type PortableType } from '../schema/types.js';
-import type { SampleQuery } from '../sql/ast.js';
+import type { DateUnit } from '../expr/functions.js';
+import type { SampleQuery, SqlExpr } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
-import { Dialect, nullIfAnyNull, type DialectCapabilities, type FunctionRenderer } from './dialect.js';
+import {
+  Dialect,
+  aggregate,
+  castToResult,
+  nullIfAnyNull,
+  type DialectCapabilities,
+  type FunctionRenderer,
+  type WindowedRenderer,
+} from './dialect.js';
+
+// SUM of integers is HUGEINT in DuckDB; edgeflow's sum of integers is a bigint.
+const sumAsBigint = castToResult(aggregate('SUM'), (c) => isInteger(c.args[0]?.type ?? T.double));
 
 /** DuckDB 1.x, the embedded default. https://duckdb.org/docs/sql/introduction */
 export class DuckDbDialect extends Dialect {
@@ -59,6 +71,34 @@ export class DuckDbDialect extends Dialect {
     return `CAST($${index} AS ${w.type(type)})`;
   }
 
+  // DuckDB's LIKE has no default escape character; edgeflow's patterns escape with a backslash.
+  protected override readonly likeEscapeClause = " ESCAPE '\\'";
+
+  override cast(sql: string, from: PortableType, to: PortableType, w: SqlWriter): string {
+    // DuckDB writes a whole double as `100.0`; PostgreSQL, BigQuery and Snowflake write `100`
+    // (and switch to `1e+15` notation from 10^15 on, where DuckDB's own text is used).
+    if (from.kind === 'double' && to.kind === 'string') {
+      const x = `(${sql})`;
+      return `CASE WHEN ${x} = TRUNC(${x}) AND ABS(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) ELSE CAST(${x} AS VARCHAR) END`;
+    }
+    return super.cast(sql, from, to, w);
+  }
+
+  override windowOrderBy(items: string[], fn: SqlExpr & { k: 'fn' }): string[] {
+    // DuckDB 1.5 rewrites a filter `row_number() OVER (… ORDER BY x) <= 1` into
+    // arg_max_nulls_last(…, x) (optimizer top_n_window_elimination), which picks the wrong row
+    // when x is DECIMAL and a group's first value is NULL. A constant second key changes no
+    // order and keeps the plain window.
+    return fn.name === 'row_number' && items.length === 1 ? [...items, 'NULL'] : items;
+  }
+
+  protected override dateDiff(unit: DateUnit, a: SqlExpr, b: SqlExpr, w: SqlWriter): string {
+    // DuckDB's date_diff('week', …) counts whole 7-day spans; edgeflow counts the Mondays crossed.
+    if (unit === 'week')
+      return `(DATE_DIFF('day', DATE_TRUNC('week', ${w.expr(a)}), DATE_TRUNC('week', ${w.expr(b)})) // 7)`;
+    return super.dateDiff(unit, a, b, w);
+  }
+
   override sample(q: SampleQuery, w: SqlWriter): string {
     // Native sampling works on any relation, CTEs included.
     const seed = q.spec.seed === undefined ? '' : `, ${q.spec.seed}`;
@@ -69,11 +109,28 @@ export class DuckDbDialect extends Dialect {
     return `SELECT *\nFROM ${w.from(q.from)}\nUSING SAMPLE ${how}`;
   }
 
+  override readonly windowedFunctions: Readonly<Record<string, WindowedRenderer>> = {
+    sum: sumAsBigint.windowed,
+  };
+
   protected override functionOverrides(): Record<string, FunctionRenderer> {
     return {
+      sum: sumAsBigint.plain,
       // DuckDB's GREATEST/LEAST skip nulls; the portable meaning is null when any argument is null.
       greatest: nullIfAnyNull('GREATEST'),
       least: nullIfAnyNull('LEAST'),
+      // A negative length is empty text (DuckDB would take the characters before start).
+      substr: (c, w) => {
+        const [text, start, length] = c.args as [SqlExpr, SqlExpr, SqlExpr | undefined];
+        const args = [w.expr(text), w.expr(start)];
+        if (length)
+          args.push(
+            length.k === 'lit' && typeof length.value === 'number' && length.value >= 0
+              ? w.expr(length)
+              : `GREATEST(${w.expr(length)}, 0)`,
+          );
+        return `SUBSTR(${args.join(', ')})`;
+      },
       div: (c, w) => {
         const [a, b] = c.args as [typeof c, typeof c];
         if (isInteger(a.type) && isInteger(b.type))

@@ -1,8 +1,24 @@
 import { T, isInteger, type PortableType } from '../schema/types.js';
 import type { SqlExpr } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
-import { Dialect, nullIfAnyNull, type DialectCapabilities, type FunctionRenderer } from './dialect.js';
+import {
+  Dialect,
+  aggregate,
+  castToResult,
+  nullIfAnyNull,
+  type DialectCapabilities,
+  type FunctionRenderer,
+  type WindowedRenderer,
+} from './dialect.js';
 import type { DateUnit } from '../expr/functions.js';
+
+// avg and stddev_samp of integers and NUMERIC are NUMERIC, and sum of bigint is NUMERIC, in
+// PostgreSQL; edgeflow types them double and bigint.
+const AS_RESULT = {
+  avg: castToResult(aggregate('AVG')),
+  stddev: castToResult(aggregate('STDDEV_SAMP')),
+  sum: castToResult(aggregate('SUM'), (c) => c.args[0]?.type.kind === 'bigint'),
+};
 
 /** PostgreSQL 15+ (and PostGIS). https://www.postgresql.org/docs/15/sql.html */
 export class PostgresDialect extends Dialect {
@@ -17,6 +33,7 @@ export class PostgresDialect extends Dialect {
     merge: true, // MERGE since 15
     transactionalDdl: true,
     exceptColumns: false,
+    windowDistinct: false, // "DISTINCT is not implemented for window functions"
     rangeFrameOffsets: true,
     ilike: true,
     integerDivisionTruncates: true,
@@ -66,6 +83,17 @@ export class PostgresDialect extends Dialect {
     return `CAST($${index} AS ${w.type(type)})`;
   }
 
+  override divide(left: SqlExpr, right: SqlExpr, w: SqlWriter): string {
+    // `/` is typed double: int / int would truncate, and NUMERIC / NUMERIC would stay NUMERIC.
+    const l = left.type.kind === 'double' ? w.wrap(left, 7) : this.cast(w.expr(left), left.type, T.double, w);
+    return `${l} / NULLIF(${w.expr(right)}, 0)`;
+  }
+
+  override numberLiteral(text: string, type: PortableType, w: SqlWriter): string {
+    // `1.5e3` is NUMERIC in PostgreSQL, not double precision.
+    return type.kind === 'double' ? `CAST(${text} AS ${w.type(type)})` : text;
+  }
+
   protected override rowHashHex(alias: string, seed: number, w: SqlWriter): string {
     return `MD5(CAST(ROW(${w.ident(alias)}.*) AS TEXT) || ${w.string(String(seed))})`;
   }
@@ -109,11 +137,16 @@ export class PostgresDialect extends Dialect {
 
   protected override functionOverrides(): Record<string, FunctionRenderer> {
     return {
+      avg: AS_RESULT.avg.plain,
+      stddev: AS_RESULT.stddev.plain,
+      sum: AS_RESULT.sum.plain,
+      length: (c, w) => `CAST(LENGTH(${w.expr(c.args[0]!)}) AS BIGINT)`,
       greatest: nullIfAnyNull('GREATEST'),
       least: nullIfAnyNull('LEAST'),
       // round(double) in PostgreSQL rounds half to even; numeric rounds half away from zero.
       round: (c, w) => {
         const [x, digits] = c.args;
+        if (x!.type.kind === 'double') return roundDouble(w.operand(x!), digits ? integerLiteral(digits) : 0);
         const args = [`CAST(${w.expr(x!)} AS NUMERIC)`, ...(digits ? [w.expr(digits)] : [])];
         const sql = `ROUND(${args.join(', ')})`;
         return c.type.kind === 'decimal' ? sql : `CAST(${sql} AS ${w.type(c.type)})`;
@@ -132,6 +165,21 @@ export class PostgresDialect extends Dialect {
           return `CAST(${w.wrap(a, 7)} / NULLIF(${w.expr(b)}, 0) AS BIGINT)`;
         return `CAST(TRUNC(${this.divide(a, b, w)}) AS BIGINT)`;
       },
+      // A negative start counts from the end (DuckDB, BigQuery, Snowflake); PostgreSQL would read
+      // it as a position before the text. A negative length is empty text, not an error.
+      // SUBSTR takes integer (not bigint) positions.
+      substr: (c, w) => {
+        const [text, start, length] = c.args as [SqlExpr, SqlExpr, SqlExpr | undefined];
+        const int = (e: SqlExpr) => (e.type.kind === 'int' ? w.operand(e) : `CAST(${w.expr(e)} AS INTEGER)`);
+        const x = w.expr(text);
+        const at = int(start);
+        const from = nonNegativeLiteral(start)
+          ? at
+          : `CASE WHEN ${at} < 0 THEN LENGTH(${x}) + ${at} + 1 ELSE ${at} END`;
+        if (!length) return `SUBSTR(${x}, ${from})`;
+        const len = nonNegativeLiteral(length) ? int(length) : `GREATEST(${int(length)}, 0)`;
+        return `SUBSTR(${x}, ${from}, ${len})`;
+      },
       // PostgreSQL 15 has no any_value (it arrives in 16).
       any_value: (c, w) => {
         const x = w.expr(c.args[0]!);
@@ -141,8 +189,43 @@ export class PostgresDialect extends Dialect {
     };
   }
 
+  // The any_value emulation indexes the aggregate's array, so OVER goes inside the brackets.
+  override readonly windowedFunctions: Readonly<Record<string, WindowedRenderer>> = {
+    avg: AS_RESULT.avg.windowed,
+    stddev: AS_RESULT.stddev.windowed,
+    sum: AS_RESULT.sum.windowed,
+    any_value: (c, over, w) => {
+      const x = w.expr(c.args[0]!);
+      return `(ARRAY_AGG(${x}) FILTER (WHERE ${x} IS NOT NULL) ${over})[1]`;
+    },
+  };
+
   protected override moveTable(from: string[], to: string[], w: SqlWriter): string {
     // RENAME keeps the schema: the replacement is built beside its target.
     return `ALTER TABLE ${w.table(from)} RENAME TO ${w.ident(to[to.length - 1]!)}`;
   }
+}
+
+/**
+ * round() of a double as DuckDB (and C's round) computes it: halves away from zero on the binary
+ * value scaled by 10^digits. A NUMERIC detour would round the 15-digit decimal text instead, so
+ * round(0.285, 2) would be 0.29 here while the double 0.28499… is 0.28 elsewhere.
+ */
+function roundDouble(x: string, digits: number): string {
+  const scale = `POWER(CAST(10 AS DOUBLE PRECISION), ${Math.abs(digits)})`;
+  const scaled = digits >= 0 ? `(${x} * ${scale})` : `(${x} / ${scale})`;
+  const rounded = `SIGN(${scaled}) * FLOOR(ABS(${scaled}) + 0.5)`;
+  return `(${rounded} ${digits >= 0 ? '/' : '*'} ${scale})`;
+}
+
+/** The value of an integer literal argument (`2`, or `-2` parsed as unary minus). */
+function integerLiteral(e: SqlExpr): number {
+  if (e.k === 'lit' && typeof e.value === 'number') return e.value;
+  if (e.k === 'unary' && e.op === '-' && e.arg.k === 'lit' && typeof e.arg.value === 'number')
+    return -e.arg.value;
+  throw new Error('internal: round digits must be an integer literal');
+}
+
+function nonNegativeLiteral(e: SqlExpr): boolean {
+  return e.k === 'lit' && typeof e.value === 'number' && e.value >= 0;
 }

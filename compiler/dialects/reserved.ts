@@ -16,7 +16,8 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set(
   proto qualify range real recursive references regexp respect returning revoke right rlike rollup row rows sample
   schema second select session_user set setof similar smallint some start struct substring symmetric system_user
   table tablesample then time timestamp to trailing treat trigger trim true try_cast unbounded union unique unnest
-  unpivot update user using values varchar variadic verbose view when whenever where window with within year`
+  unpivot update user using values varchar variadic verbose view when whenever where window with within year
+  anti asof describe glob lambda pivot_longer pivot_wider positional semi show summarize unpack`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -1,8 +1,23 @@
-import { type PortableType } from '../schema/types.js';
+import { T, type PortableType } from '../schema/types.js';
 import type { SqlExpr, TableHints } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
 import type { DateUnit } from '../expr/functions.js';
-import { Dialect, aggregate, unitSql, type DialectCapabilities, type FunctionRenderer } from './dialect.js';
+import {
+  Dialect,
+  aggregate,
+  castToResult,
+  unitSql,
+  type DialectCapabilities,
+  type FunctionRenderer,
+  type WindowedRenderer,
+} from './dialect.js';
+
+// AVG and STDDEV_SAMP of NUMBER are NUMBER in Snowflake; edgeflow types them double everywhere.
+const notDouble = (c: SqlExpr & { k: 'fn' }) => c.args[0]?.type.kind !== 'double';
+const AS_RESULT = {
+  avg: castToResult(aggregate('AVG'), notDouble),
+  stddev: castToResult(aggregate('STDDEV_SAMP'), notDouble),
+};
 
 /**
  * Snowflake. https://docs.snowflake.com/en/sql-reference/identifiers-syntax
@@ -33,8 +48,20 @@ export class SnowflakeDialect extends Dialect {
   };
 
   override stringLiteral(s: string): string {
-    // Single-quoted strings interpret backslash escapes.
-    return super.stringLiteral(s.replace(/\\/g, '\\\\'));
+    // Single-quoted strings interpret backslash escapes; line breaks and tabs are written as
+    // escapes too, so a statement stays one line per line of SQL.
+    const escaped = s.replace(/[\\\n\r\t]/g, (c) => SNOWFLAKE_ESCAPES[c]!);
+    return super.stringLiteral(escaped);
+  }
+
+  // edgeflow's LIKE patterns escape `%`, `_` and `\` with a backslash; ESCAPE says so whatever
+  // Snowflake's default (the backslash is written '\\' in a Snowflake string).
+  protected override readonly likeEscapeClause = " ESCAPE '\\\\'";
+
+  override divide(left: SqlExpr, right: SqlExpr, w: SqlWriter): string {
+    // NUMBER / NUMBER keeps only a few decimals (1 / 3 is 0.333333); `/` is a double.
+    if (left.type.kind === 'double' || right.type.kind === 'double') return super.divide(left, right, w);
+    return `${this.cast(w.expr(left), left.type, T.double, w)} / NULLIF(${w.expr(right)}, 0)`;
   }
 
   override timestampLiteral(iso: string, w: SqlWriter): string {
@@ -100,9 +127,23 @@ export class SnowflakeDialect extends Dialect {
     return `DATEDIFF(${unitSql(unit)}, ${w.expr(a)}, ${w.expr(b)})`;
   }
 
+  override readonly windowedFunctions: Readonly<Record<string, WindowedRenderer>> = {
+    avg: AS_RESULT.avg.windowed,
+    stddev: AS_RESULT.stddev.windowed,
+  };
+
   protected override functionOverrides(): Record<string, FunctionRenderer> {
     return {
+      avg: AS_RESULT.avg.plain,
+      stddev: AS_RESULT.stddev.plain,
       string_agg: aggregate('LISTAGG'),
+      // NUMBER division is exact in its integer part, so div truncates it rather than a double.
+      div: (c, w) => {
+        const [a, b] = c.args as [SqlExpr, SqlExpr];
+        if (a.type.kind === 'double' || b.type.kind === 'double')
+          return `CAST(TRUNC(${this.divide(a, b, w)}) AS ${w.type(T.bigint)})`;
+        return `CAST(TRUNC(${w.wrap(a, 7)} / NULLIF(${w.expr(b)}, 0)) AS ${w.type(T.bigint)})`;
+      },
       log10: (c, w) => `LOG(10, ${w.expr(c.args[0]!)})`,
     };
   }
@@ -112,3 +153,5 @@ export class SnowflakeDialect extends Dialect {
     return `\nCLUSTER BY (${hints.clusterBy.map((c) => w.ident(c)).join(', ')})`;
   }
 }
+
+const SNOWFLAKE_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };

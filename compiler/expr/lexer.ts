@@ -24,9 +24,13 @@ export class ExprSyntaxError extends Error {
 
 const OPERATORS = ['<>', '!=', '<=', '>=', '||', '=', '<', '>', '+', '-', '*', '/', '%'];
 
+/** A character as a message shows it: invisible ones (controls, odd spaces) by their code point. */
 function describeChar(ch: string): string {
   const code = ch.codePointAt(0)!;
-  return code < 32 || code === 127 ? `control character U+${code.toString(16).padStart(4, '0')}` : `'${ch}'`;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (code < 32 || (code >= 127 && code < 160)) return `control character ${hex}`;
+  if (/^[\s\p{Cf}\p{Cs}]$/u.test(ch)) return `invisible character ${hex}`;
+  return code < 128 ? `'${ch}'` : `'${ch}' (${hex})`;
 }
 
 /** Splits an expression into tokens; rejects statement separators, comments and stray characters. */
@@ -114,9 +118,11 @@ export function tokenize(src: string): Token[] {
         else while (i < n && isDigit(src[i]!)) i++;
       }
       if (isIdentStart(src[i] ?? '')) {
+        let end = i;
+        while (end < n && isIdentPart(src[end]!)) end++;
         throw new ExprSyntaxError(
-          `invalid number '${src.slice(start, i + 1)}'`,
-          { start, end: i + 1 },
+          `invalid number '${src.slice(start, end)}'`,
+          { start, end },
           'put a space or an operator between a number and a name',
         );
       }
@@ -155,13 +161,19 @@ export function tokenize(src: string): Token[] {
       tokens.push({ kind: 'punct', value: ch, text: ch, span: { start, end: i } });
       continue;
     }
+    // A whole code point, so an emoji is reported as itself rather than half a surrogate pair.
+    const char = String.fromCodePoint(src.codePointAt(i)!);
     const hint =
       ch === '?' || ch === '$' || ch === '@'
         ? 'parameters are written :name'
         : ch === '[' || ch === '{'
           ? 'arrays and structs are not part of the portable expression language; use a sql node'
-          : undefined;
-    throw new ExprSyntaxError(`unexpected ${describeChar(ch)}`, { start, end: i + 1 }, hint);
+          : /^[\s\p{Cf}]$/u.test(char)
+            ? 'replace it with a plain space (it often comes from copying text from a document)'
+            : /^\p{L}$/u.test(char)
+              ? 'unquoted names use the letters a-z, digits and _; quote other names, e.g. "Año"'
+              : undefined;
+    throw new ExprSyntaxError(`unexpected ${describeChar(char)}`, { start, end: i + char.length }, hint);
   }
   tokens.push({ kind: 'eof', value: '', text: '', span: { start: n, end: n } });
   return tokens;

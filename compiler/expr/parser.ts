@@ -12,7 +12,22 @@ export function parseExpression(src: string): Expr {
   const p = new Parser(src);
   const expr = p.parseExpr();
   p.expectEnd();
+  checkDepth(expr);
   return expr;
+}
+
+/**
+ * How deeply an expression may nest (parentheses, operators, function calls). Resolving and
+ * rendering recurse over the tree, so a bound keeps a pathological input from exhausting the stack.
+ */
+export const MAX_EXPRESSION_DEPTH = 256;
+
+function tooDeep(span: Span): ExprSyntaxError {
+  return new ExprSyntaxError(
+    `expression is nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels of operators, parentheses and calls)`,
+    span,
+    'split it over several compute nodes; a long chain of OR comparisons is better written x IN (…)',
+  );
 }
 
 export { ExprSyntaxError };
@@ -100,9 +115,14 @@ class Parser {
   }
 
   parseExpr(): Expr {
-    if (++this.depth > 200) throw new ExprSyntaxError('expression is nested too deeply', this.peek().span);
+    return this.nested(this.peek(), () => this.parseOr());
+  }
+
+  /** Runs a recursive step one level deeper, refusing to recurse past the depth limit. */
+  private nested<E>(at: Token, step: () => E): E {
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw tooDeep(at.span);
     try {
-      return this.parseOr();
+      return step();
     } finally {
       this.depth--;
     }
@@ -131,7 +151,7 @@ class Parser {
   private parseNot(): Expr {
     const t = this.acceptKeyword('not');
     if (t) {
-      const arg = this.parseNot();
+      const arg = this.nested(t, () => this.parseNot());
       return { kind: 'unary', op: 'not', arg, span: { start: t.span.start, end: arg.span.end } };
     }
     return this.parseComparison();
@@ -247,7 +267,7 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'op' && (t.value === '-' || t.value === '+')) {
       this.next();
-      const arg = this.parseUnary();
+      const arg = this.nested(t, () => this.parseUnary());
       return { kind: 'unary', op: t.value, arg, span: { start: t.span.start, end: arg.span.end } };
     }
     return this.parsePrimary();
@@ -317,16 +337,17 @@ class Parser {
         if (this.peek(1).kind === 'string') return this.parseTypedLiteral();
         break;
     }
-    if (this.peek(1).kind === 'punct' && this.peek(1).value === '(') {
-      if (t.value === 'extract') return this.parseExtract();
-      return this.parseCall();
-    }
+    // Before the call check: `IN (1)` or `and(x)` is a misplaced keyword, not a function.
     if (RESERVED.has(t.value)) {
       throw this.unexpected(
         t,
         'expected a value',
         `"${t.text}" is a keyword; quote a column of that name as "${t.text}"`,
       );
+    }
+    if (this.peek(1).kind === 'punct' && this.peek(1).value === '(') {
+      if (t.value === 'extract') return this.parseExtract();
+      return this.parseCall();
     }
     return this.parseColumn();
   }
@@ -383,6 +404,7 @@ class Parser {
   private parseCase(): Expr {
     const start = this.next();
     let operand: Expr | undefined;
+    if (this.isKeyword('end')) throw this.unexpected(this.peek(), 'expected WHEN in CASE');
     if (!this.isKeyword('when')) operand = this.parseExpr();
     const whens: Array<{ when: Expr; then: Expr }> = [];
     while (this.acceptKeyword('when')) {
@@ -514,6 +536,49 @@ class Parser {
       span: { start: nameTok.span.start, end: end.span.end },
       nameSpan: nameTok.span,
     };
+  }
+}
+
+/** The sub-expressions of a node, for walks over the tree. */
+export function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'literal':
+    case 'param':
+    case 'column':
+      return [];
+    case 'unary':
+    case 'is_null':
+    case 'cast':
+      return [e.arg];
+    case 'binary':
+      return [e.left, e.right];
+    case 'in':
+      return [e.arg, ...e.list];
+    case 'between':
+      return [e.arg, e.low, e.high];
+    case 'like':
+      return [e.arg, e.pattern];
+    case 'case':
+      return [
+        ...(e.operand ? [e.operand] : []),
+        ...e.whens.flatMap((w) => [w.when, w.then]),
+        ...(e.else ? [e.else] : []),
+      ];
+    case 'call':
+      return e.args;
+  }
+}
+
+/**
+ * Left-associative chains (`a + b + c …`) nest without the parser recursing, so the finished tree
+ * is measured too, without recursion.
+ */
+function checkDepth(root: Expr): void {
+  const stack: Array<[Expr, number]> = [[root, 1]];
+  while (stack.length) {
+    const [e, depth] = stack.pop()!;
+    if (depth > MAX_EXPRESSION_DEPTH) throw tooDeep(e.kind === 'binary' ? e.opSpan : e.span);
+    for (const c of children(e)) stack.push([c, depth + 1]);
   }
 }
 

@@ -258,11 +258,17 @@ class Resolver {
         candidates.length === 1
           ? (candidates[0]!.label ?? `the ${candidates[0]!.qualifier ?? ''} input`.replace('  ', ' '))
           : 'either input';
+      // `left.city` when city is a right column: say where it is rather than guess a near name.
+      const other = this.scope.find(
+        (s) => !candidates.includes(s) && s.qualifier && findColumn(s.columns, e.name, e.quoted),
+      );
       throw new ExprError(
         'UNKNOWN_COLUMN',
         `column "${e.name}" not found in ${where}`,
         e.span,
-        didYouMean(e.name, all, 'available columns'),
+        other
+          ? `"${e.name}" is a column of the ${other.qualifier} input: write ${other.qualifier}.${e.quoted ? `"${e.name}"` : e.name}`
+          : didYouMean(e.name, all, 'available columns'),
       );
     }
     if (hits.length > 1) {
@@ -321,9 +327,11 @@ class Resolver {
           throw mismatch(
             `cannot compare ${formatType(lt)} with ${formatType(rt)}`,
             e.opSpan,
-            lt.kind === 'string' || rt.kind === 'string'
-              ? "quote text values ('paid') and cast when the types differ: CAST(x AS bigint)"
-              : 'cast one side so both have one type',
+            temporalLiteralHint(left, right) ??
+              temporalLiteralHint(right, left) ??
+              (lt.kind === 'string' || rt.kind === 'string'
+                ? "quote text values ('paid') and cast when the types differ: CAST(x AS bigint)"
+                : 'cast one side so both have one type'),
           );
         }
         return { k: 'binary', op: e.op, left, right, type: T.bool };
@@ -503,6 +511,16 @@ class Resolver {
   }
 }
 
+/** `d = '2024-01-31'`: the text was meant as a date (or timestamp) literal. */
+function temporalLiteralHint(value: SqlExpr, text: SqlExpr): string | undefined {
+  if (text.k !== 'lit' || typeof text.value !== 'string') return undefined;
+  const literal = `'${text.value.replace(/'/g, "''")}'`;
+  if (value.type.kind === 'date') return `write a date literal: date ${literal}`;
+  if (value.type.kind === 'timestamp') return `write a timestamp literal: timestamp ${literal}`;
+  if (value.type.kind === 'timestamptz') return `cast the text: CAST(${literal} AS timestamptz)`;
+  return undefined;
+}
+
 function mismatch(message: string, span: Span, hint?: string): ExprError {
   return new ExprError('TYPE_MISMATCH', message, span, hint);
 }
@@ -544,10 +562,11 @@ function literal(e: Expr & { kind: 'literal' }): SqlExpr {
 export function numberLiteralType(text: string): PortableType {
   if (/[eE]/.test(text)) return T.double;
   if (!text.includes('.')) {
-    const digits = text.replace(/^0+(?=\d)/, '');
-    if (digits.length <= 9) return T.int;
-    if (digits.length <= 18) return T.bigint;
-    return decimal(Math.min(38, digits.length), 0);
+    // The same bounds the warehouses use: 2147483647 is an int, 2147483648 a bigint.
+    const value = BigInt(text);
+    if (value <= 2_147_483_647n) return T.int;
+    if (value <= 9_223_372_036_854_775_807n) return T.bigint;
+    return decimal(Math.min(38, text.replace(/^0+(?=\d)/, '').length), 0);
   }
   const [int = '', frac = ''] = text.split('.');
   const intDigits = Math.max(1, int.replace(/^0+/, '').length);

@@ -15,10 +15,10 @@ export interface RelationRef {
 
 export const relKey = (r: RelationRef) => `${r.node}\u0000${r.port}`;
 
-export function uniqueName(base: string, taken: Iterable<string>): string {
-  const lower = new Set([...taken].map((t) => t.toLowerCase()));
-  if (!lower.has(base.toLowerCase())) return base;
-  for (let n = 2; ; n++) if (!lower.has(`${base}_${n}`.toLowerCase())) return `${base}_${n}`;
+/** `base`, or `base_2`, `base_3`… : the first not in `takenLower` (lower-cased names). */
+export function uniqueName(base: string, takenLower: ReadonlySet<string>): string {
+  if (!takenLower.has(base.toLowerCase())) return base;
+  for (let n = 2; ; n++) if (!takenLower.has(`${base}_${n}`.toLowerCase())) return `${base}_${n}`;
 }
 
 export class Assembler {
@@ -46,8 +46,11 @@ export class Assembler {
       const def = graph.nodes.get(id)!.def;
       for (const p of def.outputs) {
         // Folded like an unquoted name would be, so Snowflake SQL reads ORDERS rather than "orders".
-        const name = uniqueName(analysis.dialect.newColumnName(p.name === 'out' ? id : `${id}_${p.name}`), taken);
-        taken.add(name);
+        const name = uniqueName(
+          analysis.dialect.newColumnName(p.name === 'out' ? id : `${id}_${p.name}`),
+          taken,
+        );
+        taken.add(name.toLowerCase());
         this.cteNames.set(relKey({ node: id, port: p.name }), name);
       }
     }
@@ -83,11 +86,12 @@ export class Assembler {
         if (!seen.has(relKey(up))) stack.push(up);
       }
     }
-    const outputs = (id: string) => graph.nodes.get(id)!.def.outputs.map((p) => p.name);
+    // A reference to a node that failed graph checks is kept (callers report it as blocked).
+    const outputs = (id: string) => graph.nodes.get(id)?.def.outputs.map((p) => p.name) ?? [];
+    const rank = (id: string) => this.order.get(id) ?? -1;
     return [...seen.values()].sort(
       (a, b) =>
-        this.order.get(a.node)! - this.order.get(b.node)! ||
-        outputs(a.node).indexOf(a.port) - outputs(b.node).indexOf(b.port),
+        rank(a.node) - rank(b.node) || outputs(a.node).indexOf(a.port) - outputs(b.node).indexOf(b.port),
     );
   }
 
@@ -109,7 +113,7 @@ export class Assembler {
           if (!e) throw new Error(`internal: node ${nodeId} has no input ${port}[${index}]`);
           return this.fromItem({ node: e.node, port: e.outPort });
         },
-        helperName: (base, taken) => uniqueName(base, taken),
+        helperName: (base, taken) => uniqueName(base, new Set(taken.map((t) => t.toLowerCase()))),
       };
       q = result.analysis!.build!(b);
       this.built.set(nodeId, q);

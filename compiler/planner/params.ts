@@ -15,7 +15,7 @@ export function resolveParams(
   const values = new Map<string, ParamValue>();
   const diagnostics: Diagnostic[] = [];
   for (const [name, value] of Object.entries(given)) {
-    const decl = wf.params[name];
+    const decl = Object.hasOwn(wf.params, name) ? wf.params[name] : undefined;
     if (!decl) {
       diagnostics.push({
         severity: 'error',

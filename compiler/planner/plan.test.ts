@@ -240,3 +240,12 @@ describe('lineage', () => {
     });
   });
 });
+
+describe('preview limits', () => {
+  it.each([-1, 1.5, Number.NaN, 1e21])('rejects a limit of %s', (limit) => {
+    const a = analyzeWorkflow(wf([src]), { catalog: EXAMPLE_CATALOG });
+    const r = compilePreview(a, { node: 'orders', limit });
+    expect(r.query).toBeUndefined();
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'INVALID_VALUE', path: '$' }));
+  });
+});

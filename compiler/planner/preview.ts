@@ -69,6 +69,15 @@ export function compilePreview(
     }
     target = { node: opts.node, port };
   }
+  if (opts.limit !== undefined && !(Number.isSafeInteger(opts.limit) && opts.limit >= 0)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'INVALID_VALUE',
+      path: '$',
+      message: `a preview limit must be a whole number of rows, got ${String(opts.limit)}`,
+    });
+    return { diagnostics };
+  }
   const asm = new Assembler(analysis);
   const rels = asm.needed(target);
   // Only the target's own ancestors must be valid: a broken branch elsewhere does not block a preview.

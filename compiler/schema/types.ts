@@ -98,7 +98,7 @@ export function parseTypeName(text: string): PortableType | undefined {
     if (precision < 1 || precision > 76 || scale > precision) return undefined;
     return { kind: 'decimal', precision, scale };
   }
-  const kind = TYPE_ALIASES[s];
+  const kind = Object.hasOwn(TYPE_ALIASES, s) ? TYPE_ALIASES[s] : undefined;
   if (kind === undefined) return undefined;
   return { kind } as PortableType;
 }

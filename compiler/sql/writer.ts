@@ -93,6 +93,7 @@ function precedence(e: SqlExpr): number {
 
 export class SqlWriter {
   readonly bindings: Binding[] = [];
+  private depth = 0;
   private readonly bindIndex = new Map<string, number>();
 
   constructor(
@@ -100,19 +101,32 @@ export class SqlWriter {
     readonly options: WriterOptions = { params: 'literal', values: new Map() },
   ) {}
 
+  /** Runs a render call; the outermost one turns protected line breaks back into real ones. */
+  private outermost(render: () => string): string {
+    this.depth++;
+    try {
+      const sql = render();
+      return this.depth === 1 && sql.includes(LINE_BREAK_SENTINEL)
+        ? sql.replaceAll(LINE_BREAK_SENTINEL, '\n')
+        : sql;
+    } finally {
+      this.depth--;
+    }
+  }
+
   unsupported(reason: string, hint?: string): never {
     throw new UnsupportedError(this.dialect.name, reason, hint);
   }
 
   // ---------------------------------------------------------------- names and literals
   ident(name: string): string {
-    return this.dialect.quoteIdent(name);
+    return protectLineBreaks(this.dialect.quoteIdent(name));
   }
   table(parts: readonly string[]): string {
-    return parts.map((p) => this.dialect.quoteIdent(p)).join('.');
+    return parts.map((p) => this.ident(p)).join('.');
   }
   string(value: string): string {
-    return this.dialect.stringLiteral(value);
+    return protectLineBreaks(this.dialect.stringLiteral(value));
   }
   type(t: PortableType): string {
     return this.dialect.typeName(t);
@@ -137,7 +151,7 @@ export class SqlWriter {
       case 'double':
       case 'decimal': {
         const s = text ?? numberText(value);
-        return s.startsWith('-') ? `(${s})` : s;
+        return this.dialect.numberLiteral(s.startsWith('-') ? `(${s})` : s, type, this);
       }
       default:
         return `CAST(${this.string(String(value))} AS ${this.type(type)})`;
@@ -166,6 +180,10 @@ export class SqlWriter {
 
   // ---------------------------------------------------------------- expressions
   expr(e: SqlExpr): string {
+    return this.outermost(() => this.exprText(e));
+  }
+
+  private exprText(e: SqlExpr): string {
     switch (e.k) {
       case 'lit':
         return this.literal(e.type, e.value, e.text);
@@ -198,8 +216,15 @@ export class SqlWriter {
       case 'fn': {
         const render = this.dialect.functions[e.name];
         if (!render) this.unsupported(`function ${e.name}() has no ${this.dialect.name} form`);
-        const call = render(e, this);
-        return e.over ? `${call} OVER (${this.window(e.over, e)})` : call;
+        if (!e.over) return render(e, this);
+        if (e.distinct && this.dialect.caps.windowDistinct === false)
+          this.unsupported(
+            `${e.name}(DISTINCT …) over a window is not available`,
+            'aggregate with an aggregate node, then join the result back',
+          );
+        const over = `OVER (${this.window(e.over, e)})`;
+        const windowed = this.dialect.windowedFunctions[e.name];
+        return windowed ? windowed(e, over, this) : `${render(e, this)} ${over}`;
       }
       case 'exists':
         return `${e.negated ? 'NOT ' : ''}EXISTS (\n${indent(this.query(e.query), 2)}\n)`;
@@ -233,8 +258,19 @@ export class SqlWriter {
         return this.concat([e.left, e.right]);
       default: {
         // Left-associative: the right side needs parentheses at equal precedence (a - (b - c)).
-        const left = this.wrap(e.left, p);
+        let left = this.wrap(e.left, p);
         const right = this.wrap(e.right, p + 1);
+        // Integer arithmetic is typed bigint (so int * int cannot overflow); the warehouse would
+        // compute int * int in 32 bits, so one operand is widened first. A literal counts as
+        // 32-bit: warehouses type 2147483647 as an int whatever digits it has.
+        const wide = (x: SqlExpr) => x.type.kind === 'bigint' && x.k !== 'lit';
+        if (
+          (e.op === '+' || e.op === '-' || e.op === '*') &&
+          e.type.kind === 'bigint' &&
+          !wide(e.left) &&
+          !wide(e.right)
+        )
+          left = this.dialect.cast(this.expr(e.left), e.left.type, T.bigint, this);
         return `${left} ${BINARY_SQL[e.op]} ${right}`;
       }
     }
@@ -266,7 +302,13 @@ export class SqlWriter {
     const parts: string[] = [];
     if (spec.partitionBy.length)
       parts.push(`PARTITION BY ${spec.partitionBy.map((x) => this.expr(x)).join(', ')}`);
-    if (spec.orderBy.length) parts.push(`ORDER BY ${spec.orderBy.map((o) => this.orderItem(o)).join(', ')}`);
+    if (spec.orderBy.length) {
+      const items = this.dialect.windowOrderBy(
+        spec.orderBy.map((o) => this.orderItem(o)),
+        fn,
+      );
+      parts.push(`ORDER BY ${items.join(', ')}`);
+    }
     if (spec.frame && this.dialect.takesFrame(fn)) {
       const offsets = [spec.frame.from, spec.frame.to].some((v) => v !== null && v !== 0);
       if (spec.frame.unit === 'range' && offsets && !this.dialect.caps.rangeFrameOffsets) {
@@ -292,6 +334,10 @@ export class SqlWriter {
 
   // ---------------------------------------------------------------- queries
   query(q: Query): string {
+    return this.outermost(() => this.queryText(q));
+  }
+
+  private queryText(q: Query): string {
     switch (q.kind) {
       case 'select':
         return this.select(q);
@@ -300,9 +346,11 @@ export class SqlWriter {
           .map((x) => this.setOperand(x))
           .join(`\n${q.all ? 'UNION ALL' : this.dialect.unionDistinct}\n`);
       case 'raw': {
+        // Raw SQL keeps its own line breaks: they may sit inside its string literals.
         const inputs = q.inputs;
-        if (!inputs) return q.sql;
-        return q.sql.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (m, name: string) => {
+        const sql = protectLineBreaks(q.sql);
+        if (!inputs) return sql;
+        return sql.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (m, name: string) => {
           const f = inputs[name];
           return f ? this.from(f) : m;
         });
@@ -322,6 +370,10 @@ export class SqlWriter {
   }
 
   select(q: SelectQuery): string {
+    return this.outermost(() => this.selectText(q));
+  }
+
+  private selectText(q: SelectQuery): string {
     const items = q.items.map((it) => {
       if (it.kind === 'star') {
         const star = it.table ? `${this.ident(it.table)}.*` : '*';
@@ -340,7 +392,7 @@ export class SqlWriter {
         ? oneLine
         : `${head.trimEnd()}\n${items.map((i) => indent(i, 2)).join(',\n')}`,
     ];
-    if (q.from) lines.push(`FROM ${this.from(q.from)}`);
+    if (q.from) lines.push(`FROM ${this.selectFrom(q.from)}`);
     if (q.where) lines.push(`WHERE ${this.expr(q.where)}`);
     else if (q.qualify && this.dialect.caps.qualifyNeedsWhere) lines.push('WHERE TRUE');
     if (q.groupBy?.length) lines.push(`GROUP BY ${q.groupBy.map((x) => this.expr(x)).join(', ')}`);
@@ -355,7 +407,19 @@ export class SqlWriter {
     return lines.join('\n');
   }
 
+  /** A SELECT's FROM item: a table or CTE read without an alias gets the dialect's implicit one. */
+  private selectFrom(f: FromItem): string {
+    const alias = this.dialect.implicitAlias;
+    return alias && (f.kind === 'ref' || f.kind === 'table') && !f.alias
+      ? this.from({ ...f, alias })
+      : this.from(f);
+  }
+
   from(f: FromItem): string {
+    return this.outermost(() => this.fromText(f));
+  }
+
+  private fromText(f: FromItem): string {
     switch (f.kind) {
       case 'ref':
         return f.alias ? `${this.ident(f.name)} AS ${this.ident(f.alias)}` : this.ident(f.name);
@@ -378,6 +442,10 @@ export class SqlWriter {
   }
 
   withQuery(w: WithQuery): string {
+    return this.outermost(() => this.withQueryText(w));
+  }
+
+  private withQueryText(w: WithQuery): string {
     if (w.ctes.length === 0) return this.query(w.body);
     const ctes = w.ctes.map((c) => `${this.ident(c.name)} AS (\n${indent(this.query(c.query), 2)}\n)`);
     return `WITH\n${ctes.map((c) => indent(c, 2)).join(',\n')}\n${this.query(w.body)}`;
@@ -385,8 +453,23 @@ export class SqlWriter {
 
   // ---------------------------------------------------------------- statements
   statement(s: Statement): string {
+    return this.outermost(() => this.statementText(s));
+  }
+
+  private statementText(s: Statement): string {
     return this.dialect.statement(s, this);
   }
+}
+
+/**
+ * Line breaks inside quoted text (literals, quoted names, raw SQL) must survive indentation
+ * byte for byte, so they travel as NUL (which no literal or name may contain) until the outermost
+ * render call puts them back.
+ */
+const LINE_BREAK_SENTINEL = '\u0000';
+
+function protectLineBreaks(text: string): string {
+  return text.includes('\n') ? text.replaceAll('\n', LINE_BREAK_SENTINEL) : text;
 }
 
 export function indent(text: string, n: number): string {

@@ -46,6 +46,8 @@ export function buildGraph(
   const err = (d: Omit<Diagnostic, 'severity'>) => diagnostics.push({ severity: 'error', ...d });
   const nodes = new Map<string, GraphNode>();
   const specs = new Map<string, { spec: NodeSpec; index: number }>();
+  /** Nodes with an input that is missing or does not resolve: they cannot be analysed. */
+  const broken = new Set<string>();
 
   wf.nodes.forEach((spec, index) => {
     const path = childPath('$.nodes', index);
@@ -54,7 +56,7 @@ export function buildGraph(
         code: 'INVALID_NAME',
         path: `${path}.id`,
         nodeId: spec.id,
-        message: `node id "${spec.id}" is not valid`,
+        message: `node id ${JSON.stringify(spec.id)} is not valid`,
         hint: 'use letters, digits and _ , starting with a letter (it becomes a CTE name)',
       });
     }
@@ -71,9 +73,14 @@ export function buildGraph(
     specs.set(spec.id, { spec, index });
   });
 
+  /** For a MISSING_INPUT hint: the nearest node written before each node that has an output. */
+  const readableBefore = new Map<string, string>();
+  let lastReadable: string | undefined;
   for (const [id, { spec, index }] of specs) {
     const path = childPath('$.nodes', index);
     const def = lookup(spec.type);
+    if (lastReadable !== undefined) readableBefore.set(id, lastReadable);
+    if (def?.outputs.length) lastReadable = id;
     if (!def) {
       err({
         code: 'UNKNOWN_COMPONENT',
@@ -119,10 +126,12 @@ export function buildGraph(
             message: `port "${port}" of ${def.id} takes one input, got ${ref.length}`,
             hint: 'use a union node to combine several inputs',
           });
+          broken.add(spec.id);
           continue;
         }
       }
       if (portSpec.many && refs.length === 0) {
+        broken.add(spec.id);
         err({
           code: 'MISSING_INPUT',
           path: portPath,
@@ -134,17 +143,19 @@ export function buildGraph(
         const refPath = Array.isArray(ref) ? childPath(portPath, i) : portPath;
         const edge = resolveRef(r, refPath, spec.id, nodes, specs, diagnostics);
         if (edge) node.inputs.push({ port, index: i, ...edge, path: refPath });
+        else broken.add(spec.id);
       });
     }
     for (const p of def.inputs) {
-      if (!(p.name in given)) {
-        const upstream = [...specs.keys()].filter((k) => k !== spec.id).slice(-3);
+      if (!Object.hasOwn(given, p.name)) {
+        broken.add(spec.id);
+        const upstream = readableBefore.get(spec.id) ?? 'nodeId';
         err({
           code: 'MISSING_INPUT',
           path: `${path}.inputs`,
           nodeId: spec.id,
           message: `input "${p.name}" of ${def.id} is not connected`,
-          hint: `add "inputs": { "${p.name}": ${p.many ? '["nodeA", "nodeB"]' : `"${upstream[0] ?? 'nodeId'}"`} }`,
+          hint: `add "inputs": { "${p.name}": ${p.many ? '["nodeA", "nodeB"]' : `"${upstream}"`} }`,
         });
       }
     }
@@ -178,8 +189,13 @@ export function buildGraph(
           const from = stack.findIndex((f) => f.id === dep);
           const cycle = stack.slice(from).map((f) => f.id);
           cycle.forEach((c) => inCycle.add(c));
-          // Reported as the data flows: each node reads the one before it.
-          const shown = [...cycle].reverse();
+          // Reported as the data flows (each node reads the one before it), from the node written first.
+          const flow = [...cycle].reverse();
+          const at = flow.reduce(
+            (best, id, i) => (nodes.get(id)!.index < nodes.get(flow[best]!)!.index ? i : best),
+            0,
+          );
+          const shown = [...flow.slice(at), ...flow.slice(0, at)];
           const first = nodes.get(shown[0]!)!;
           err({
             code: 'CYCLE',
@@ -196,8 +212,8 @@ export function buildGraph(
       }
     }
   }
-  // A node downstream of a cycle cannot be analysed either.
-  const blocked = new Set(inCycle);
+  // A node downstream of a cycle or of a broken input cannot be analysed either.
+  const blocked = new Set([...inCycle, ...broken]);
   const analysable = order.filter((id) => {
     const ok =
       !blocked.has(id) && nodes.get(id)!.inputs.every((e) => !blocked.has(e.node) && nodes.has(e.node));
@@ -206,7 +222,7 @@ export function buildGraph(
   });
 
   const outputs = sortedIds.filter((id) => nodes.get(id)!.def.category === 'output');
-  reachability(nodes, consumers, outputs, diagnostics, wf);
+  reachability(nodes, specs, outputs, diagnostics, wf);
 
   return { graph: { nodes, order: analysable, consumers, outputs }, diagnostics };
 }
@@ -229,7 +245,11 @@ function resolveRef(
       path,
       nodeId,
       message: `input refers to node "${target}", which does not exist`,
-      hint: didYouMean(target, [...specs.keys()], 'node ids'),
+      hint: didYouMean(
+        target,
+        [...specs.keys()].filter((k) => k !== nodeId),
+        'node ids',
+      ),
     });
     return undefined;
   }
@@ -239,13 +259,14 @@ function resolveRef(
       code: 'CYCLE',
       path,
       nodeId,
-      message: `node "${nodeId}" reads its own output`,
+      message: `cycle: ${nodeId} → ${nodeId} (node "${nodeId}" reads its own output)`,
       hint: 'a workflow is a DAG',
     });
     return undefined;
   }
   const up = nodes.get(target);
-  if (!up) return { node: target, outPort }; // its component is unknown; already reported
+  // Its component is unknown (already reported): no edge, so every edge leads to a known node.
+  if (!up) return undefined;
   const outs = up.def.outputs.map((p) => p.name);
   if (!outs.includes(outPort)) {
     diagnostics.push({
@@ -267,15 +288,19 @@ function resolveRef(
   return { node: target, outPort };
 }
 
-/** Warns about nodes whose result reaches no output (when the workflow has outputs at all). */
+/**
+ * Warns about nodes whose result reaches no output (when the workflow has outputs at all). Follows
+ * the references as written, even those that failed to resolve (a wrong port, an unknown
+ * component), so one broken input is not echoed as "unused" warnings upstream of it.
+ */
 function reachability(
   nodes: Map<string, GraphNode>,
-  consumers: Map<string, Array<InputEdge & { consumer: string }>>,
+  specs: Map<string, { spec: NodeSpec; index: number }>,
   outputs: string[],
   diagnostics: Diagnostic[],
   wf: Workflow,
 ): void {
-  if (nodes.size === 0) {
+  if (wf.nodes.length === 0) {
     diagnostics.push({
       severity: 'error',
       code: 'MISSING_FIELD',
@@ -295,23 +320,27 @@ function reachability(
     });
     return;
   }
+  const upstream = (id: string): string[] =>
+    Object.values(specs.get(id)?.spec.inputs ?? {})
+      .flat()
+      .map((ref) => (ref.includes('.') ? ref.slice(0, ref.indexOf('.')) : ref));
+  const read = new Set([...specs.keys()].flatMap((id) => upstream(id).filter((up) => up !== id)));
   const useful = new Set<string>();
   const queue = [...outputs];
   while (queue.length) {
     const id = queue.pop()!;
     if (useful.has(id)) continue;
     useful.add(id);
-    for (const e of nodes.get(id)?.inputs ?? []) if (!useful.has(e.node)) queue.push(e.node);
+    for (const up of upstream(id)) if (!useful.has(up)) queue.push(up);
   }
   for (const n of nodes.values()) {
     if (!useful.has(n.spec.id)) {
-      const readers = consumers.get(n.spec.id)?.length ?? 0;
       diagnostics.push({
         severity: 'warning',
         code: 'UNUSED_NODE',
         path: n.path,
         nodeId: n.spec.id,
-        message: `node "${n.spec.id}" feeds no output${readers ? '' : ' (nothing reads it)'}`,
+        message: `node "${n.spec.id}" feeds no output${read.has(n.spec.id) ? '' : ' (nothing reads it)'}`,
         hint: 'connect it to an output.table, or remove it',
       });
     }

@@ -38,8 +38,10 @@ function parseText(text: string, format?: 'json' | 'yaml'): { value: unknown } |
       return { value: JSON.parse(text) };
     } catch (e) {
       const message = (e as Error).message;
+      // V8 names the position for some errors only ("Unexpected token '}', … is not valid JSON").
       const pos = /position (\d+)/.exec(message);
-      const span = pos ? spanAt(text, Number(pos[1])) : undefined;
+      const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
+      const span = offset >= 0 ? spanAt(text, offset) : undefined;
       return {
         error: {
           code: 'SYNTAX_ERROR',
@@ -56,18 +58,94 @@ function parseText(text: string, format?: 'json' | 'yaml'): { value: unknown } |
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const span = spanAt(text, err.pos[0]);
+    // The YAML parser recurses; a stack overflow means absurd nesting, not a typo.
+    const reason = /call stack/i.test(err.message) ? 'it is nested too deeply' : err.message.split('\n')[0];
     return {
       error: {
         code: 'SYNTAX_ERROR',
         severity: 'error',
         path: '$',
-        message: `the workflow is not valid YAML: ${err.message.split('\n')[0]}`,
+        message: `the workflow is not valid YAML: ${reason}`,
         hint: 'check the indentation and quoting near the line shown',
         span,
       },
     };
   }
   return { value: doc.toJS({ maxAliasCount: 100 }) };
+}
+
+/**
+ * The offset of the first JSON syntax error in `text` (-1 when there is none). A small iterative
+ * scanner, because V8's messages do not always give a position.
+ */
+export function jsonErrorOffset(text: string): number {
+  const n = text.length;
+  const scalar = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+  const stack: Array<'{' | '['> = [];
+  let i = 0;
+  let expect: 'value' | 'value_or_close' | 'key' | 'key_or_close' | 'next' = 'value';
+  const skipSpace = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  /** At a '"': moves past the string; false (at the offending character) when it is malformed. */
+  const string = (): boolean => {
+    for (i++; i < n;) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return true;
+      }
+      if (c < 32) return false;
+      if (c !== 92) i++;
+      else if (text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+      else if ('"\\/bfnrt'.includes(text[i + 1] ?? 'x')) i += 2;
+      else return false;
+    }
+    return false;
+  };
+  for (;;) {
+    skipSpace();
+    if (i >= n) return expect === 'next' && stack.length === 0 ? -1 : n;
+    const c = text[i]!;
+    if (expect === 'next') {
+      const top = stack[stack.length - 1];
+      if (c === ',' && top) {
+        i++;
+        expect = top === '{' ? 'key' : 'value';
+      } else if ((c === '}' && top === '{') || (c === ']' && top === '[')) {
+        i++;
+        stack.pop();
+      } else return i;
+    } else if (expect === 'key' || expect === 'key_or_close') {
+      if (c === '}' && expect === 'key_or_close') {
+        i++;
+        stack.pop();
+        expect = 'next';
+        continue;
+      }
+      if (c !== '"' || !string()) return i;
+      skipSpace();
+      if (text[i] !== ':') return i;
+      i++;
+      expect = 'value';
+    } else if (c === ']' && expect === 'value_or_close') {
+      i++;
+      stack.pop();
+      expect = 'next';
+    } else if (c === '{' || c === '[') {
+      stack.push(c);
+      i++;
+      expect = c === '{' ? 'key_or_close' : 'value_or_close';
+    } else if (c === '"') {
+      if (!string()) return i;
+      expect = 'next';
+    } else {
+      scalar.lastIndex = i;
+      if (!scalar.test(text)) return i;
+      i = scalar.lastIndex;
+      expect = 'next';
+    }
+  }
 }
 
 export function spanAt(text: string, offset: number, length = 1): TextSpan {
@@ -105,17 +183,30 @@ function validateDocument(doc: unknown): ParseResult {
       ],
     };
   }
+  const protoKeys = findProtoKeys(doc);
   const result = workflowSchema.safeParse(doc);
-  if (!result.success) {
-    const diagnostics = zodIssuesToDiagnostics(result.error.issues, {
-      schema: workflowSchema,
-      root: doc,
-      basePath: '$',
-      what: 'the workflow',
-    });
+  if (!result.success || protoKeys.length > 0) {
+    const reported = new Set(protoKeys.map((d) => d.path));
+    const diagnostics = [
+      ...protoKeys,
+      ...(result.success
+        ? []
+        : zodIssuesToDiagnostics(result.error.issues, {
+            schema: workflowSchema,
+            root: doc,
+            basePath: '$',
+            what: 'the workflow',
+          }).filter((d) => !reported.has(d.path))),
+    ];
+    const nodes = (doc as Record<string, unknown>)['nodes'];
     for (const d of diagnostics) {
       if (d.path === '$.name' && d.code === 'INVALID_VALUE')
         d.hint = `for example "${suggestName(String((doc as Record<string, unknown>)['name']))}"`;
+      // A problem inside a node names the node, when it has a usable id.
+      const at = /^\$\.nodes\[(\d+)\]/.exec(d.path);
+      const id =
+        at && Array.isArray(nodes) ? (nodes[Number(at[1])] as { id?: unknown } | null)?.id : undefined;
+      if (typeof id === 'string' && id.length > 0) d.nodeId = id;
     }
     return { diagnostics };
   }
@@ -125,6 +216,35 @@ function validateDocument(doc: unknown): ParseResult {
     params: result.data.params ?? {},
   };
   return { workflow: wf, diagnostics: checkParams(wf) };
+}
+
+/**
+ * `__proto__` keys: JSON.parse keeps them, but zod drops them from records without a word, so a
+ * `__proto__` in a config or the params would be silently ignored. Reported like any unknown key.
+ */
+function findProtoKeys(doc: object): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<object>();
+  const stack: Array<{ value: object; path: string }> = [{ value: doc, path: '$' }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    for (const [key, child] of Object.entries(value)) {
+      const childAt = childPath(path, Array.isArray(value) ? Number(key) : key);
+      if (key === '__proto__') {
+        out.push({
+          code: 'UNKNOWN_KEY',
+          severity: 'error',
+          path: childAt,
+          message: 'the key "__proto__" is not allowed',
+          hint: 'remove it: "__proto__" cannot be used as a name',
+        });
+      }
+      if (child !== null && typeof child === 'object') stack.push({ value: child, path: childAt });
+    }
+  }
+  return out;
 }
 
 function suggestName(name: string): string {
@@ -163,33 +283,46 @@ function checkParams(wf: Workflow): Diagnostic[] {
   return out;
 }
 
+/** A value as a message quotes it: JSON where possible, never throwing, never huge. */
+function showValue(value: unknown): string {
+  if (typeof value === 'bigint') return `the bigint ${value}`;
+  if (typeof value === 'function' || typeof value === 'symbol') return `a ${typeof value}`;
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? 'undefined';
+  } catch {
+    text = 'an object that cannot be written as JSON';
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
 /** Undefined when `value` fits `type`, else what is wrong with it. */
 export function checkParamValue(type: (typeof PARAM_TYPES)[number], value: unknown): string | undefined {
   switch (type) {
     case 'number':
       return typeof value === 'number' && Number.isFinite(value)
         ? undefined
-        : `must be a number, got ${JSON.stringify(value)}`;
+        : `must be a number, got ${showValue(value)}`;
     case 'integer':
       return typeof value === 'number' && Number.isSafeInteger(value)
         ? undefined
-        : `must be an integer, got ${JSON.stringify(value)}`;
+        : `must be an integer, got ${showValue(value)}`;
     case 'string':
       return typeof value === 'string'
         ? value.includes('\u0000')
           ? 'must not contain the NUL character'
           : undefined
-        : `must be text, got ${JSON.stringify(value)}`;
+        : `must be text, got ${showValue(value)}`;
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `must be true or false, got ${JSON.stringify(value)}`;
+      return typeof value === 'boolean' ? undefined : `must be true or false, got ${showValue(value)}`;
     case 'date':
       return typeof value === 'string' && isValidDate(value)
         ? undefined
-        : `must be a date 'YYYY-MM-DD', got ${JSON.stringify(value)}`;
+        : `must be a date 'YYYY-MM-DD', got ${showValue(value)}`;
     case 'timestamp':
       return typeof value === 'string' && isValidTimestamp(value)
         ? undefined
-        : `must be a timestamp 'YYYY-MM-DD HH:MM:SS', got ${JSON.stringify(value)}`;
+        : `must be a timestamp 'YYYY-MM-DD HH:MM:SS', got ${showValue(value)}`;
   }
 }
 

@@ -177,19 +177,35 @@ export function zodIssuesToDiagnostics(
       case 'too_big':
         push({ code: 'INVALID_VALUE', path: base(path), message: sizeMessage(issue, value) });
         break;
-      case 'invalid_union':
+      case 'invalid_union': {
+        const shapes = [...new Set(issue.errors.flatMap((branch) => branch.flatMap(shapeOf)))];
         push({
           code: 'INVALID_VALUE',
           path: base(path),
           message: `${describeValue(value)} does not fit any accepted shape`,
-          hint: issue.message,
+          hint: shapes.length ? `expected ${orList(shapes)}` : issue.message,
         });
         break;
+      }
       default:
         push({ code: 'INVALID_VALUE', path: base(path), message: issue.message });
     }
   }
   return out;
+}
+
+/** `a or b`, `a, b, or c` */
+function orList(items: readonly string[]): string {
+  return items.length <= 2 ? items.join(' or ') : `${items.slice(0, -1).join(', ')}, or ${items.at(-1)}`;
+}
+
+/** What one branch of a union accepts, read from its issue at the union's own level. */
+function shapeOf(issue: Issue): string[] {
+  if (issue.path.length > 0) return [];
+  if (issue.code === 'invalid_type') return [EXPECTED[issue.expected] ?? issue.expected];
+  if (issue.code === 'too_small' && issue.origin === 'string') return ['non-empty text'];
+  if (issue.code === 'invalid_value') return issue.values.map((v) => JSON.stringify(v));
+  return [];
 }
 
 function formatHint(issue: Issue & { code: 'invalid_format' }): string | undefined {

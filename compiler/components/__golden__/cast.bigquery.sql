@@ -2,7 +2,7 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT
@@ -13,7 +13,7 @@ WITH
       amount,
       discount,
       ordered_at
-    FROM orders
+    FROM orders AS _ef_in
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;

@@ -2,14 +2,14 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT
       *,
       DATETIME_TRUNC(ordered_at, MONTH) AS order_month,
       CASE WHEN amount >= 100 THEN 'large' ELSE 'small' END AS size
-    FROM orders
+    FROM orders AS _ef_in
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;

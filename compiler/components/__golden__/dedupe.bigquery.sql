@@ -2,14 +2,14 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT *
-    FROM orders
+    FROM orders AS _ef_in
     WHERE TRUE
     QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ordered_at DESC NULLS LAST) <= 1
   )
 SELECT *
-FROM example
+FROM example AS _ef_in
 ORDER BY customer_id NULLS LAST, ordered_at DESC NULLS LAST;

@@ -7,7 +7,7 @@ WITH
   example AS (
     SELECT *
     FROM orders
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ordered_at DESC NULLS LAST) <= 1
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ordered_at DESC NULLS LAST, NULL) <= 1
   )
 SELECT *
 FROM example

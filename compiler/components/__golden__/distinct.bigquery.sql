@@ -2,11 +2,11 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT DISTINCT store_id, status
-    FROM orders
+    FROM orders AS _ef_in
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;

@@ -2,26 +2,26 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT *
-    FROM orders
+    FROM orders AS _ef_in
     WHERE status = 'paid' AND amount >= 10
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;
 
 -- filter → rejected
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example_rejected AS (
     SELECT *
-    FROM orders
+    FROM orders AS _ef_in
     WHERE NOT COALESCE(status = 'paid' AND amount >= 10, FALSE)
   )
 SELECT *
-FROM example_rejected;
+FROM example_rejected AS _ef_in;

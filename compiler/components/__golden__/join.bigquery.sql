@@ -2,11 +2,11 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   customers AS (
     SELECT customer_id, name, segment, signup_date
-    FROM main.customers
+    FROM main.customers AS _ef_in
   ),
   example AS (
     SELECT
@@ -25,4 +25,4 @@ WITH
     LEFT JOIN customers AS _r ON _l.customer_id = _r.customer_id
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;

@@ -2,12 +2,12 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT *
-    FROM orders
+    FROM orders AS _ef_in
     LIMIT 10
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;

@@ -3,7 +3,7 @@ CREATE OR REPLACE TABLE analytics.store_revenue AS
 WITH
   revenue AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   )
 SELECT *
-FROM revenue;
+FROM revenue AS _ef_in;

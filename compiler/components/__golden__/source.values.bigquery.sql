@@ -6,4 +6,4 @@ WITH
     SELECT 'S' AS code, 'South' AS region
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;

@@ -2,7 +2,7 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT _q.store_id, _q.median_amount
@@ -11,4 +11,4 @@ WITH
     ) AS _q
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;

@@ -2,14 +2,14 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT *
-    FROM orders
+    FROM orders AS _ef_in
     WHERE TRUE
     QUALIFY ROW_NUMBER() OVER (PARTITION BY store_id ORDER BY amount DESC NULLS LAST) <= 3
   )
 SELECT *
-FROM example
+FROM example AS _ef_in
 ORDER BY store_id NULLS LAST, amount DESC NULLS LAST;

@@ -7,7 +7,7 @@ WITH
   example AS (
     SELECT *
     FROM orders
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY store_id ORDER BY amount DESC NULLS LAST) <= 3
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY store_id ORDER BY amount DESC NULLS LAST, NULL) <= 3
   )
 SELECT *
 FROM example

@@ -2,14 +2,14 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM orders
+    FROM orders AS _ef_in
     UNION ALL
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM orders
+    FROM orders AS _ef_in
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;

@@ -2,7 +2,7 @@
 WITH
   orders AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
+    FROM main.orders AS _ef_in
   ),
   example AS (
     SELECT
@@ -10,7 +10,7 @@ WITH
       SUM(amount) OVER (PARTITION BY store_id ORDER BY ordered_at NULLS LAST, order_id NULLS LAST) AS running_revenue,
       ROW_NUMBER() OVER (PARTITION BY store_id ORDER BY ordered_at NULLS LAST, order_id NULLS LAST) AS order_rank,
       LAG(amount) OVER (PARTITION BY store_id ORDER BY ordered_at NULLS LAST, order_id NULLS LAST) AS previous_amount
-    FROM orders
+    FROM orders AS _ef_in
   )
 SELECT *
-FROM example;
+FROM example AS _ef_in;
