@@ -189,7 +189,7 @@ export class BigQueryDialect extends Dialect {
       },
       div: (c, w) => {
         const [a, b] = c.args as [SqlExpr, SqlExpr];
-        if (isInteger(a.type) && isInteger(b.type)) return `DIV(${w.expr(a)}, NULLIF(${w.expr(b)}, 0))`;
+        if (isInteger(a.type) && isInteger(b.type)) return `DIV(${w.expr(a)}, ${w.divisor(b)})`;
         return `CAST(TRUNC(${this.divide(a, b, w)}) AS INT64)`;
       },
       sign: (c, w) => `CAST(SIGN(${w.expr(c.args[0]!)}) AS ${w.type(T.int)})`,
@@ -209,10 +209,10 @@ export class BigQueryDialect extends Dialect {
       mod: (c, w) => {
         const [a, b] = c.args as [SqlExpr, SqlExpr];
         if (a.type.kind !== 'double' && b.type.kind !== 'double')
-          return `MOD(${w.expr(a)}, NULLIF(${w.expr(b)}, 0))`;
+          return `MOD(${w.expr(a)}, ${w.divisor(b)})`;
         // MOD takes INT64, NUMERIC and BIGNUMERIC only; the remainder keeps the sign of a.
         const x = w.operand(a);
-        const y = `NULLIF(${w.expr(b)}, 0)`;
+        const y = `${w.divisor(b)}`;
         return `(${x} - ${y} * TRUNC(${x} / ${y}))`;
       },
       // DISTINCT aggregates over a window may not have an ORDER BY (so no running distinct count).

@@ -236,7 +236,7 @@ export abstract class Dialect {
     if (this.caps.integerDivisionTruncates && isInteger(left.type) && isInteger(right.type)) {
       l = this.cast(w.expr(left), left.type, T.double, w);
     }
-    return `${l} / NULLIF(${w.expr(right)}, 0)`;
+    return `${l} / ${w.divisor(right)}`;
   }
 
   concatOperator(parts: string[], _w: SqlWriter): string {
@@ -331,7 +331,7 @@ export abstract class Dialect {
       ln: plain('LN'),
       log10: plain('LOG10'),
       exp: plain('EXP'),
-      mod: (c, w) => `MOD(${w.expr(c.args[0]!)}, NULLIF(${w.expr(c.args[1]!)}, 0))`,
+      mod: (c, w) => `MOD(${w.expr(c.args[0]!)}, ${w.divisor(c.args[1]!)})`,
       div: (c, w) => {
         const [a, b] = c.args as [SqlExpr, SqlExpr];
         return `CAST(TRUNC(${this.divide(a, b, w)}) AS ${w.type(T.bigint)})`;

@@ -134,7 +134,7 @@ export class DuckDbDialect extends Dialect {
       div: (c, w) => {
         const [a, b] = c.args as [typeof c, typeof c];
         if (isInteger(a.type) && isInteger(b.type))
-          return `CAST(${w.wrap(a, 7)} // NULLIF(${w.expr(b)}, 0) AS ${w.type(T.bigint)})`;
+          return `CAST(${w.wrap(a, 7)} // ${w.divisor(b)} AS ${w.type(T.bigint)})`;
         return `CAST(TRUNC(${this.divide(a, b, w)}) AS ${w.type(T.bigint)})`;
       },
     };

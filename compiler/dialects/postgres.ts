@@ -86,7 +86,7 @@ export class PostgresDialect extends Dialect {
   override divide(left: SqlExpr, right: SqlExpr, w: SqlWriter): string {
     // `/` is typed double: int / int would truncate, and NUMERIC / NUMERIC would stay NUMERIC.
     const l = left.type.kind === 'double' ? w.wrap(left, 7) : this.cast(w.expr(left), left.type, T.double, w);
-    return `${l} / NULLIF(${w.expr(right)}, 0)`;
+    return `${l} / ${w.divisor(right)}`;
   }
 
   override numberLiteral(text: string, type: PortableType, w: SqlWriter): string {
@@ -162,7 +162,7 @@ export class PostgresDialect extends Dialect {
       div: (c, w) => {
         const [a, b] = c.args as [SqlExpr, SqlExpr];
         if (isInteger(a.type) && isInteger(b.type))
-          return `CAST(${w.wrap(a, 7)} / NULLIF(${w.expr(b)}, 0) AS BIGINT)`;
+          return `CAST(${w.wrap(a, 7)} / ${w.divisor(b)} AS BIGINT)`;
         return `CAST(TRUNC(${this.divide(a, b, w)}) AS BIGINT)`;
       },
       // A negative start counts from the end (DuckDB, BigQuery, Snowflake); PostgreSQL would read

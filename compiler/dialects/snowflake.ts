@@ -61,7 +61,7 @@ export class SnowflakeDialect extends Dialect {
   override divide(left: SqlExpr, right: SqlExpr, w: SqlWriter): string {
     // NUMBER / NUMBER keeps only a few decimals (1 / 3 is 0.333333); `/` is a double.
     if (left.type.kind === 'double' || right.type.kind === 'double') return super.divide(left, right, w);
-    return `${this.cast(w.expr(left), left.type, T.double, w)} / NULLIF(${w.expr(right)}, 0)`;
+    return `${this.cast(w.expr(left), left.type, T.double, w)} / ${w.divisor(right)}`;
   }
 
   override timestampLiteral(iso: string, w: SqlWriter): string {
@@ -142,7 +142,7 @@ export class SnowflakeDialect extends Dialect {
         const [a, b] = c.args as [SqlExpr, SqlExpr];
         if (a.type.kind === 'double' || b.type.kind === 'double')
           return `CAST(TRUNC(${this.divide(a, b, w)}) AS ${w.type(T.bigint)})`;
-        return `CAST(TRUNC(${w.wrap(a, 7)} / NULLIF(${w.expr(b)}, 0)) AS ${w.type(T.bigint)})`;
+        return `CAST(TRUNC(${w.wrap(a, 7)} / ${w.divisor(b)}) AS ${w.type(T.bigint)})`;
       },
       log10: (c, w) => `LOG(10, ${w.expr(c.args[0]!)})`,
     };

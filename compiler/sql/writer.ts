@@ -233,6 +233,15 @@ export class SqlWriter {
     }
   }
 
+  /**
+   * A divisor that makes division by zero null, as edgeflow's `/`, `%` and `div` promise:
+   * `NULLIF(b, 0)`, or the literal itself when it is a number other than zero.
+   */
+  divisor(e: SqlExpr): string {
+    if (e.k === 'lit' && typeof e.value === 'number' && e.value !== 0) return this.expr(e);
+    return `NULLIF(${this.expr(e)}, 0)`;
+  }
+
   /** Renders `e`, parenthesised when it binds more loosely than its context. */
   wrap(e: SqlExpr, contextPrecedence: number): string {
     const s = this.expr(e);
