@@ -1,0 +1,152 @@
+/**
+ * Compile speed: analyzeWorkflow (parse + validate + propagate + dialect check) + compilePlan +
+ * compilePreview of the last node, on generated workflows of several sizes and shapes. The
+ * workflow is given as JSON text, as a file or an API request gives it, so parsing is measured too.
+ */
+import {
+  analyzeWorkflow,
+  compilePlan,
+  compilePreview,
+  formatDiagnostic,
+  type Catalog,
+} from '../compiler/index.js';
+import { ms, summarize, type Summary } from './stats.js';
+import { generateWorkflow, type ShapeName } from './workflow-shapes.js';
+
+export interface CompileCaseResult {
+  shape: ShapeName;
+  size: number;
+  /** analyze + plan + preview, per run. */
+  total?: Summary;
+  phases?: { analyze: Summary; plan: Summary; preview: Summary };
+  /** Sizes of what was produced, to show the work is real. */
+  output?: { planSteps: number; planSqlChars: number; previewSqlChars: number; warnings: number };
+  /** Fewer runs than asked because the case passed its time budget. */
+  truncated?: boolean;
+  warmupRuns: number;
+  error?: string;
+  samples?: number[];
+}
+
+export interface CompileBenchOptions {
+  catalog: Catalog;
+  shapes: readonly ShapeName[];
+  sizes: readonly number[];
+  /** Timed runs per size; sizes not listed get the closest smaller size's count. */
+  runs: (size: number) => number;
+  warmup: (size: number) => number;
+  /** Stop a case after this many milliseconds (once it has at least one timed run). */
+  budgetMs: number;
+  log: (line: string) => void;
+}
+
+interface OneRun {
+  analyze: number;
+  plan: number;
+  preview: number;
+  /** Formatted error diagnostics: a generated workflow must compile. */
+  errors: string[];
+  warnings: number;
+  planSteps: number;
+  planSqlChars: number;
+  previewSqlChars: number;
+}
+
+function compileOnce(text: string, lastNode: string, catalog: Catalog): OneRun {
+  const t0 = performance.now();
+  const analysis = analyzeWorkflow(text, { dialect: 'duckdb', catalog });
+  const t1 = performance.now();
+  const plan = compilePlan(analysis, { runId: 'bench' });
+  const t2 = performance.now();
+  const preview = compilePreview(analysis, { node: lastNode, paramMode: 'literal' });
+  const t3 = performance.now();
+  const errors = [...plan.diagnostics, ...preview.diagnostics]
+    .filter((d) => d.severity === 'error')
+    .map(formatDiagnostic);
+  if (errors.length === 0 && (!plan.plan || !preview.query))
+    errors.push(`no ${plan.plan ? 'preview' : 'plan'} and no error to say why`);
+  return {
+    analyze: t1 - t0,
+    plan: t2 - t1,
+    preview: t3 - t2,
+    errors,
+    warnings: analysis.diagnostics.filter((d) => d.severity === 'warning').length,
+    planSteps: plan.plan?.steps.length ?? 0,
+    planSqlChars: plan.plan?.steps.reduce((n, s) => n + s.statements.join(';\n').length, 0) ?? 0,
+    previewSqlChars: preview.query?.sql.length ?? 0,
+  };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+export function runCompileCase(shape: ShapeName, size: number, opts: CompileBenchOptions): CompileCaseResult {
+  const generated = generateWorkflow(shape, size);
+  const text = JSON.stringify(generated.doc);
+  const runs = opts.runs(size);
+  const warmup = opts.warmup(size);
+  gc?.();
+  const started = performance.now();
+  const first = compileOnce(text, generated.lastNode, opts.catalog);
+  if (first.errors.length) {
+    return {
+      shape,
+      size,
+      warmupRuns: 0,
+      error: first.errors.slice(0, 3).join('\n'),
+    };
+  }
+  const timed: OneRun[] = [];
+  let warmed = 1;
+  // A first run already past the budget is kept as the (cold) measurement: repeating it says little.
+  if (performance.now() - started > opts.budgetMs) timed.push(first);
+  else {
+    for (; warmed < warmup && performance.now() - started < opts.budgetMs / 2; warmed++)
+      compileOnce(text, generated.lastNode, opts.catalog);
+    while (timed.length < runs) {
+      timed.push(compileOnce(text, generated.lastNode, opts.catalog));
+      if (performance.now() - started > opts.budgetMs) break;
+    }
+  }
+  const totals = timed.map((r) => r.analyze + r.plan + r.preview);
+  const result: CompileCaseResult = {
+    shape,
+    size,
+    total: summarize(totals),
+    phases: {
+      analyze: summarize(timed.map((r) => r.analyze)),
+      plan: summarize(timed.map((r) => r.plan)),
+      preview: summarize(timed.map((r) => r.preview)),
+    },
+    output: {
+      planSteps: first.planSteps,
+      planSqlChars: first.planSqlChars,
+      previewSqlChars: first.previewSqlChars,
+      warnings: first.warnings,
+    },
+    warmupRuns: timed[0] === first ? 0 : warmed,
+    samples: totals,
+    ...(timed.length < runs ? { truncated: true } : {}),
+  };
+  opts.log(
+    `  ${shape.padEnd(5)} ${String(size).padStart(6)} nodes: median ${ms(result.total!.median)} ms, p95 ${ms(result.total!.p95)} ms (${timed.length} runs${result.truncated ? ', budget reached' : ''})`,
+  );
+  return result;
+}
+
+/**
+ * Gets V8 past its first tiers of compilation for the compiler's code, so the first case measured
+ * is not slower than the same case measured later (per-case warm-up alone is not enough for that).
+ */
+function warmUpCompiler(catalog: Catalog, durationMs: number): void {
+  const workflows = (['dag', 'chain'] as const).map((shape) => generateWorkflow(shape, 100));
+  const texts = workflows.map((g) => ({ text: JSON.stringify(g.doc), last: g.lastNode }));
+  const until = performance.now() + durationMs;
+  while (performance.now() < until) for (const w of texts) compileOnce(w.text, w.last, catalog);
+}
+
+export function runCompileBench(opts: CompileBenchOptions): CompileCaseResult[] {
+  warmUpCompiler(opts.catalog, 3000);
+  const out: CompileCaseResult[] = [];
+  for (const shape of opts.shapes) for (const size of opts.sizes) out.push(runCompileCase(shape, size, opts));
+  return out;
+}

@@ -1,0 +1,241 @@
+/** The goals, and the report as Markdown (also what is printed: its tables read well in a terminal). */
+import type { CompileCaseResult } from './compile-bench.js';
+import type { SqlBenchResult } from './sql-bench.js';
+import { ms } from './stats.js';
+
+export const GOALS = {
+  smallWorkflowMs: 5,
+  smallWorkflowNodes: 20,
+  largeWorkflowMs: 1000,
+  largeWorkflowNodes: 10_000,
+  midWorkflowNodes: 1_000,
+  maxGrowth: 12,
+  maxSqlRatio: 1.05,
+} as const;
+
+export interface Goal {
+  goal: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface BenchMeta {
+  startedAt: string;
+  seconds: number;
+  command: string;
+  node: string;
+  platform: string;
+  cpus: number;
+  loadAverage: { start: number[]; end: number[] };
+  git: { commit: string; dirtyCompilerFiles: string[] };
+}
+
+export interface BenchReport {
+  meta: BenchMeta;
+  compile?: { cases: CompileCaseResult[]; growth: Array<{ shape: string; ratio: number }> };
+  sql?: SqlBenchResult;
+  goals: Goal[];
+  /** Compiled results that differ from the hand-written ones, or queries that did not run. */
+  failures: string[];
+}
+
+const caseOf = (cases: readonly CompileCaseResult[], shape: string, size: number) =>
+  cases.find((c) => c.shape === shape && c.size === size && c.total);
+
+/** median(10k) / median(1k) per shape, where both were measured. */
+export function growthRatios(cases: readonly CompileCaseResult[]): Array<{ shape: string; ratio: number }> {
+  const shapes = [...new Set(cases.map((c) => c.shape))];
+  return shapes.flatMap((shape) => {
+    const big = caseOf(cases, shape, GOALS.largeWorkflowNodes);
+    const mid = caseOf(cases, shape, GOALS.midWorkflowNodes);
+    return big && mid ? [{ shape, ratio: big.total!.median / mid.total!.median }] : [];
+  });
+}
+
+export function evaluateGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
+  const goals: Goal[] = [];
+  const cases = report.compile?.cases ?? [];
+  for (const c of cases.filter((x) => x.error))
+    goals.push({
+      goal: `${c.shape} ${c.size} nodes compiles`,
+      measured: c.error!.split('\n')[0]!,
+      pass: false,
+    });
+  for (const shape of [...new Set(cases.map((c) => c.shape))]) {
+    const small = caseOf(cases, shape, GOALS.smallWorkflowNodes);
+    if (small)
+      goals.push({
+        goal: `${shape}: ${GOALS.smallWorkflowNodes}-node workflow compiles in < ${GOALS.smallWorkflowMs} ms`,
+        measured: `median ${ms(small.total!.median)} ms (p95 ${ms(small.total!.p95)} ms)`,
+        pass: small.total!.median < GOALS.smallWorkflowMs,
+      });
+    const large = caseOf(cases, shape, GOALS.largeWorkflowNodes);
+    if (large)
+      goals.push({
+        goal: `${shape}: ${GOALS.largeWorkflowNodes.toLocaleString('en-US')}-node workflow compiles in < ${GOALS.largeWorkflowMs / 1000} s`,
+        measured: `median ${ms(large.total!.median)} ms (p95 ${ms(large.total!.p95)} ms)`,
+        pass: large.total!.median < GOALS.largeWorkflowMs,
+      });
+  }
+  for (const g of report.compile?.growth ?? [])
+    goals.push({
+      goal: `${g.shape}: 10k/1k compile time ≤ ${GOALS.maxGrowth}×`,
+      measured: `${g.ratio.toFixed(1)}×`,
+      pass: g.ratio <= GOALS.maxGrowth,
+    });
+  const sql = report.sql;
+  if (sql) {
+    for (const q of sql.queries) {
+      goals.push({
+        goal: `${q.id}: compiled/hand ≤ ${GOALS.maxSqlRatio}`,
+        measured: q.status === 'ok' ? q.ratio!.toFixed(3) : q.status,
+        pass: q.status === 'ok' && q.ratio! <= GOALS.maxSqlRatio,
+      });
+    }
+    goals.push({
+      goal: `geometric mean compiled/hand ≤ ${GOALS.maxSqlRatio}`,
+      measured: Number.isFinite(sql.geometricMeanRatio) ? sql.geometricMeanRatio.toFixed(3) : '—',
+      pass: sql.geometricMeanRatio <= GOALS.maxSqlRatio,
+    });
+  }
+  return goals;
+}
+
+function table(headers: string[], rows: string[][], right: ReadonlySet<number> = new Set()): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+export function renderMarkdown(r: BenchReport): string {
+  const out: string[] = ['# edgeflow benchmark', ''];
+  const m = r.meta;
+  out.push(
+    `${m.startedAt} · \`${m.command}\` · ${m.seconds.toFixed(0)} s · Node ${m.node} · ${m.platform} · ${m.cpus} CPUs · ` +
+      `load ${m.loadAverage.start.map((x) => x.toFixed(1)).join('/')} → ${m.loadAverage.end.map((x) => x.toFixed(1)).join('/')} · ` +
+      `commit ${m.git.commit.slice(0, 10)}${m.git.dirtyCompilerFiles.length ? ` (+${m.git.dirtyCompilerFiles.length} uncommitted compiler files)` : ''}`,
+    '',
+  );
+
+  if (r.compile) {
+    out.push(
+      '## Compile time (analyzeWorkflow + compilePlan + compilePreview of the last node, JSON text in)',
+      '',
+    );
+    const rows = r.compile.cases.map((c) =>
+      c.total
+        ? [
+            c.shape,
+            c.size.toLocaleString('en-US'),
+            ms(c.total.median),
+            ms(c.total.p95),
+            ms(c.phases!.analyze.median),
+            ms(c.phases!.plan.median),
+            ms(c.phases!.preview.median),
+            `${c.total.runs}${c.truncated ? '*' : ''}`,
+            String(c.output!.planSteps),
+            c.output!.previewSqlChars.toLocaleString('en-US'),
+          ]
+        : [c.shape, c.size.toLocaleString('en-US'), 'error', '', '', '', '', '0', '', ''],
+    );
+    out.push(
+      table(
+        [
+          'shape',
+          'nodes',
+          'median ms',
+          'p95 ms',
+          'analyze',
+          'plan',
+          'preview',
+          'runs',
+          'plan steps',
+          'preview SQL chars',
+        ],
+        rows,
+        new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]),
+      ),
+    );
+    if (r.compile.cases.some((c) => c.truncated))
+      out.push(
+        '',
+        '\\* fewer runs than asked: the case reached its time budget (a single run is a cold run).',
+      );
+    if (r.compile.growth.length)
+      out.push(
+        '',
+        `10k/1k growth (median): ${r.compile.growth.map((g) => `${g.shape} ${g.ratio.toFixed(1)}×`).join(', ')}`,
+      );
+    out.push('');
+  }
+
+  if (r.sql) {
+    const s = r.sql;
+    out.push(
+      `## Compiled vs hand-written SQL (DuckDB ${s.duckdbVersion}, ${s.threads} threads)`,
+      '',
+      `Dataset: TPC-H-like, SF ${s.dataset.scaleFactor}, ${s.dataset.totalRows.toLocaleString('en-US')} rows ` +
+        `(${s.dataset.tables.map((t) => `${t.table} ${t.rows.toLocaleString('en-US')}`).join(', ')}), ` +
+        `generated in ${s.dataset.seconds.toFixed(1)} s.`,
+      '',
+    );
+    const rows = s.queries.map((q) =>
+      q.status === 'ok'
+        ? [
+            q.id,
+            q.title,
+            String(q.rows),
+            ms(q.hand!.median),
+            ms(q.compiled!.median),
+            q.ratio!.toFixed(3),
+            q.minRatio!.toFixed(3),
+            ms(q.hand!.p95),
+            ms(q.compiled!.p95),
+            q.ratio! <= GOALS.maxSqlRatio ? 'ok' : 'slower',
+          ]
+        : [q.id, q.title, '', '', '', '', '', '', '', q.status.toUpperCase()],
+    );
+    out.push(
+      table(
+        [
+          'query',
+          'question',
+          'rows',
+          'hand ms',
+          'compiled ms',
+          'ratio',
+          'ratio of mins',
+          'hand p95',
+          'compiled p95',
+          '',
+        ],
+        rows,
+        new Set([2, 3, 4, 5, 6, 7, 8]),
+      ),
+      '',
+      `Geometric mean compiled/hand: ${Number.isFinite(s.geometricMeanRatio) ? s.geometricMeanRatio.toFixed(3) : '—'} ` +
+        `(medians of ${s.queries.find((q) => q.hand)?.hand?.runs ?? 0} alternating runs each, after warm-up); ` +
+        `of the fastest runs: ${Number.isFinite(s.geometricMeanMinRatio) ? s.geometricMeanMinRatio.toFixed(3) : '—'}.`,
+      '',
+    );
+    for (const q of s.queries.filter((x) => x.status !== 'ok'))
+      out.push(`- **${q.id} ${q.status}**: ${q.detail ?? ''}`);
+    for (const q of s.queries.filter((x) => x.explain))
+      out.push(`- ${q.id}: EXPLAIN ANALYZE in \`${q.explain!.hand}\` and \`${q.explain!.compiled}\``);
+    out.push('');
+  }
+
+  out.push(
+    '## Goals',
+    '',
+    table(
+      ['goal', 'measured', 'result'],
+      r.goals.map((g) => [g.goal, g.measured, g.pass ? 'PASS' : 'FAIL']),
+    ),
+    '',
+  );
+  if (r.failures.length) out.push('## Failures', '', ...r.failures.map((f) => `- ${f}`), '');
+  return out.join('\n');
+}

@@ -1,0 +1,173 @@
+/**
+ * `npm run bench`: the speed goals, measured.
+ *
+ *   npm run bench                      compile benchmark, then the SQL benchmark at SF 1
+ *   npm run bench -- --only compile    just the compile benchmark
+ *   npm run bench -- --only sql --sf 0.1 --runs 5
+ *
+ * Prints the tables and writes .bench/report.json and .bench/report.md. Exits 0 when a speed goal
+ * is missed (the report says so), 1 when a compiled query's result differs from the hand-written
+ * one or something could not be compiled or run.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCompileBench } from './compile-bench.js';
+import { evaluateGoals, growthRatios, renderMarkdown, type BenchMeta, type BenchReport } from './report.js';
+import { runSqlBench } from './sql-bench.js';
+import { tpchCatalog } from './tpch/schema.js';
+import { SHAPES, type ShapeName } from './workflow-shapes.js';
+
+const HELP = `usage: npm run bench -- [options]
+  --only compile|sql   run one half (default: both)
+  --sf N               TPC-H scale factor for the SQL benchmark (default 1)
+  --runs N             timed runs per measurement (default: SQL 7 per side; compile 200/20/7 by size)
+  --sizes a,b,c        compile workflow sizes (default 20,1000,10000)
+  --shapes a,b         compile workflow shapes: ${SHAPES.join(', ')} (default all)
+  --queries a,b        SQL questions by id, e.g. q1,q18 (default all)
+  --threads N          DuckDB threads for the SQL benchmark (default: one per core)
+  --budget S           seconds a compile case may take before it stops repeating (default 30)
+  --out DIR            where report.json and report.md go (default .bench)`;
+
+/** A bad command line: reported as one line, not a stack trace. */
+class UsageError extends Error {}
+
+function numberOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name} wants a positive number, got "${value}"`);
+  return n;
+}
+
+function listOption(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function gitInfo(): BenchMeta['git'] {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    // Porcelain lines are "XY path": the status columns may be spaces, so no trimming before slicing.
+    const dirty = git('status', '--porcelain', '--', 'compiler')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3));
+    return { commit: git('rev-parse', 'HEAD').trim(), dirtyCompilerFiles: dirty };
+  } catch {
+    return { commit: 'unknown', dirtyCompilerFiles: [] };
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      sf: { type: 'string' },
+      runs: { type: 'string' },
+      sizes: { type: 'string' },
+      shapes: { type: 'string' },
+      queries: { type: 'string' },
+      budget: { type: 'string' },
+      threads: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (values.only !== undefined && values.only !== 'compile' && values.only !== 'sql')
+    throw new UsageError(`--only takes compile or sql, got "${values.only}"`);
+  const runs = values.runs === undefined ? undefined : Math.round(numberOption(values.runs, 'runs', 1));
+  const sf = numberOption(values.sf, 'sf', 1);
+  const budgetMs = numberOption(values.budget, 'budget', 30) * 1000;
+  const sizes = (listOption(values.sizes) ?? ['20', '1000', '10000']).map((s) =>
+    Math.round(numberOption(s, 'sizes', 0)),
+  );
+  const shapes = (listOption(values.shapes) ?? [...SHAPES]) as ShapeName[];
+  for (const s of shapes)
+    if (!SHAPES.includes(s)) throw new UsageError(`unknown shape "${s}" (shapes: ${SHAPES.join(', ')})`);
+  const outDir = path.resolve(values.out ?? '.bench');
+  const command = [
+    'npm run bench',
+    ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
+  ].join(' ');
+
+  const started = Date.now();
+  const loadStart = os.loadavg();
+  const catalog = tpchCatalog();
+  const log = (line: string) => console.error(line);
+  const partial: Omit<BenchReport, 'goals' | 'meta'> = { failures: [] };
+
+  if (values.only !== 'sql') {
+    log('compile benchmark');
+    const cases = runCompileBench({
+      catalog,
+      shapes,
+      sizes,
+      runs: (size) => runs ?? (size <= 100 ? 200 : size <= 2000 ? 20 : 7),
+      warmup: (size) => (size <= 100 ? 50 : size <= 2000 ? 3 : 1),
+      budgetMs,
+      log,
+    });
+    partial.compile = { cases, growth: growthRatios(cases) };
+    for (const c of cases.filter((x) => x.error))
+      partial.failures.push(`compile benchmark: ${c.shape} ${c.size} nodes did not compile: ${c.error}`);
+  }
+
+  if (values.only !== 'compile') {
+    log('SQL benchmark');
+    const sql = await runSqlBench({
+      catalog,
+      scaleFactor: sf,
+      runs: runs ?? 7,
+      warmup: 2,
+      explainAbove: 1.05,
+      outDir,
+      only: listOption(values.queries),
+      ...(values.threads ? { threads: Math.round(numberOption(values.threads, 'threads', 1)) } : {}),
+      log,
+    });
+    partial.sql = sql;
+    for (const q of sql.queries.filter((x) => x.status !== 'ok'))
+      partial.failures.push(`${q.id} (${q.title}): ${q.status}: ${q.detail ?? ''}`);
+  }
+
+  const meta: BenchMeta = {
+    startedAt: new Date(started).toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    command,
+    node: process.versions.node,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.availableParallelism(),
+    loadAverage: { start: loadStart, end: os.loadavg() },
+    git: gitInfo(),
+  };
+  const report: BenchReport = { meta, ...partial, goals: evaluateGoals({ meta, ...partial }) };
+  const markdown = renderMarkdown(report);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(path.join(outDir, 'report.md'), markdown);
+  console.log(markdown);
+  log(`wrote ${path.join(outDir, 'report.md')} and report.json`);
+  return report.failures.length ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      console.error(`${(e as Error).message}\n\n${HELP}`);
+    else console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exitCode = 1;
+  },
+);
