@@ -17,6 +17,12 @@ import type { Workflow } from './workflow/model.js';
 export interface AnalyzeOptions {
   dialect?: DialectName;
   catalog?: Catalog;
+  /**
+   * Render every node once to report what the dialect cannot express (default true). A caller
+   * that compiles a plan or preview right after may skip it: writing that SQL reports the same
+   * UNSUPPORTED errors, with their nodes, without rendering everything twice.
+   */
+  checkDialect?: boolean;
 }
 
 export interface WorkflowAnalysis {
@@ -45,7 +51,7 @@ export function analyzeWorkflow(input: string | unknown, opts: AnalyzeOptions = 
     catalog: opts.catalog ?? EMPTY_CATALOG,
   });
   diagnostics.push(...nodeDiags);
-  diagnostics.push(...checkDialectSupport(results, dialect));
+  if (opts.checkDialect !== false) diagnostics.push(...checkDialectSupport(results, dialect));
   return { workflow: wf, dialect, graph, nodes: results, diagnostics, valid: !hasErrors(diagnostics) };
 }
 
@@ -68,17 +74,28 @@ function checkDialectSupport(results: Map<string, NodeResult>, dialect: Dialect)
     } catch (e) {
       if (e instanceof UnsupportedError) {
         r.failed = true;
-        out.push({
-          severity: 'error',
-          code: 'UNSUPPORTED',
-          path: r.node.path,
-          nodeId: id,
-          dialect: dialect.name,
-          message: `${dialect.title} cannot run this ${r.node.def.id} node: ${e.reason}`,
-          hint: e.hint ?? 'rewrite it with other components, or use a sql node in this dialect',
-        });
+        out.push(unsupportedDiagnostic(e, dialect, r));
       } else throw e;
     }
   }
   return out;
+}
+
+/** An UNSUPPORTED diagnostic for a node (or for the workflow, when no node is known). */
+export function unsupportedDiagnostic(
+  e: UnsupportedError,
+  dialect: Dialect,
+  r: NodeResult | undefined,
+): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'UNSUPPORTED',
+    path: r?.node.path ?? '$',
+    ...(r ? { nodeId: r.id } : {}),
+    dialect: dialect.name,
+    message: r
+      ? `${dialect.title} cannot run this ${r.node.def.id} node: ${e.reason}`
+      : `${dialect.title} cannot run this: ${e.reason}`,
+    hint: e.hint ?? 'rewrite it with other components, or use a sql node in this dialect',
+  };
 }

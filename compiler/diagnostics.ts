@@ -90,6 +90,9 @@ export function formatDiagnostic(d: Diagnostic): string {
  * boundary and turned into an `UNSUPPORTED` diagnostic that names the dialect and the node.
  */
 export class UnsupportedError extends Error {
+  /** The CTE (relation) whose SQL was being written, set by the writer on the way out. */
+  relation?: string;
+
   constructor(
     readonly dialect: string,
     readonly reason: string,

@@ -29,7 +29,7 @@ import { T, type PortableType } from './schema/types.js';
 import type { OrderItem } from './sql/ast.js';
 import { didYouMean } from './suggest.js';
 import type { Graph, GraphNode } from './workflow/graph.js';
-import type { ParamType, Workflow } from './workflow/model.js';
+import type { NodeSpec, ParamType, Workflow } from './workflow/model.js';
 import { spanAt } from './workflow/parse.js';
 import { zodIssuesToDiagnostics } from './workflow/zod-diagnostics.js';
 
@@ -93,7 +93,8 @@ export function propagate(
       );
       continue;
     }
-    const before = diagnostics.filter((d) => d.severity === 'error').length;
+    // Only this node's new diagnostics are looked at (the list grows; rescanning it is quadratic).
+    const before = diagnostics.length;
     const ctx = makeContext(node, def, parsed.data, inputs, opts.dialect, opts.catalog, params, diagnostics);
     let analysis: NodeAnalysis | undefined;
     try {
@@ -108,9 +109,11 @@ export function propagate(
         hint: 'this is a bug in edgeflow; please report it with the workflow',
       });
     }
-    const after = diagnostics.filter((d) => d.severity === 'error').length;
+    let failed = !analysis;
+    for (let i = before; i < diagnostics.length && !failed; i++)
+      failed = diagnostics[i]!.severity === 'error';
     if (analysis) result.analysis = analysis;
-    result.failed = !analysis || after > before;
+    result.failed = failed;
   }
   return { results, diagnostics };
 }
@@ -125,159 +128,188 @@ function makeContext<C>(
   params: ReadonlyMap<string, ParamInfo>,
   diagnostics: Diagnostic[],
 ): AnalyzeContext<C> {
-  const id = node.spec.id;
-  const configPath = `${node.path}.config`;
-  const pathOf = (key: ConfigKey = []) => key.reduce<string>((p, k) => childPath(p, k), configPath);
   const inputs: Record<string, InputRelation[]> = {};
   for (const r of inputList) (inputs[r.port] ??= []).push(r);
   for (const list of Object.values(inputs)) list.sort((a, b) => a.index - b.index);
+  return new NodeContext(node, def, config, inputs, dialect, catalog, params, diagnostics);
+}
 
-  const report =
-    (severity: 'error' | 'warning') =>
-    (code: DiagnosticCode, message: string, at: { key?: ConfigKey; hint?: string } = {}) => {
-      diagnostics.push({
-        severity,
-        code,
-        message,
-        path: pathOf(at.key),
-        nodeId: id,
-        ...(at.hint ? { hint: at.hint } : {}),
-      });
+const label = (rel: InputRelation) =>
+  `input "${rel.ref.port === 'out' ? rel.ref.node : `${rel.ref.node}.${rel.ref.port}`}"`;
+
+/**
+ * What a component sees while it is analysed. A class (methods on the prototype), because a
+ * 10,000-node workflow makes 10,000 of these and each one stays reachable from its build step.
+ */
+class NodeContext<C> implements AnalyzeContext<C> {
+  readonly node: NodeSpec;
+
+  constructor(
+    private readonly graphNode: GraphNode,
+    private readonly def: ComponentDefinition<unknown>,
+    readonly config: C,
+    readonly inputs: Readonly<Record<string, InputRelation[]>>,
+    readonly dialect: Dialect,
+    readonly catalog: Catalog,
+    readonly params: ReadonlyMap<string, ParamInfo>,
+    private readonly diagnostics: Diagnostic[],
+  ) {
+    this.node = graphNode.spec;
+  }
+
+  private pathOf(key: ConfigKey = []): string {
+    return key.reduce<string>((p, k) => childPath(p, k), `${this.graphNode.path}.config`);
+  }
+
+  private report(
+    severity: 'error' | 'warning',
+    code: DiagnosticCode,
+    message: string,
+    at: { key?: ConfigKey; hint?: string } = {},
+  ) {
+    this.diagnostics.push({
+      severity,
+      code,
+      message,
+      path: this.pathOf(at.key),
+      nodeId: this.node.id,
+      ...(at.hint ? { hint: at.hint } : {}),
+    });
+  }
+
+  error(code: DiagnosticCode, message: string, at?: { key?: ConfigKey; hint?: string }): void {
+    this.report('error', code, message, at);
+  }
+
+  warn(code: DiagnosticCode, message: string, at?: { key?: ConfigKey; hint?: string }): void {
+    this.report('warning', code, message, at);
+  }
+
+  input(port = 'in'): InputRelation {
+    const r = this.inputs[port]?.[0];
+    if (!r) throw new Error(`internal: ${this.def.id} has no input on port ${port}`);
+    return r;
+  }
+
+  scope(port = 'in'): ScopeRelation[] {
+    const r = this.input(port);
+    return [{ port, columns: r.schema.columns, label: label(r) }];
+  }
+
+  expr(text: string, key: ConfigKey, scope: ScopeRelation[], opts: Partial<ResolveOptions> = {}) {
+    const options: ResolveOptions = {
+      params: this.params,
+      aggregates: 'forbidden',
+      windows: 'forbidden',
+      context: `a ${this.def.id} node`,
+      ...opts,
     };
-  const error = report('error');
-  const label = (rel: InputRelation) =>
-    `input "${rel.ref.port === 'out' ? rel.ref.node : `${rel.ref.node}.${rel.ref.port}`}"`;
-
-  const ctx: AnalyzeContext<C> = {
-    node: node.spec,
-    config,
-    dialect,
-    catalog,
-    params,
-    inputs,
-    input(port = 'in') {
-      const r = inputs[port]?.[0];
-      if (!r) throw new Error(`internal: ${def.id} has no input on port ${port}`);
-      return r;
-    },
-    scope(port = 'in') {
-      const r = ctx.input(port);
-      return [{ port, columns: r.schema.columns, label: label(r) }];
-    },
-    error,
-    warn: report('warning'),
-    expr(text, key, scope, opts = {}) {
-      const options: ResolveOptions = {
-        params,
-        aggregates: 'forbidden',
-        windows: 'forbidden',
-        context: `a ${def.id} node`,
-        ...opts,
-      };
-      try {
-        return resolveExpr(parseExpression(text), scope, options);
-      } catch (e) {
-        if (e instanceof ExprSyntaxError || e instanceof ExprError) {
-          const code: DiagnosticCode = e instanceof ExprError ? e.code : 'EXPR_SYNTAX';
-          const span = spanAt(text, e.span.start, Math.max(1, e.span.end - e.span.start));
-          const hint =
-            e.hint ??
-            (e instanceof ExprSyntaxError && /DESC|ASC/i.test(text)
-              ? 'to sort descending write {"expr": "amount", "desc": true}'
-              : undefined);
-          const excerpt = text.length > 80 ? `${text.slice(0, 77)}…` : text;
-          diagnostics.push({
-            severity: 'error',
-            code,
-            message: `${e.message} in \`${excerpt}\``,
-            path: pathOf(key),
-            nodeId: id,
-            span,
-            ...(hint ? { hint } : {}),
-          });
-          return undefined;
-        }
-        throw e;
-      }
-    },
-    column(name, key, rel) {
-      const r = rel ?? ctx.input();
-      const c = findColumn(r.schema.columns, name);
-      if (c === 'ambiguous') {
-        error(
-          'AMBIGUOUS_COLUMN',
-          `"${name}" matches several columns of ${label(r)} that differ only in case`,
-          { key, hint: 'write the exact name' },
-        );
+    try {
+      return resolveExpr(parseExpression(text), scope, options);
+    } catch (e) {
+      if (e instanceof ExprSyntaxError || e instanceof ExprError) {
+        const code: DiagnosticCode = e instanceof ExprError ? e.code : 'EXPR_SYNTAX';
+        const span = spanAt(text, e.span.start, Math.max(1, e.span.end - e.span.start));
+        const hint =
+          e.hint ??
+          (e instanceof ExprSyntaxError && /DESC|ASC/i.test(text)
+            ? 'to sort descending write {"expr": "amount", "desc": true}'
+            : undefined);
+        const excerpt = text.length > 80 ? `${text.slice(0, 77)}…` : text;
+        this.diagnostics.push({
+          severity: 'error',
+          code,
+          message: `${e.message} in \`${excerpt}\``,
+          path: this.pathOf(key),
+          nodeId: this.node.id,
+          span,
+          ...(hint ? { hint } : {}),
+        });
         return undefined;
       }
-      if (!c) {
-        error('UNKNOWN_COLUMN', `column "${name}" not found in ${label(r)}`, {
+      throw e;
+    }
+  }
+
+  column(name: string, key: ConfigKey, rel?: InputRelation): Column | undefined {
+    const r = rel ?? this.input();
+    const c = findColumn(r.schema.columns, name);
+    if (c === 'ambiguous') {
+      this.error(
+        'AMBIGUOUS_COLUMN',
+        `"${name}" matches several columns of ${label(r)} that differ only in case`,
+        {
           key,
-          hint: didYouMean(
-            name,
-            r.schema.columns.map((x) => x.name),
-            'available columns',
-          ),
-        });
-      }
-      return c;
-    },
-    origins(deps: readonly ColumnDep[]): ColumnOrigin[] {
-      return deps.map((d) => {
-        const r = inputs[d.port]?.[0];
-        return r
-          ? { node: r.ref.node, port: r.ref.port, column: d.column }
-          : { table: '?', column: d.column };
+          hint: 'write the exact name',
+        },
+      );
+      return undefined;
+    }
+    if (!c) {
+      this.error('UNKNOWN_COLUMN', `column "${name}" not found in ${label(r)}`, {
+        key,
+        hint: didYouMean(
+          name,
+          r.schema.columns.map((x) => x.name),
+          'available columns',
+        ),
       });
-    },
-    newName: (name) => dialect.newColumnName(name),
-    ordering(
-      items: readonly OrderingSpec[],
-      key: ConfigKey,
-      scope: ScopeRelation[],
-    ): OrderItem[] | undefined {
-      const out: OrderItem[] = [];
-      let ok = true;
-      items.forEach((item, i) => {
-        const spec = typeof item === 'string' ? { expr: item } : item;
-        const r = ctx.expr(spec.expr, typeof item === 'string' ? [...key, i] : [...key, i, 'expr'], scope);
-        if (!r) {
-          ok = false;
-          return;
-        }
-        if (r.expr.type.kind === 'geography' || r.expr.type.kind === 'other') {
-          error(
-            'TYPE_MISMATCH',
-            `cannot order by a ${r.expr.type.kind === 'other' ? r.expr.type.native : 'geography'} value`,
-            { key: [...key, i] },
-          );
-          ok = false;
-          return;
-        }
-        out.push({ expr: r.expr, desc: spec.desc ?? false, nulls: spec.nulls ?? 'last' });
-      });
-      return ok ? out : undefined;
-    },
-    checkUnique(columns: readonly Column[], key?: ConfigKey) {
-      const seen = new Map<string, string>();
-      let ok = true;
-      for (const c of columns) {
-        const k = c.name.toLowerCase();
-        if (seen.has(k)) {
-          error(
-            'DUPLICATE_COLUMN',
-            `the output would have two columns named "${c.name}"${seen.get(k) !== c.name ? ` and "${seen.get(k)}"` : ''}`,
-            {
-              ...(key ? { key } : {}),
-              hint: 'rename one of them; column names are compared case-insensitively',
-            },
-          );
-          ok = false;
-        } else seen.set(k, c.name);
+    }
+    return c;
+  }
+
+  origins(deps: readonly ColumnDep[]): ColumnOrigin[] {
+    return deps.map((d) => {
+      const r = this.inputs[d.port]?.[0];
+      return r ? { node: r.ref.node, port: r.ref.port, column: d.column } : { table: '?', column: d.column };
+    });
+  }
+
+  newName(name: string): string {
+    return this.dialect.newColumnName(name);
+  }
+
+  ordering(items: readonly OrderingSpec[], key: ConfigKey, scope: ScopeRelation[]): OrderItem[] | undefined {
+    const out: OrderItem[] = [];
+    let ok = true;
+    items.forEach((item, i) => {
+      const spec = typeof item === 'string' ? { expr: item } : item;
+      const r = this.expr(spec.expr, typeof item === 'string' ? [...key, i] : [...key, i, 'expr'], scope);
+      if (!r) {
+        ok = false;
+        return;
       }
-      return ok;
-    },
-  };
-  return ctx;
+      if (r.expr.type.kind === 'geography' || r.expr.type.kind === 'other') {
+        this.error(
+          'TYPE_MISMATCH',
+          `cannot order by a ${r.expr.type.kind === 'other' ? r.expr.type.native : 'geography'} value`,
+          { key: [...key, i] },
+        );
+        ok = false;
+        return;
+      }
+      out.push({ expr: r.expr, desc: spec.desc ?? false, nulls: spec.nulls ?? 'last' });
+    });
+    return ok ? out : undefined;
+  }
+
+  checkUnique(columns: readonly Column[], key?: ConfigKey): boolean {
+    const seen = new Map<string, string>();
+    let ok = true;
+    for (const c of columns) {
+      const k = c.name.toLowerCase();
+      if (seen.has(k)) {
+        this.error(
+          'DUPLICATE_COLUMN',
+          `the output would have two columns named "${c.name}"${seen.get(k) !== c.name ? ` and "${seen.get(k)}"` : ''}`,
+          {
+            ...(key ? { key } : {}),
+            hint: 'rename one of them; column names are compared case-insensitively',
+          },
+        );
+        ok = false;
+      } else seen.set(k, c.name);
+    }
+    return ok;
+  }
 }

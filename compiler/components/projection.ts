@@ -183,10 +183,14 @@ export const rename = defineComponent({
 /** compute and window share this: new columns are appended, a same-named column is replaced in place. */
 export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Projected>): Projected[] {
   const items: Projected[] = rel.schema.columns.map((c) => identity(c, rel));
+  const position = new Map(items.map((p, i) => [p.column.name.toLowerCase(), i]));
   for (const a of added) {
-    const at = items.findIndex((p) => p.column.name.toLowerCase() === a.column.name.toLowerCase());
-    if (at >= 0) items[at] = { ...a, column: { ...a.column, name: items[at]!.column.name } };
-    else items.push(a);
+    const at = position.get(a.column.name.toLowerCase());
+    if (at !== undefined) items[at] = { ...a, column: { ...a.column, name: items[at]!.column.name } };
+    else {
+      position.set(a.column.name.toLowerCase(), items.length);
+      items.push(a);
+    }
   }
   return items;
 }

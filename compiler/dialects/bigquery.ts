@@ -208,8 +208,7 @@ export class BigQueryDialect extends Dialect {
       },
       mod: (c, w) => {
         const [a, b] = c.args as [SqlExpr, SqlExpr];
-        if (a.type.kind !== 'double' && b.type.kind !== 'double')
-          return `MOD(${w.expr(a)}, ${w.divisor(b)})`;
+        if (a.type.kind !== 'double' && b.type.kind !== 'double') return `MOD(${w.expr(a)}, ${w.divisor(b)})`;
         // MOD takes INT64, NUMERIC and BIGNUMERIC only; the remainder keeps the sign of a.
         const x = w.operand(a);
         const y = `${w.divisor(b)}`;

@@ -56,6 +56,12 @@ export class Assembler {
     }
   }
 
+  /** The node whose SQL a CTE name holds. */
+  nodeOfCte(name: string): string | undefined {
+    for (const [key, cte] of this.cteNames) if (cte === name) return key.slice(0, key.indexOf('\u0000'));
+    return undefined;
+  }
+
   cteName(r: RelationRef): string {
     return this.cteNames.get(relKey(r)) ?? r.node;
   }
@@ -86,13 +92,16 @@ export class Assembler {
         if (!seen.has(relKey(up))) stack.push(up);
       }
     }
-    // A reference to a node that failed graph checks is kept (callers report it as blocked).
-    const outputs = (id: string) => graph.nodes.get(id)?.def.outputs.map((p) => p.name) ?? [];
-    const rank = (id: string) => this.order.get(id) ?? -1;
-    return [...seen.values()].sort(
-      (a, b) =>
-        rank(a.node) - rank(b.node) || outputs(a.node).indexOf(a.port) - outputs(b.node).indexOf(b.port),
-    );
+    // Node order, then port order. A reference to a node that failed graph checks is kept
+    // (callers report it as blocked).
+    const rank = (r: RelationRef) => {
+      const ports = graph.nodes.get(r.node)?.def.outputs;
+      return (this.order.get(r.node) ?? -1) * 16 + (ports ? ports.findIndex((p) => p.name === r.port) : 0);
+    };
+    return [...seen.values()]
+      .map((r) => ({ r, rank: rank(r) }))
+      .sort((a, b) => a.rank - b.rank)
+      .map((x) => x.r);
   }
 
   /** The analysed nodes behind a set of relations; undefined entries mean a node failed. */

@@ -249,3 +249,49 @@ describe('preview limits', () => {
     expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'INVALID_VALUE', path: '$' }));
   });
 });
+
+describe('dialect support found while writing the SQL', () => {
+  const ranged: Node = {
+    id: 'w',
+    type: 'window',
+    inputs: { in: 'orders' },
+    config: {
+      orderBy: ['amount'],
+      frame: { unit: 'range', from: -10, to: 0 },
+      columns: { near: 'count(*)' },
+    },
+  };
+  const nodes = [src, ranged, out('o1', 'w', 'analytics.w')];
+
+  it('is the same UNSUPPORTED error, naming the node, whether analysis checked first or not', () => {
+    const checked = analyzeWorkflow(wf(nodes), { dialect: 'snowflake', catalog: EXAMPLE_CATALOG });
+    const deferred = analyzeWorkflow(wf(nodes), {
+      dialect: 'snowflake',
+      catalog: EXAMPLE_CATALOG,
+      checkDialect: false,
+    });
+    expect(deferred.valid).toBe(true);
+    const fromPlan = compilePlan(deferred).diagnostics.filter((d) => d.code === 'UNSUPPORTED');
+    const fromPreview = compilePreview(deferred, { node: 'w' }).diagnostics.filter(
+      (d) => d.code === 'UNSUPPORTED',
+    );
+    const fromCheck = checked.diagnostics.filter((d) => d.code === 'UNSUPPORTED');
+    expect(fromCheck).toEqual([
+      expect.objectContaining({ nodeId: 'w', path: '$.nodes[1]', dialect: 'snowflake' }),
+    ]);
+    expect(fromPlan).toEqual(fromCheck);
+    expect(fromPreview).toEqual(fromCheck);
+  });
+
+  it('reports a partitionBy hint on a column that is not a date at analysis, on the output node', () => {
+    const hinted: Node = {
+      id: 'o1',
+      type: 'output.table',
+      inputs: { in: 'orders' },
+      config: { table: 'analytics.h', partitionBy: 'order_id' },
+    };
+    const a = analyzeWorkflow(wf([src, hinted]), { dialect: 'bigquery', catalog: EXAMPLE_CATALOG });
+    const codes = a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.nodeId}`);
+    expect(codes).toEqual(['TYPE_MISMATCH o1']);
+  });
+});

@@ -4,7 +4,7 @@
  * schema; every output is written atomically in the best form the dialect has.
  */
 import { createHash } from 'node:crypto';
-import type { WorkflowAnalysis } from '../analyze.js';
+import { unsupportedDiagnostic, type WorkflowAnalysis } from '../analyze.js';
 import type { WriteMode, WriteSpec } from '../components/component.js';
 import { UnsupportedError, childPath, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { Dialect } from '../dialects/dialect.js';
@@ -102,6 +102,8 @@ export function compilePlan(
   const sql = (s: Statement) => writer.statement(s);
   const tableText = (parts: string[]) => writer.table(parts);
   const steps: PlanStep[] = [];
+  /** The output node being written, for errors that are not inside one relation (table hints). */
+  let writing: string | undefined;
 
   try {
     const schemas = new Map<string, string[]>();
@@ -141,11 +143,13 @@ export function compilePlan(
       const table = materialized.get(relKey(r))!;
       const { query, nodes } = asm.relationQuery(r);
       const id = `materialize:${asm.cteName(r)}`;
-      const readers = [...(shared.readers.get(relKey(r)) ?? [])];
+      const readers = shared.readers.get(relKey(r)) ?? { count: 0, first: [] };
+      const named =
+        readers.count > readers.first.length ? `${readers.first.join(', ')}, …` : readers.first.join(', ');
       steps.push({
         id,
         kind: 'materialize',
-        purpose: `Compute ${asm.cteName(r)} once into ${tableText(table)}: ${readers.length} outputs (${readers.join(', ')}) read it.`,
+        purpose: `Compute ${asm.cteName(r)} once into ${tableText(table)}: ${readers.count} outputs (${named}) read it.`,
         nodes,
         dependsOn: dependsOn(r, true),
         statements: replaceStatements(dialect, table, query, sql),
@@ -156,6 +160,7 @@ export function compilePlan(
     }
 
     for (const o of outputs) {
+      writing = o.id;
       const { query, nodes } = asm.withQuery(o.input, (from) => ({
         kind: 'select',
         items: [{ kind: 'star' }],
@@ -176,6 +181,7 @@ export function compilePlan(
       });
     }
 
+    writing = undefined;
     if (materialized.size) {
       steps.push({
         id: 'cleanup',
@@ -196,14 +202,8 @@ export function compilePlan(
       return { diagnostics };
     }
     if (e instanceof UnsupportedError) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'UNSUPPORTED',
-        path: '$',
-        dialect: dialect.name,
-        message: e.message,
-        ...(e.hint ? { hint: e.hint } : {}),
-      });
+      const node = e.relation ? asm.nodeOfCte(e.relation) : writing;
+      diagnostics.push(unsupportedDiagnostic(e, dialect, node ? analysis.nodes.get(node) : undefined));
       return { diagnostics };
     }
     throw e;
@@ -329,41 +329,79 @@ export function stagingTableName(dialect: Dialect, runId: string, name: string):
 function sharedRelations(
   analysis: WorkflowAnalysis,
   outputs: Array<{ id: string; input: RelationRef }>,
-): { relations: RelationRef[]; readers: Map<string, Set<string>> } {
-  const readers = new Map<string, Set<string>>();
+): { relations: RelationRef[]; readers: Map<string, { count: number; first: string[] }> } {
+  // Which outputs read a materialised relation: the count, and the first few for the purpose text.
+  const readers = new Map<string, { count: number; first: string[] }>();
   if (outputs.length < 2) return { relations: [], readers };
-  const asm = new Assembler(analysis);
-  const users = new Map<string, { rel: RelationRef; outs: Set<string> }>();
-  for (const o of outputs) {
-    for (const r of asm.needed(o.input)) {
-      const k = relKey(r);
-      if (!users.has(k)) users.set(k, { rel: r, outs: new Set() });
-      users.get(k)!.outs.add(o.id);
-    }
-  }
   const graph = analysis.graph!;
-  const out: RelationRef[] = [];
-  for (const { rel, outs } of users.values()) {
-    if (outs.size < 2) continue;
-    const def = graph.nodes.get(rel.node)!.def;
-    if (def.id === 'source.table' || def.id === 'source.values') continue;
-    const consumers = graph.consumers.get(rel.node) ?? [];
-    const branching = consumers.some((c) => {
-      if (c.outPort !== rel.port) return false;
-      const cnode = graph.nodes.get(c.consumer)!;
-      if (cnode.def.category === 'output') return true;
-      const cOuts = new Set<string>();
-      for (const p of cnode.def.outputs)
-        for (const o of users.get(relKey({ node: c.consumer, port: p.name }))?.outs ?? []) cOuts.add(o);
-      return cOuts.size < outs.size;
-    });
-    if (branching) {
-      out.push(rel);
-      readers.set(relKey(rel), outs);
+  // One pass in reverse topological order: which outputs read each relation, as a bit set per
+  // relation (linear in nodes × outputs/32, where walking up from every output was quadratic).
+  const words = Math.ceil(outputs.length / 32);
+  const outputIndex = new Map(outputs.map((o, i) => [o.id, i]));
+  // One buffer for every set, so a 10,000-node workflow does not allocate 20,000 small arrays.
+  const slot = new Map<string, number>();
+  let slots = 0;
+  for (const id of graph.order) {
+    slot.set(id, slots++);
+    for (const p of graph.nodes.get(id)!.def.outputs) slot.set(relKey({ node: id, port: p.name }), slots++);
+  }
+  const sets = new Uint32Array(slots * words);
+  const setOf = (key: string) => sets.subarray(slot.get(key)! * words, (slot.get(key)! + 1) * words);
+  for (let i = graph.order.length - 1; i >= 0; i--) {
+    const id = graph.order[i]!;
+    const mine = setOf(id);
+    for (const p of graph.nodes.get(id)!.def.outputs) {
+      const bits = setOf(relKey({ node: id, port: p.name }));
+      for (const c of graph.consumers.get(id) ?? []) {
+        if (c.outPort !== p.name) continue;
+        const o = outputIndex.get(c.consumer);
+        if (o !== undefined) bits[o >>> 5]! |= 1 << (o & 31);
+        else if (slot.has(c.consumer)) orInto(bits, setOf(c.consumer));
+      }
+      orInto(mine, bits);
     }
   }
-  const order = new Map(graph.order.map((id, i) => [id, i]));
-  return { relations: out.sort((a, b) => order.get(a.node)! - order.get(b.node)!), readers };
+  const relOuts = { get: (key: string) => setOf(key) };
+  const nodeOuts = { get: (id: string) => (slot.has(id) ? setOf(id) : undefined) };
+  const out: RelationRef[] = [];
+  for (const id of graph.order) {
+    const node = graph.nodes.get(id)!;
+    if (node.def.id === 'source.table' || node.def.id === 'source.values') continue; // reading twice is cheaper
+    for (const p of node.def.outputs) {
+      const rel = { node: id, port: p.name };
+      const bits = relOuts.get(relKey(rel))!;
+      const count = popcount(bits);
+      if (count < 2) continue;
+      // A branch point: some reader is an output, or is needed by fewer outputs than this is.
+      const branching = (graph.consumers.get(id) ?? []).some(
+        (c) =>
+          c.outPort === p.name && (outputIndex.has(c.consumer) || popcount(nodeOuts.get(c.consumer)) < count),
+      );
+      if (!branching) continue;
+      out.push(rel);
+      const first: string[] = [];
+      for (let w = 0; w < words && first.length < 5; w++)
+        for (let v = bits[w]!; v !== 0 && first.length < 5; v &= v - 1)
+          first.push(outputs[w * 32 + (31 - Math.clz32(v & -v))]!.id);
+      readers.set(relKey(rel), { count, first });
+    }
+  }
+  return { relations: out, readers };
+}
+
+function orInto(target: Uint32Array, source: Uint32Array | undefined): void {
+  if (!source) return;
+  for (let i = 0; i < target.length; i++) target[i]! |= source[i]!;
+}
+
+function popcount(bits: Uint32Array | undefined): number {
+  let n = 0;
+  for (const w of bits ?? []) {
+    let v = w - ((w >>> 1) & 0x55555555);
+    v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+    n += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+  }
+  return n;
 }
 
 /** writeSchemas and duplicate targets. */

@@ -1,6 +1,6 @@
 /** A preview: one readable `WITH … SELECT` for any node's output, in the order a sort gave it. */
-import type { WorkflowAnalysis } from '../analyze.js';
-import { hasErrors, type Diagnostic } from '../diagnostics.js';
+import { unsupportedDiagnostic, type WorkflowAnalysis } from '../analyze.js';
+import { UnsupportedError, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { Column } from '../schema/relation.js';
 import type { Query } from '../sql/ast.js';
 import { MissingParamError, SqlWriter, type Binding } from '../sql/writer.js';
@@ -104,6 +104,13 @@ export function compilePreview(
   } catch (e) {
     if (e instanceof MissingParamError) {
       diagnostics.push(missingParam(wf, e.param));
+      return { diagnostics };
+    }
+    if (e instanceof UnsupportedError) {
+      const node = e.relation ? asm.nodeOfCte(e.relation) : undefined;
+      diagnostics.push(
+        unsupportedDiagnostic(e, analysis.dialect, node ? analysis.nodes.get(node) : undefined),
+      );
       return { diagnostics };
     }
     throw e;

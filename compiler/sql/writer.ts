@@ -456,8 +456,17 @@ export class SqlWriter {
 
   private withQueryText(w: WithQuery): string {
     if (w.ctes.length === 0) return this.query(w.body);
-    const ctes = w.ctes.map((c) => `${this.ident(c.name)} AS (\n${indent(this.query(c.query), 2)}\n)`);
-    return `WITH\n${ctes.map((c) => indent(c, 2)).join(',\n')}\n${this.query(w.body)}`;
+    // Each CTE body is indented once, by 4 (not by 2 and then again by 2): fewer copies of big SQL.
+    const ctes = w.ctes.map((c) => {
+      try {
+        return `  ${this.ident(c.name)} AS (\n${indent(this.query(c.query), 4)}\n  )`;
+      } catch (e) {
+        // Say which relation could not be written, so the error names its node.
+        if (e instanceof UnsupportedError && e.relation === undefined) e.relation = c.name;
+        throw e;
+      }
+    });
+    return `WITH\n${ctes.join(',\n')}\n${this.query(w.body)}`;
   }
 
   // ---------------------------------------------------------------- statements
@@ -482,11 +491,9 @@ function protectLineBreaks(text: string): string {
 }
 
 export function indent(text: string, n: number): string {
+  // Only '\n' starts a line here ('^' with the m flag would also match after '\r').
   const pad = ' '.repeat(n);
-  return text
-    .split('\n')
-    .map((l) => (l.length ? pad + l : l))
-    .join('\n');
+  return text.replace(/(^|\n)(?=[^\n])/g, `$1${pad}`);
 }
 
 function numberText(v: string | number | boolean): string {

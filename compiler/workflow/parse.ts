@@ -225,23 +225,32 @@ function validateDocument(doc: unknown): ParseResult {
 function findProtoKeys(doc: object): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<object>();
-  const stack: Array<{ value: object; path: string }> = [{ value: doc, path: '$' }];
+  // Paths are built only for a hit: walking a 10,000-node document must stay cheap.
+  interface At {
+    parent?: At;
+    key: string | number;
+  }
+  const pathOf = (at: At | undefined): string => (at ? childPath(pathOf(at.parent), at.key) : '$');
+  const stack: Array<{ value: object; at?: At }> = [{ value: doc }];
   while (stack.length) {
-    const { value, path } = stack.pop()!;
+    const { value, at } = stack.pop()!;
     if (seen.has(value)) continue;
     seen.add(value);
-    for (const [key, child] of Object.entries(value)) {
-      const childAt = childPath(path, Array.isArray(value) ? Number(key) : key);
+    const isArray = Array.isArray(value);
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
       if (key === '__proto__') {
         out.push({
           code: 'UNKNOWN_KEY',
           severity: 'error',
-          path: childAt,
+          path: pathOf({ ...(at ? { parent: at } : {}), key }),
           message: 'the key "__proto__" is not allowed',
           hint: 'remove it: "__proto__" cannot be used as a name',
         });
       }
-      if (child !== null && typeof child === 'object') stack.push({ value: child, path: childAt });
+      if (child !== null && typeof child === 'object') {
+        stack.push({ value: child, at: { ...(at ? { parent: at } : {}), key: isArray ? Number(key) : key } });
+      }
     }
   }
   return out;

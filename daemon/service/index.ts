@@ -37,6 +37,11 @@ export interface WorkflowRequest {
   offline?: boolean;
 }
 
+/** How a request is analysed: compile and preview write the SQL, which checks dialect support itself. */
+interface PrepareOptions {
+  checkDialect?: boolean;
+}
+
 export interface Prepared {
   analysis: WorkflowAnalysis;
   connection: string;
@@ -136,7 +141,7 @@ export class Service {
   }
 
   /** Parse, pick the connection and dialect, load the live catalog when reachable, analyse. */
-  async prepare(req: WorkflowRequest): Promise<Prepared> {
+  async prepare(req: WorkflowRequest, opts: PrepareOptions = {}): Promise<Prepared> {
     if (req.dialect !== undefined && !isDialectName(req.dialect)) {
       throw new ServiceError('INVALID_REQUEST', `unknown dialect "${req.dialect}"`, {
         hint: 'duckdb, postgres, bigquery or snowflake',
@@ -156,7 +161,11 @@ export class Service {
         catalog: 'declared',
       };
     const { catalog, offlineReason } = await this.catalogFor(parsed.workflow, connection, req);
-    const analysis = analyzeWorkflow(parsed.workflow, { dialect, catalog });
+    const analysis = analyzeWorkflow(parsed.workflow, {
+      dialect,
+      catalog,
+      ...(opts.checkDialect === false ? { checkDialect: false } : {}),
+    });
     return {
       analysis,
       connection,
@@ -207,7 +216,7 @@ export class Service {
       runId?: string;
     },
   ): Promise<CompileResult> {
-    const p = await this.prepare(req);
+    const p = await this.prepare(req, { checkDialect: false });
     const a = p.analysis;
     const base = {
       dialect: p.dialect,
@@ -247,7 +256,7 @@ export class Service {
     const limit = req.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREVIEW_ROWS)
       throw new ServiceError('INVALID_REQUEST', `limit must be an integer from 1 to ${MAX_PREVIEW_ROWS}`);
-    const p = await this.prepare({ ...req, offline: false });
+    const p = await this.prepare({ ...req, offline: false }, { checkDialect: false });
     const { query, diagnostics } = compilePreview(p.analysis, {
       node: req.node,
       limit,
