@@ -66,7 +66,7 @@ function checkDialectSupport(results: Map<string, NodeResult>, dialect: Dialect)
     input: (port, index = 0): FromItem => ({ kind: 'ref', name: `${port}_${index}` }),
     helperName: (base) => base,
   };
-  for (const [id, r] of results) {
+  for (const r of results.values()) {
     if (r.failed || !r.analysis?.build) continue;
     try {
       const w = new SqlWriter(dialect, { params: 'placeholder', values: new Map() });
