@@ -113,6 +113,12 @@ export interface ComponentDefinition<C = unknown> {
   outputs: PortSpec[];
   config: z.ZodType<C>;
   example: ComponentExample;
+  /**
+   * Row by row and deterministic (no grouping, joining, windows or randomness): where several
+   * relations read it, computing it again in each costs less than storing it, and lets the engine
+   * push filters down to the table scan.
+   */
+  streaming?: boolean;
   /** Per-dialect remarks (how it is expressed, what differs). Support itself is computed from the example. */
   dialectNotes?: Partial<Record<DialectName, string>>;
   analyze(ctx: AnalyzeContext<C>): NodeAnalysis | undefined;

@@ -122,22 +122,34 @@ export const join = defineComponent({
       return {
         outputs: { out: { columns } },
         build: (b) => ({
-          out: {
-            kind: 'select',
-            items: [{ kind: 'star', table: L }],
-            from: aliased(b.input('left'), L),
-            where: {
-              k: 'exists',
-              negated: kind === 'anti',
-              type: T.bool,
-              query: {
+          out: b.dialect.caps.semiJoin
+            ? {
                 kind: 'select',
-                items: [selectItem({ k: 'lit', type: T.int, value: 1 }, 'one')],
-                from: aliased(b.input('right'), R),
-                ...(onExpr ? { where: onExpr } : {}),
+                items: [{ kind: 'star', table: L }],
+                from: {
+                  kind: 'join',
+                  joinType: kind,
+                  left: aliased(b.input('left'), L),
+                  right: aliased(b.input('right'), R),
+                  on: onExpr ?? { k: 'lit', type: T.bool, value: true },
+                },
+              }
+            : {
+                kind: 'select',
+                items: [{ kind: 'star', table: L }],
+                from: aliased(b.input('left'), L),
+                where: {
+                  k: 'exists',
+                  negated: kind === 'anti',
+                  type: T.bool,
+                  query: {
+                    kind: 'select',
+                    items: [selectItem({ k: 'lit', type: T.int, value: 1 }, 'one')],
+                    from: aliased(b.input('right'), R),
+                    ...(onExpr ? { where: onExpr } : {}),
+                  },
+                },
               },
-            },
-          },
         }),
       };
     }

@@ -46,6 +46,7 @@ export function projected(rel: InputRelation, items: readonly Projected[]) {
 export const select = defineComponent({
   id: 'select',
   category: 'transform',
+  streaming: true,
   summary: 'Keeps, reorders and computes columns.',
   description:
     'The output has exactly the columns listed, in that order: a name keeps an input column; ' +
@@ -99,6 +100,7 @@ export const select = defineComponent({
 export const drop = defineComponent({
   id: 'drop',
   category: 'transform',
+  streaming: true,
   summary: 'Removes columns.',
   description:
     'Every column except the ones listed flows on, in its order. Dropping every column is an error.',
@@ -143,6 +145,7 @@ export const drop = defineComponent({
 export const rename = defineComponent({
   id: 'rename',
   category: 'transform',
+  streaming: true,
   summary: 'Renames columns.',
   description:
     'Maps old names to new ones; other columns keep their names and order. A new name may not clash with another column.',
@@ -211,6 +214,7 @@ export function appendQuery(b: BuildContext, rel: InputRelation, items: readonly
 export const compute = defineComponent({
   id: 'compute',
   category: 'transform',
+  streaming: true,
   summary: 'Adds computed columns (or replaces a column of the same name).',
   description:
     'Each entry is `"name": "expression"`. Expressions see the input columns (not each other); a name that ' +
@@ -257,6 +261,7 @@ export const compute = defineComponent({
 export const cast = defineComponent({
   id: 'cast',
   category: 'transform',
+  streaming: true,
   summary: 'Changes column types.',
   description:
     'Each entry is `"column": "type"` with a portable type. A value that does not convert is an error at run time (as CAST is in SQL).',
@@ -295,6 +300,7 @@ export const cast = defineComponent({
 export const fillNulls = defineComponent({
   id: 'fill_nulls',
   category: 'transform',
+  streaming: true,
   summary: 'Replaces nulls with a value.',
   description:
     'Each entry is `"column": value`, a JSON literal of the column’s type (dates as "YYYY-MM-DD").',

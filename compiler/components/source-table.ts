@@ -9,6 +9,7 @@ import { findColumn } from '../expr/resolve.js';
 export const sourceTable = defineComponent({
   id: 'source.table',
   category: 'source',
+  streaming: true,
   summary: 'Reads a table or view of the connection.',
   description:
     'Reads every row of a table or view. `table` is the name as the warehouse writes it (`schema.table`, or ' +

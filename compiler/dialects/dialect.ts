@@ -23,6 +23,16 @@ export interface DialectCapabilities {
   merge: boolean;
   /** DDL inside a transaction commits or rolls back with it (PostgreSQL, DuckDB). */
   transactionalDdl: boolean;
+  /**
+   * `SEMI JOIN` / `ANTI JOIN` (DuckDB): planned as plain hash joins, where a correlated EXISTS
+   * can become a slower delim join. Others write semi/anti joins as [NOT] EXISTS.
+   */
+  semiJoin?: boolean;
+  /**
+   * `WITH x AS NOT MATERIALIZED (…)`: PostgreSQL 12+ and DuckDB store a CTE read twice, which
+   * keeps a filter from reaching the table scan; the hint inlines cheap (streaming) ones.
+   */
+  cteInlineHint?: boolean;
   /** `SELECT * EXCLUDE (a)` (DuckDB, Snowflake) or `SELECT * EXCEPT (a)` (BigQuery). */
   exceptColumns: 'EXCLUDE' | 'EXCEPT' | false;
   /** `count(DISTINCT x) OVER (…)`; absent means available. PostgreSQL has no DISTINCT in window aggregates. */

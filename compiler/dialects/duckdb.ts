@@ -28,6 +28,8 @@ export class DuckDbDialect extends Dialect {
     merge: true, // MERGE INTO since 1.4
     transactionalDdl: true,
     exceptColumns: 'EXCLUDE',
+    cteInlineHint: true,
+    semiJoin: true,
     rangeFrameOffsets: true,
     ilike: true,
     integerDivisionTruncates: false, // `/` is true division; `//` is integer division

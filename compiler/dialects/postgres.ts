@@ -33,6 +33,7 @@ export class PostgresDialect extends Dialect {
     merge: true, // MERGE since 15
     transactionalDdl: true,
     exceptColumns: false,
+    cteInlineHint: true,
     windowDistinct: false, // "DISTINCT is not implemented for window functions"
     rangeFrameOffsets: true,
     ilike: true,

@@ -140,7 +140,21 @@ export class Assembler {
     const rels = this.needed(target, computeTarget).filter(
       (r) => !this.materialized.has(relKey(r)) || (computeTarget && relKey(r) === targetKey),
     );
-    const ctes: Cte[] = rels.map((r) => ({ name: this.cteName(r), query: this.queriesOf(r.node)[r.port]! }));
+    // How often each relation is read inside this statement (the body reads the target once).
+    const reads = new Map<string, number>([[targetKey, 1]]);
+    for (const r of rels) {
+      for (const e of this.analysis.graph!.nodes.get(r.node)?.inputs ?? []) {
+        const k = relKey({ node: e.node, port: e.outPort });
+        reads.set(k, (reads.get(k) ?? 0) + 1);
+      }
+    }
+    const ctes: Cte[] = rels.map((r) => ({
+      name: this.cteName(r),
+      query: this.queriesOf(r.node)[r.port]!,
+      ...((reads.get(relKey(r)) ?? 0) > 1 && this.analysis.graph!.nodes.get(r.node)?.def.streaming
+        ? { inline: true }
+        : {}),
+    }));
     const from: FromItem = computeTarget
       ? { kind: 'ref', name: this.cteName(target) }
       : this.fromItem(target);

@@ -121,7 +121,8 @@ export type FromItem =
   | { kind: 'subquery'; query: Query; alias: string }
   | {
       kind: 'join';
-      joinType: 'inner' | 'left' | 'right' | 'full' | 'cross';
+      /** semi and anti only where the dialect has them (caps.semiJoin); EXISTS elsewhere. */
+      joinType: 'inner' | 'left' | 'right' | 'full' | 'cross' | 'semi' | 'anti';
       left: FromItem;
       right: FromItem;
       on?: SqlExpr;
@@ -130,6 +131,8 @@ export type FromItem =
 export interface Cte {
   name: string;
   query: Query;
+  /** Ask the engine to inline it where it is read (`AS NOT MATERIALIZED`), when it has the hint. */
+  inline?: boolean;
 }
 
 export interface WithQuery {

@@ -443,7 +443,11 @@ export class SqlWriter {
           right: 'RIGHT JOIN',
           full: 'FULL OUTER JOIN',
           cross: 'CROSS JOIN',
+          semi: 'SEMI JOIN',
+          anti: 'ANTI JOIN',
         }[f.joinType];
+        if ((f.joinType === 'semi' || f.joinType === 'anti') && !this.dialect.caps.semiJoin)
+          this.unsupported(`${f.joinType.toUpperCase()} JOIN is not available`);
         const on = f.on ? ` ON ${this.expr(f.on)}` : '';
         return `${this.from(f.left)}\n${type} ${this.from(f.right)}${on}`;
       }
@@ -459,7 +463,8 @@ export class SqlWriter {
     // Each CTE body is indented once, by 4 (not by 2 and then again by 2): fewer copies of big SQL.
     const ctes = w.ctes.map((c) => {
       try {
-        return `  ${this.ident(c.name)} AS (\n${indent(this.query(c.query), 4)}\n  )`;
+        const hint = c.inline && this.dialect.caps.cteInlineHint ? 'NOT MATERIALIZED ' : '';
+        return `  ${this.ident(c.name)} AS ${hint}(\n${indent(this.query(c.query), 4)}\n  )`;
       } catch (e) {
         // Say which relation could not be written, so the error names its node.
         if (e instanceof UnsupportedError && e.relation === undefined) e.relation = c.name;

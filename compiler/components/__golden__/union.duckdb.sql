@@ -1,6 +1,6 @@
 -- union → out
 WITH
-  orders AS (
+  orders AS NOT MATERIALIZED (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
     FROM main.orders
   ),
