@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import boundaries from './tools/eslint/import-boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.edgeflow/', 'test-results/', 'coverage/', '**/__golden__/**'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.edgeflow/',
+      '.scratch/',
+      '.bench/',
+      'test-results/',
+      'coverage/',
+      '**/__golden__/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
