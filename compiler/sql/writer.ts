@@ -102,10 +102,11 @@ export class SqlWriter {
   ) {}
 
   /** Runs a render call; the outermost one turns protected line breaks back into real ones. */
-  private outermost(render: () => string): string {
+  private outermost<A>(render: (this: SqlWriter, arg: A) => string, arg: A): string {
+    // A method and its argument, not a closure: this runs for every expression node.
     this.depth++;
     try {
-      const sql = render();
+      const sql = render.call(this, arg);
       return this.depth === 1 && sql.includes(LINE_BREAK_SENTINEL)
         ? sql.replaceAll(LINE_BREAK_SENTINEL, '\n')
         : sql;
@@ -180,7 +181,7 @@ export class SqlWriter {
 
   // ---------------------------------------------------------------- expressions
   expr(e: SqlExpr): string {
-    return this.outermost(() => this.exprText(e));
+    return this.outermost(this.exprText, e);
   }
 
   private exprText(e: SqlExpr): string {
@@ -343,7 +344,7 @@ export class SqlWriter {
 
   // ---------------------------------------------------------------- queries
   query(q: Query): string {
-    return this.outermost(() => this.queryText(q));
+    return this.outermost(this.queryText, q);
   }
 
   private queryText(q: Query): string {
@@ -379,7 +380,7 @@ export class SqlWriter {
   }
 
   select(q: SelectQuery): string {
-    return this.outermost(() => this.selectText(q));
+    return this.outermost(this.selectText, q);
   }
 
   private selectText(q: SelectQuery): string {
@@ -425,7 +426,7 @@ export class SqlWriter {
   }
 
   from(f: FromItem): string {
-    return this.outermost(() => this.fromText(f));
+    return this.outermost(this.fromText, f);
   }
 
   private fromText(f: FromItem): string {
@@ -455,7 +456,7 @@ export class SqlWriter {
   }
 
   withQuery(w: WithQuery): string {
-    return this.outermost(() => this.withQueryText(w));
+    return this.outermost(this.withQueryText, w);
   }
 
   private withQueryText(w: WithQuery): string {
@@ -476,7 +477,7 @@ export class SqlWriter {
 
   // ---------------------------------------------------------------- statements
   statement(s: Statement): string {
-    return this.outermost(() => this.statementText(s));
+    return this.outermost(this.statementText, s);
   }
 
   private statementText(s: Statement): string {
