@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { ScopeRelation } from '../expr/resolve.js';
-import type { Column } from '../schema/relation.js';
+import { PassedColumn, type Column } from '../schema/relation.js';
 import { T, comparable, formatType } from '../schema/types.js';
 import type { FromItem, Query, SqlExpr } from '../sql/ast.js';
 import { defineComponent, type InputRelation } from './component.js';
-import { col, columnName, expression, selectItem } from './shapes.js';
+import { col, columnName, expression, passThrough, selectItem } from './shapes.js';
 
 const L = '_l';
 const R = '_r';
@@ -110,15 +110,12 @@ export const join = defineComponent({
       undefined,
     );
 
-    const origin = (rel: InputRelation, c: Column) => [
-      { node: rel.ref.node, port: rel.ref.port, column: c.name },
-    ];
     if (kind === 'semi' || kind === 'anti') {
       if (select)
         ctx.warn('INVALID_VALUE', `${kind} joins output the left columns; select is ignored`, {
           key: ['select'],
         });
-      const columns = left.schema.columns.map((c) => ({ name: c.name, type: c.type, from: origin(left, c) }));
+      const columns = left.schema.columns.map((c) => passThrough(c, left));
       return {
         outputs: { out: { columns } },
         build: (b) => ({
@@ -184,8 +181,7 @@ export const join = defineComponent({
       if (!ok) return undefined;
     } else {
       const taken = new Set(left.schema.columns.map((c) => c.name.toLowerCase()));
-      for (const c of left.schema.columns)
-        items.push({ column: { name: c.name, type: c.type, from: origin(left, c) }, expr: col(c, L) });
+      for (const c of left.schema.columns) items.push({ column: passThrough(c, left), expr: col(c, L) });
       for (const c of right.schema.columns) {
         let name = c.name;
         if (taken.has(name.toLowerCase())) {
@@ -193,7 +189,7 @@ export const join = defineComponent({
           for (let n = 2; taken.has(name.toLowerCase()); n++) name = ctx.newName(`right_${c.name}_${n}`);
         }
         taken.add(name.toLowerCase());
-        items.push({ column: { name, type: c.type, from: origin(right, c) }, expr: col(c, R) });
+        items.push({ column: new PassedColumn(name, c.type, right.ref, c.name), expr: col(c, R) });
       }
     }
     if (

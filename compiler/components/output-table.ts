@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isTemporal } from '../schema/types.js';
 import type { TableHints } from '../sql/ast.js';
 import { defineComponent } from './component.js';
-import { columnList, columnName, pickColumns } from './shapes.js';
+import { columnList, columnName, passThrough, pickColumns } from './shapes.js';
 
 export const outputTable = defineComponent({
   id: 'output.table',
@@ -80,11 +80,7 @@ export const outputTable = defineComponent({
         tableText: table,
         mode,
         keys: keyCols.map((k) => k.name),
-        columns: rel.schema.columns.map((c) => ({
-          name: c.name,
-          type: c.type,
-          from: [{ node: rel.ref.node, port: rel.ref.port, column: c.name }],
-        })),
+        columns: rel.schema.columns.map((c) => passThrough(c, rel)),
         ...(hints.partitionBy || hints.clusterBy ? { hints } : {}),
       },
     };

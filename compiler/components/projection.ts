@@ -1,6 +1,6 @@
 /** Components that reshape columns without changing rows: select, drop, rename, compute, cast, fill_nulls. */
 import { z } from 'zod';
-import type { Column } from '../schema/relation.js';
+import { PassedColumn, type Column } from '../schema/relation.js';
 import { comparable, formatType } from '../schema/types.js';
 import type { SelectItem, SqlExpr } from '../sql/ast.js';
 import { defineComponent, type AnalyzeContext, type BuildContext, type InputRelation } from './component.js';
@@ -170,7 +170,7 @@ export const rename = defineComponent({
     const items: Projected[] = rel.schema.columns.map((c) => {
       const p = identity(c, rel);
       const to = map.get(c.name);
-      return to ? { ...p, column: { ...p.column, name: to } } : p;
+      return to ? { ...p, column: new PassedColumn(to, c.type, rel.ref, c.name) } : p;
     });
     if (
       !ctx.checkUnique(
@@ -287,7 +287,7 @@ export const cast = defineComponent({
         continue;
       }
       casts.set(c.name, {
-        column: { name: c.name, type: t, from: [{ node: rel.ref.node, port: rel.ref.port, column: c.name }] },
+        column: new PassedColumn(c.name, t, rel.ref),
         expr: { k: 'cast', arg: col(c), type: t },
       });
     }

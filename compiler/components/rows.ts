@@ -15,6 +15,7 @@ import {
   columnList,
   expression,
   ordering,
+  passThrough,
   passThroughSchema,
   pickColumns,
   selectAll,
@@ -144,11 +145,7 @@ export const distinct = defineComponent({
     const rel = ctx.input();
     const cols = ctx.config.columns ? pickColumns(ctx, ctx.config.columns, ['columns']) : rel.schema.columns;
     if (!cols) return undefined;
-    const out: Column[] = cols.map((c) => ({
-      name: c.name,
-      type: c.type,
-      from: [{ node: rel.ref.node, port: rel.ref.port, column: c.name }],
-    }));
+    const out: Column[] = cols.map((c) => passThrough(c, rel));
     if (!ctx.checkUnique(out, ['columns'])) return undefined;
     if (!checkKeyColumns(ctx, out, ['columns'], 'compared for distinct')) return undefined;
     return {

@@ -1,6 +1,6 @@
 /** Config shapes and small helpers shared by several components. */
 import { z } from 'zod';
-import type { Column, RelationSchema } from '../schema/relation.js';
+import { PassedColumn, type Column, type RelationSchema } from '../schema/relation.js';
 import type { OrderItem, Query, SelectItem, SqlExpr } from '../sql/ast.js';
 import type { AnalyzeContext, ConfigKey, InputRelation } from './component.js';
 import { parseTypeName, PORTABLE_TYPE_NAMES, type PortableType } from '../schema/types.js';
@@ -69,7 +69,7 @@ export function pickColumns(
 
 /** A column passed through unchanged from an input: same name and type, lineage to the input. */
 export function passThrough(c: Column, rel: InputRelation): Column {
-  return { name: c.name, type: c.type, from: [{ node: rel.ref.node, port: rel.ref.port, column: c.name }] };
+  return new PassedColumn(c.name, c.type, rel.ref);
 }
 
 export function passThroughSchema(rel: InputRelation, keepOrdering = true): RelationSchema {
