@@ -4,6 +4,7 @@ import type { SqlWriter } from '../sql/writer.js';
 import { TIME_UNITS, type DateUnit } from '../expr/functions.js';
 import {
   Dialect,
+  substrNonNegativeLength,
   aggregate,
   castToResult,
   plain,
@@ -68,35 +69,22 @@ export class BigQueryDialect extends Dialect {
     return `DATETIME ${w.string(iso.replace('T', ' '))}`;
   }
 
-  typeName(t: PortableType): string {
-    switch (t.kind) {
-      case 'int':
-      case 'bigint':
-        return 'INT64';
-      case 'double':
-        return 'FLOAT64';
-      case 'decimal':
-        return t.scale <= 9 && t.precision - t.scale <= 29
-          ? `NUMERIC(${t.precision},${t.scale})`
-          : `BIGNUMERIC(${t.precision},${t.scale})`;
-      case 'string':
-        return 'STRING';
-      case 'bool':
-        return 'BOOL';
-      case 'date':
-        return 'DATE';
-      case 'timestamp':
-        return 'DATETIME';
-      case 'timestamptz':
-        return 'TIMESTAMP';
-      case 'geography':
-        return 'GEOGRAPHY';
-      case 'other':
-        return t.native;
-      case 'null':
-      case 'unknown':
-        return 'STRING';
-    }
+  protected readonly typeNames = {
+    int: 'INT64',
+    bigint: 'INT64',
+    double: 'FLOAT64',
+    string: 'STRING',
+    bool: 'BOOL',
+    date: 'DATE',
+    timestamp: 'DATETIME',
+    timestamptz: 'TIMESTAMP',
+    geography: 'GEOGRAPHY',
+  } as const;
+
+  protected override decimalTypeName(precision: number, scale: number): string {
+    return scale <= 9 && precision - scale <= 29
+      ? `NUMERIC(${precision},${scale})`
+      : `BIGNUMERIC(${precision},${scale})`;
   }
 
   override cast(sql: string, from: PortableType, to: PortableType, w: SqlWriter): string {
@@ -195,17 +183,7 @@ export class BigQueryDialect extends Dialect {
       sign: (c, w) => `CAST(SIGN(${w.expr(c.args[0]!)}) AS ${w.type(T.int)})`,
       power: plain('POWER'),
       // SUBSTR fails on a negative length; the portable meaning is empty text.
-      substr: (c, w) => {
-        const [text, start, length] = c.args as [SqlExpr, SqlExpr, SqlExpr | undefined];
-        const args = [w.expr(text), w.expr(start)];
-        if (length)
-          args.push(
-            length.k === 'lit' && typeof length.value === 'number' && length.value >= 0
-              ? w.expr(length)
-              : `GREATEST(${w.expr(length)}, 0)`,
-          );
-        return `SUBSTR(${args.join(', ')})`;
-      },
+      substr: substrNonNegativeLength,
       mod: (c, w) => {
         const [a, b] = c.args as [SqlExpr, SqlExpr];
         if (a.type.kind !== 'double' && b.type.kind !== 'double') return `MOD(${w.expr(a)}, ${w.divisor(b)})`;

@@ -11,6 +11,9 @@ import { indent, type SqlWriter } from '../sql/writer.js';
 import { RESERVED_WORDS } from './reserved.js';
 
 export type DialectName = 'duckdb' | 'postgres' | 'bigquery' | 'snowflake';
+
+/** Portable types whose warehouse name is a plain word (decimal takes precision and scale). */
+export type SimpleTypeKind = Exclude<PortableType['kind'], 'decimal' | 'other' | 'null' | 'unknown'>;
 export const DIALECT_NAMES: readonly DialectName[] = ['duckdb', 'postgres', 'bigquery', 'snowflake'];
 
 export interface DialectCapabilities {
@@ -102,6 +105,24 @@ export function castToResult(
       applies(c) ? `CAST(${render(c, w)} ${over} AS ${w.type(c.type)})` : `${render(c, w)} ${over}`,
   };
 }
+
+/** `$1` with its type (DuckDB, PostgreSQL): an untyped parameter can be ambiguous to the planner. */
+export function typedDollarPlaceholder(index: number, type: PortableType, w: SqlWriter): string {
+  return `CAST($${index} AS ${w.type(type)})`;
+}
+
+/** SUBSTR where a negative length is empty text (the portable meaning), not an error or a backwards count. */
+export const substrNonNegativeLength: FunctionRenderer = (c, w) => {
+  const [text, start, length] = c.args as [SqlExpr, SqlExpr, SqlExpr | undefined];
+  const args = [w.expr(text), w.expr(start)];
+  if (length)
+    args.push(
+      length.k === 'lit' && typeof length.value === 'number' && length.value >= 0
+        ? w.expr(length)
+        : `GREATEST(${w.expr(length)}, 0)`,
+    );
+  return `SUBSTR(${args.join(', ')})`;
+};
 
 /** null when any argument is null (BigQuery/Snowflake behaviour) for dialects whose native form skips nulls. */
 export function nullIfAnyNull(name: string): FunctionRenderer {
@@ -232,7 +253,27 @@ export abstract class Dialect {
   timestampLiteral(iso: string, w: SqlWriter): string {
     return `TIMESTAMP ${w.string(iso.replace('T', ' '))}`;
   }
-  abstract typeName(t: PortableType): string;
+  /** The warehouse's name for each portable type (decimal has its own hook). */
+  protected abstract readonly typeNames: Readonly<Record<SimpleTypeKind, string>>;
+
+  protected decimalTypeName(precision: number, scale: number): string {
+    return `DECIMAL(${precision},${scale})`;
+  }
+
+  typeName(t: PortableType): string {
+    switch (t.kind) {
+      case 'decimal':
+        return this.decimalTypeName(t.precision, t.scale);
+      case 'other':
+        return t.native;
+      case 'null':
+      case 'unknown':
+        return this.typeNames.string;
+      default:
+        return this.typeNames[t.kind];
+    }
+  }
+
   abstract placeholder(index: number, name: string, type: PortableType, w: SqlWriter): string;
 
   cast(sql: string, _from: PortableType, to: PortableType, w: SqlWriter): string {

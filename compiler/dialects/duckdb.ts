@@ -4,6 +4,8 @@ import type { SampleQuery, SqlExpr } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
 import {
   Dialect,
+  substrNonNegativeLength,
+  typedDollarPlaceholder,
   aggregate,
   castToResult,
   nullIfAnyNull,
@@ -39,38 +41,24 @@ export class DuckDbDialect extends Dialect {
     clusterHint: false,
   };
 
-  typeName(t: PortableType): string {
-    switch (t.kind) {
-      case 'int':
-        return 'INTEGER';
-      case 'bigint':
-        return 'BIGINT';
-      case 'double':
-        return 'DOUBLE';
-      case 'decimal':
-        return `DECIMAL(${Math.min(t.precision, 38)},${Math.min(t.scale, 38)})`;
-      case 'string':
-        return 'VARCHAR';
-      case 'bool':
-        return 'BOOLEAN';
-      case 'date':
-        return 'DATE';
-      case 'timestamp':
-        return 'TIMESTAMP';
-      case 'timestamptz':
-        return 'TIMESTAMPTZ';
-      case 'geography':
-        return 'GEOMETRY';
-      case 'other':
-        return t.native;
-      case 'null':
-      case 'unknown':
-        return 'VARCHAR';
-    }
+  protected readonly typeNames = {
+    int: 'INTEGER',
+    bigint: 'BIGINT',
+    double: 'DOUBLE',
+    string: 'VARCHAR',
+    bool: 'BOOLEAN',
+    date: 'DATE',
+    timestamp: 'TIMESTAMP',
+    timestamptz: 'TIMESTAMPTZ',
+    geography: 'GEOMETRY',
+  } as const;
+
+  protected override decimalTypeName(precision: number, scale: number): string {
+    return `DECIMAL(${Math.min(precision, 38)},${Math.min(scale, 38)})`;
   }
 
   placeholder(index: number, _name: string, type: PortableType, w: SqlWriter): string {
-    return `CAST($${index} AS ${w.type(type)})`;
+    return typedDollarPlaceholder(index, type, w);
   }
 
   // DuckDB's LIKE has no default escape character; edgeflow's patterns escape with a backslash.
@@ -122,17 +110,7 @@ export class DuckDbDialect extends Dialect {
       greatest: nullIfAnyNull('GREATEST'),
       least: nullIfAnyNull('LEAST'),
       // A negative length is empty text (DuckDB would take the characters before start).
-      substr: (c, w) => {
-        const [text, start, length] = c.args as [SqlExpr, SqlExpr, SqlExpr | undefined];
-        const args = [w.expr(text), w.expr(start)];
-        if (length)
-          args.push(
-            length.k === 'lit' && typeof length.value === 'number' && length.value >= 0
-              ? w.expr(length)
-              : `GREATEST(${w.expr(length)}, 0)`,
-          );
-        return `SUBSTR(${args.join(', ')})`;
-      },
+      substr: substrNonNegativeLength,
       div: (c, w) => {
         const [a, b] = c.args as [typeof c, typeof c];
         if (isInteger(a.type) && isInteger(b.type))

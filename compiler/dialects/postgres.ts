@@ -3,6 +3,7 @@ import type { SqlExpr } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
 import {
   Dialect,
+  typedDollarPlaceholder,
   aggregate,
   castToResult,
   nullIfAnyNull,
@@ -50,38 +51,24 @@ export class PostgresDialect extends Dialect {
     return s.includes('\\') ? `E${base.replace(/\\/g, '\\\\')}` : base;
   }
 
-  typeName(t: PortableType): string {
-    switch (t.kind) {
-      case 'int':
-        return 'INTEGER';
-      case 'bigint':
-        return 'BIGINT';
-      case 'double':
-        return 'DOUBLE PRECISION';
-      case 'decimal':
-        return `NUMERIC(${t.precision},${t.scale})`;
-      case 'string':
-        return 'TEXT';
-      case 'bool':
-        return 'BOOLEAN';
-      case 'date':
-        return 'DATE';
-      case 'timestamp':
-        return 'TIMESTAMP';
-      case 'timestamptz':
-        return 'TIMESTAMPTZ';
-      case 'geography':
-        return 'GEOGRAPHY';
-      case 'other':
-        return t.native;
-      case 'null':
-      case 'unknown':
-        return 'TEXT';
-    }
+  protected readonly typeNames = {
+    int: 'INTEGER',
+    bigint: 'BIGINT',
+    double: 'DOUBLE PRECISION',
+    string: 'TEXT',
+    bool: 'BOOLEAN',
+    date: 'DATE',
+    timestamp: 'TIMESTAMP',
+    timestamptz: 'TIMESTAMPTZ',
+    geography: 'GEOGRAPHY',
+  } as const;
+
+  protected override decimalTypeName(precision: number, scale: number): string {
+    return `NUMERIC(${precision},${scale})`;
   }
 
   placeholder(index: number, _name: string, type: PortableType, w: SqlWriter): string {
-    return `CAST($${index} AS ${w.type(type)})`;
+    return typedDollarPlaceholder(index, type, w);
   }
 
   override divide(left: SqlExpr, right: SqlExpr, w: SqlWriter): string {

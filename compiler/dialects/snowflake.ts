@@ -68,34 +68,20 @@ export class SnowflakeDialect extends Dialect {
     return `CAST(${w.string(iso.replace('T', ' '))} AS TIMESTAMP_NTZ)`;
   }
 
-  typeName(t: PortableType): string {
-    switch (t.kind) {
-      case 'int':
-        return 'INTEGER';
-      case 'bigint':
-        return 'BIGINT';
-      case 'double':
-        return 'DOUBLE';
-      case 'decimal':
-        return `NUMBER(${Math.min(t.precision, 38)},${Math.min(t.scale, 37)})`;
-      case 'string':
-        return 'VARCHAR';
-      case 'bool':
-        return 'BOOLEAN';
-      case 'date':
-        return 'DATE';
-      case 'timestamp':
-        return 'TIMESTAMP_NTZ';
-      case 'timestamptz':
-        return 'TIMESTAMP_TZ';
-      case 'geography':
-        return 'GEOGRAPHY';
-      case 'other':
-        return t.native;
-      case 'null':
-      case 'unknown':
-        return 'VARCHAR';
-    }
+  protected readonly typeNames = {
+    int: 'INTEGER',
+    bigint: 'BIGINT',
+    double: 'DOUBLE',
+    string: 'VARCHAR',
+    bool: 'BOOLEAN',
+    date: 'DATE',
+    timestamp: 'TIMESTAMP_NTZ',
+    timestamptz: 'TIMESTAMP_TZ',
+    geography: 'GEOGRAPHY',
+  } as const;
+
+  protected override decimalTypeName(precision: number, scale: number): string {
+    return `NUMBER(${Math.min(precision, 38)},${Math.min(scale, 37)})`;
   }
 
   placeholder(index: number): string {

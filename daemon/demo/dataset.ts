@@ -9,7 +9,8 @@ export interface DemoTable {
   rows: Array<Array<string | number | boolean | null>>;
 }
 
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small, well-mixed 32-bit PRNG; the same seed gives the same data everywhere. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
