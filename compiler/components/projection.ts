@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { PassedColumn, type Column } from '../schema/relation.js';
 import { comparable, formatType } from '../schema/types.js';
 import type { SelectItem, SqlExpr } from '../sql/ast.js';
-import { defineComponent, type AnalyzeContext, type BuildContext, type InputRelation } from './component.js';
+import {
+  defineComponent,
+  type AnalyzeContext,
+  type BuildContext,
+  type InputRelation,
+  type NodeAnalysis,
+} from './component.js';
 import {
   carryOrdering,
   col,
@@ -198,6 +204,26 @@ export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Projected>
   return items;
 }
 
+/**
+ * compute and window: the input's columns plus the added ones (a same-named column replaced in
+ * place). An added column that replaces a sort column ends that order.
+ */
+export function withAddedColumns(
+  ctx: AnalyzeContext<unknown>,
+  rel: InputRelation,
+  added: Projected[],
+): NodeAnalysis | undefined {
+  if (
+    !ctx.checkUnique(
+      added.map((a) => a.column),
+      ['columns'],
+    )
+  )
+    return undefined;
+  const items = mergeColumns(rel, added);
+  return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: appendQuery(b, rel, items) }) };
+}
+
 /** `SELECT *, new AS x` when only adding (readable); an explicit list when replacing. */
 export function appendQuery(b: BuildContext, rel: InputRelation, items: readonly Projected[]) {
   const inputNames = new Set(rel.schema.columns.map((c) => c.name));
@@ -245,16 +271,7 @@ export const compute = defineComponent({
           expr: r.expr,
         });
     }
-    if (
-      !ok ||
-      !ctx.checkUnique(
-        added.map((a) => a.column),
-        ['columns'],
-      )
-    )
-      return undefined;
-    const items = mergeColumns(rel, added);
-    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: appendQuery(b, rel, items) }) };
+    return ok ? withAddedColumns(ctx, rel, added) : undefined;
   },
 });
 

@@ -3,7 +3,7 @@ import type { Frame, SqlExpr, WindowSpec } from '../sql/ast.js';
 import { isNumeric } from '../schema/types.js';
 import { defineComponent } from './component.js';
 import { checkKeyColumns, col, columnList, expression, ordering, pickColumns } from './shapes.js';
-import { appendQuery, mergeColumns, projected, type Projected } from './projection.js';
+import { withAddedColumns, type Projected } from './projection.js';
 
 const bound = z.union([z.number().int(), z.literal('unbounded')]);
 
@@ -147,19 +147,6 @@ export const windowComponent = defineComponent({
       }
       added.push({ column: { name: ctx.newName(name), type: r.expr.type, from: ctx.origins(r.deps) }, expr });
     }
-    if (
-      !ok ||
-      !ctx.checkUnique(
-        added.map((a) => a.column),
-        ['columns'],
-      )
-    )
-      return undefined;
-    const items = mergeColumns(rel, added);
-    return {
-      // A window column that replaces a sort column ends that order, as in compute.
-      outputs: { out: projected(rel, items) },
-      build: (b) => ({ out: appendQuery(b, rel, items) }),
-    };
+    return ok ? withAddedColumns(ctx, rel, added) : undefined;
   },
 });
