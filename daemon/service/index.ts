@@ -270,8 +270,10 @@ export class Service {
     try {
       const result = await c.execute(query.sql, {
         params: query.bindings.map((b) => b.value),
+        paramNames: query.bindings.map((b) => b.name),
         maxRows: limit,
-        label: `preview ${p.analysis.workflow?.name ?? ''}`,
+        readOnly: true,
+        label: { ...(p.analysis.workflow ? { workflow: p.analysis.workflow.name } : {}), origin: 'preview' },
       });
       const rows = (result.rows ?? []).map(plainRow);
       return {
