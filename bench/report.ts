@@ -1,5 +1,6 @@
 /** The goals, and the report as Markdown (also what is printed: its tables read well in a terminal). */
 import type { CompileCaseResult } from './compile-bench.js';
+import type { ConnectorsBenchResult } from './connectors-bench.js';
 import type { SqlBenchResult } from './sql-bench.js';
 import { ms } from './stats.js';
 
@@ -34,6 +35,7 @@ export interface BenchReport {
   meta: BenchMeta;
   compile?: { cases: CompileCaseResult[]; growth: Array<{ shape: string; ratio: number }> };
   sql?: SqlBenchResult;
+  connectors?: ConnectorsBenchResult;
   goals: Goal[];
   /** Compiled results that differ from the hand-written ones, or queries that did not run. */
   failures: string[];
@@ -225,6 +227,49 @@ export function renderMarkdown(r: BenchReport): string {
     for (const q of s.queries.filter((x) => x.explain))
       out.push(`- ${q.id}: EXPLAIN ANALYZE in \`${q.explain!.hand}\` and \`${q.explain!.compiled}\``);
     out.push('');
+  }
+
+  if (r.connectors) {
+    const c = r.connectors;
+    const us = (v: number) => (v < 100 ? v.toFixed(1) : v.toFixed(0));
+    out.push('## Connectors', '', 'One statement on DuckDB in-process (`SELECT 1`), microseconds:', '');
+    out.push(
+      table(
+        ['path', 'median µs', 'p95 µs', 'runs'],
+        c.overhead.map((o) => [
+          o.name,
+          us(o.perStatementUs.median),
+          us(o.perStatementUs.p95),
+          String(o.perStatementUs.runs),
+        ]),
+        new Set([1, 2, 3]),
+      ),
+    );
+    const driver = c.overhead[0]?.perStatementUs.median ?? NaN;
+    const connector = c.overhead[1]?.perStatementUs.median ?? NaN;
+    out.push(
+      '',
+      `Daemon-side overhead of the connector: ${us(connector - driver)} µs per statement (median).`,
+      '',
+    );
+    out.push(
+      'Resident memory after opening the connections and running `SELECT 1` on each (fresh process, after GC):',
+      '',
+    );
+    const byConfig = new Map<string, number[]>();
+    for (const m of c.memory) byConfig.set(m.config, [...(byConfig.get(m.config) ?? []), m.rssMb]);
+    out.push(
+      table(
+        ['configured', 'RSS MB (runs)', 'median RSS MB'],
+        [...byConfig].map(([config, v]) => [
+          config,
+          v.map((x) => x.toFixed(0)).join(', '),
+          [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!.toFixed(0),
+        ]),
+        new Set([2]),
+      ),
+      '',
+    );
   }
 
   out.push(

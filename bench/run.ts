@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: the speed goals, measured.
  *
- *   npm run bench                      compile benchmark, then the SQL benchmark at SF 1
- *   npm run bench -- --only compile    just the compile benchmark
+ *   npm run bench                      compile, SQL (TPC-H-like, SF 1) and connectors benchmarks
+ *   npm run bench -- --only compile    just the compile benchmark (or sql, or connectors)
  *   npm run bench -- --only sql --sf 0.1 --runs 5
  *
  * Prints the tables and writes .bench/report.json and .bench/report.md. Exits 0 when a speed goal
@@ -15,13 +15,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCompileBench } from './compile-bench.js';
+import { runConnectorsBench } from './connectors-bench.js';
 import { evaluateGoals, growthRatios, renderMarkdown, type BenchMeta, type BenchReport } from './report.js';
 import { runSqlBench } from './sql-bench.js';
 import { tpchCatalog } from './tpch/schema.js';
 import { SHAPES, type ShapeName } from './workflow-shapes.js';
 
 const HELP = `usage: npm run bench -- [options]
-  --only compile|sql   run one half (default: both)
+  --only compile|sql|connectors   run one part (default: all)
   --sf N               TPC-H scale factor for the SQL benchmark (default 1)
   --runs N             timed runs per measurement (default: SQL 7 per side; compile 200/20/7 by size)
   --sizes a,b,c        compile workflow sizes (default 20,1000,10000)
@@ -83,8 +84,10 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (values.only !== undefined && values.only !== 'compile' && values.only !== 'sql')
-    throw new UsageError(`--only takes compile or sql, got "${values.only}"`);
+  const only = values.only;
+  if (only !== undefined && only !== 'compile' && only !== 'sql' && only !== 'connectors')
+    throw new UsageError(`--only takes compile, sql or connectors, got "${only}"`);
+  const wants = (part: 'compile' | 'sql' | 'connectors') => only === undefined || only === part;
   const runs = values.runs === undefined ? undefined : Math.round(numberOption(values.runs, 'runs', 1));
   const sf = numberOption(values.sf, 'sf', 1);
   const budgetMs = numberOption(values.budget, 'budget', 30) * 1000;
@@ -106,7 +109,7 @@ async function main(): Promise<number> {
   const log = (line: string) => console.error(line);
   const partial: Omit<BenchReport, 'goals' | 'meta'> = { failures: [] };
 
-  if (values.only !== 'sql') {
+  if (wants('compile')) {
     log('compile benchmark');
     const cases = runCompileBench({
       catalog,
@@ -122,7 +125,7 @@ async function main(): Promise<number> {
       partial.failures.push(`compile benchmark: ${c.shape} ${c.size} nodes did not compile: ${c.error}`);
   }
 
-  if (values.only !== 'compile') {
+  if (wants('sql')) {
     log('SQL benchmark');
     const sql = await runSqlBench({
       catalog,
@@ -138,6 +141,11 @@ async function main(): Promise<number> {
     partial.sql = sql;
     for (const q of sql.queries.filter((x) => x.status !== 'ok'))
       partial.failures.push(`${q.id} (${q.title}): ${q.status}: ${q.detail ?? ''}`);
+  }
+
+  if (wants('connectors')) {
+    log('connectors benchmark');
+    partial.connectors = await runConnectorsBench({ runs: runs ?? 3000, log });
   }
 
   const meta: BenchMeta = {

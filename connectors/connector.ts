@@ -105,6 +105,8 @@ export class ConnectorError extends Error {
       code?: string;
       queryId?: string;
       sql?: string;
+      /** What to do about it, when the connector knows (a missing extension, a setting). */
+      hint?: string;
     },
   ) {
     super(message);

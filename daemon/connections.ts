@@ -1,8 +1,20 @@
-/** Builds connectors from the config. Secrets are resolved here and nowhere else. */
+/**
+ * Builds connectors from the config. Secrets are resolved here and nowhere else, and every resolved
+ * value (with the forms a driver might echo: a URL's password, decoded) goes to the connector,
+ * which redacts it from every error it raises.
+ *
+ * Drivers load lazily, through `import()` of the one connector a connection needs: a daemon
+ * configured only for DuckDB never loads snowflake-sdk (~100 MB) or the BigQuery client.
+ */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DialectName } from '../compiler/dialects/dialect.js';
+import type { BigQueryOptions } from '../connectors/bigquery/options.js';
 import type { Connector } from '../connectors/connector.js';
-import { resolveSecret } from '../connectors/secrets.js';
+import type { DuckDbOptions } from '../connectors/duckdb/options.js';
+import type { PostgresOptions } from '../connectors/postgres/options.js';
+import { resolveSecret, SecretError } from '../connectors/secrets.js';
+import type { SnowflakeOptions } from '../connectors/snowflake/options.js';
 import type { LoadedConfig } from './config/load.js';
 import type { ConnectionConfig } from './config/schema.js';
 
@@ -15,7 +27,7 @@ export const DIALECT_OF: Record<ConnectionConfig['type'], DialectName> = {
 
 export class ConnectionError extends Error {
   constructor(
-    readonly code: 'UNKNOWN_CONNECTION' | 'CONNECTION_UNAVAILABLE',
+    readonly code: 'UNKNOWN_CONNECTION' | 'CONNECTION_UNAVAILABLE' | 'SECRET_UNRESOLVED',
     message: string,
     readonly hint?: string,
   ) {
@@ -37,31 +49,227 @@ export function connectionConfig(loaded: LoadedConfig, name: string): Connection
   return c;
 }
 
+/** A connection's connector options, secrets resolved: what `open…` of its connector takes. */
+export type ConnectorOptions =
+  | { type: 'duckdb'; options: DuckDbOptions }
+  | { type: 'postgres'; options: PostgresOptions }
+  | { type: 'bigquery'; options: BigQueryOptions }
+  | { type: 'snowflake'; options: SnowflakeOptions };
+
+export interface ResolveOptions {
+  readOnly?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Maps a connection of the config to its connector's options, resolving its secrets. */
+export function connectorOptions(
+  loaded: LoadedConfig,
+  name: string,
+  opts: ResolveOptions = {},
+): ConnectorOptions {
+  const c = connectionConfig(loaded, name);
+  const secrets = new SecretCollector(name, loaded.baseDir, opts.env ?? process.env);
+  const timeout = c.statementTimeout !== undefined ? { timeoutMs: c.statementTimeout } : {};
+  switch (c.type) {
+    case 'duckdb':
+      return {
+        type: 'duckdb',
+        options: {
+          path: c.path === ':memory:' ? c.path : path.resolve(loaded.baseDir, c.path),
+          ...(opts.readOnly !== undefined ? { readOnly: opts.readOnly } : {}),
+          ...(c.allowExtensionInstall ? { allowExtensionInstall: true } : {}),
+          ...(c.poolSize !== undefined ? { poolSize: c.poolSize } : {}),
+          ...timeout,
+        },
+      };
+    case 'postgres': {
+      const url = secrets.resolve('url', c.url);
+      secrets.addUrlForms(url);
+      return {
+        type: 'postgres',
+        options: {
+          url,
+          ...(c.poolSize !== undefined ? { max: c.poolSize } : {}),
+          ...timeout,
+          secrets: secrets.values(),
+        },
+      };
+    }
+    case 'bigquery': {
+      const keyJson =
+        c.keyFile !== undefined ? secrets.resolveFileOrText('keyFile', c.keyFile, '{') : undefined;
+      if (keyJson) secrets.addKeyJsonForms(keyJson);
+      return {
+        type: 'bigquery',
+        options: {
+          projectId: c.projectId,
+          ...(c.location ? { location: c.location } : {}),
+          ...(keyJson ? { keyJson } : {}),
+          ...(c.maxBytesBilled !== undefined ? { maxBytesBilled: c.maxBytesBilled } : {}),
+          ...(c.pricePerTiB !== undefined ? { pricePerTiB: c.pricePerTiB } : {}),
+          ...timeout,
+          secrets: secrets.values(),
+        },
+      };
+    }
+    case 'snowflake': {
+      const password = c.password !== undefined ? secrets.resolve('password', c.password) : undefined;
+      const privateKey =
+        c.privateKey !== undefined
+          ? secrets.resolveFileOrText('privateKey', c.privateKey, '-----BEGIN')
+          : undefined;
+      if (privateKey) secrets.addPemForms(privateKey);
+      const passphrase =
+        c.privateKeyPassphrase !== undefined
+          ? secrets.resolve('privateKeyPassphrase', c.privateKeyPassphrase)
+          : undefined;
+      return {
+        type: 'snowflake',
+        options: {
+          account: c.account,
+          username: c.user,
+          ...(password !== undefined ? { password } : {}),
+          ...(privateKey !== undefined ? { privateKey } : {}),
+          ...(passphrase !== undefined ? { privateKeyPassphrase: passphrase } : {}),
+          ...(c.warehouse ? { warehouse: c.warehouse } : {}),
+          ...(c.database ? { database: c.database } : {}),
+          ...(c.schema ? { schema: c.schema } : {}),
+          ...(c.role ? { role: c.role } : {}),
+          ...timeout,
+          // The driver's OCSP/CRL caches live with the daemon's state, not in the user's home.
+          cacheDir: path.join(
+            path.dirname(path.resolve(loaded.baseDir, loaded.config.state)),
+            'snowflake-cache',
+          ),
+          secrets: secrets.values(),
+        },
+      };
+    }
+  }
+}
+
 export async function openConnector(
   loaded: LoadedConfig,
   name: string,
   opts: { readOnly?: boolean } = {},
 ): Promise<Connector> {
-  const c = connectionConfig(loaded, name);
+  const c = connectorOptions(loaded, name, opts);
   switch (c.type) {
     case 'duckdb': {
       const { openDuckDb } = await import('../connectors/duckdb/index.js');
-      const file = c.path === ':memory:' ? c.path : path.resolve(loaded.baseDir, c.path);
-      return openDuckDb({
-        path: file,
-        ...(opts.readOnly !== undefined ? { readOnly: opts.readOnly } : {}),
-        ...(c.allowExtensionInstall ? { allowExtensionInstall: true } : {}),
-      });
+      return openDuckDb(c.options);
     }
     case 'postgres': {
       const { openPostgres } = await import('../connectors/postgres/index.js');
-      return openPostgres({ url: resolveSecret(c.url, { baseDir: loaded.baseDir }) });
+      return openPostgres(c.options);
     }
-    default:
+    case 'bigquery': {
+      const { openBigQuery } = await import('../connectors/bigquery/index.js');
+      return openBigQuery(c.options);
+    }
+    case 'snowflake': {
+      // snowflake-sdk probes cloud metadata hosts when it loads unless this is set first.
+      process.env['SNOWFLAKE_DISABLE_PLATFORM_DETECTION'] ??= 'true';
+      const { openSnowflake } = await import('../connectors/snowflake/index.js');
+      return openSnowflake(c.options);
+    }
+  }
+}
+
+const REF = /\$\{(env|file):[^}]+\}/g;
+
+/** Resolves one connection's secret fields and keeps every value a driver might echo. */
+class SecretCollector {
+  private readonly found = new Set<string>();
+
+  constructor(
+    private readonly connection: string,
+    private readonly baseDir: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  resolve(field: string, value: string): string {
+    try {
+      // Each reference on its own too: a password spliced into a URL is a secret by itself.
+      for (const ref of value.match(REF) ?? []) this.add(resolveSecret(ref, this.opts()));
+      const resolved = resolveSecret(value, this.opts());
+      this.add(resolved);
+      return resolved;
+    } catch (e) {
+      if (!(e instanceof SecretError)) throw e;
       throw new ConnectionError(
-        'CONNECTION_UNAVAILABLE',
-        `${c.type} connections cannot be opened by this version yet`,
-        'the workflow still validates and compiles offline with declared source columns',
+        'SECRET_UNRESOLVED',
+        `connection "${this.connection}": ${field}: ${e.message}`,
+        /environment variable/.test(e.message)
+          ? "set it in the daemon's environment"
+          : 'check that the file exists and that the daemon may read it',
       );
+    }
+  }
+
+  /**
+   * A key given as its text (often through ${file:…} / ${env:…}), or as the path of a file that
+   * holds it: the text is recognised by how it starts.
+   */
+  resolveFileOrText(field: string, value: string, textStart: string): string {
+    const resolved = this.resolve(field, value);
+    if (resolved.trimStart().startsWith(textStart)) return resolved;
+    const file = path.resolve(this.baseDir, resolved);
+    try {
+      const text = readFileSync(file, 'utf8').trim();
+      this.add(text);
+      return text;
+    } catch (e) {
+      throw new ConnectionError(
+        'SECRET_UNRESOLVED',
+        `connection "${this.connection}": ${field}: cannot read ${resolved}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+        'give the path of the key file, or its text through ${file:PATH} or ${env:NAME}',
+      );
+    }
+  }
+
+  addUrlForms(url: string): void {
+    try {
+      const u = new URL(url);
+      if (u.password) {
+        this.add(u.password);
+        this.add(decodeURIComponent(u.password));
+      }
+    } catch {
+      // Not a URL (a libpq keyword string): the whole value is already kept.
+    }
+  }
+
+  addKeyJsonForms(json: string): void {
+    try {
+      const key = JSON.parse(json) as { private_key?: unknown; private_key_id?: unknown };
+      if (typeof key.private_key === 'string') this.addPemForms(key.private_key);
+      if (typeof key.private_key_id === 'string') this.add(key.private_key_id);
+    } catch {
+      // Not JSON: the BigQuery connector says so; the whole value is already kept.
+    }
+  }
+
+  /** The key's base64 body, whole and line by line, as a driver may print a part of it. */
+  addPemForms(pem: string): void {
+    const body = pem
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('-----'));
+    this.add(body.join(''));
+    for (const line of body) if (line.length >= 16) this.add(line);
+  }
+
+  values(): string[] {
+    // Longest first, so a URL is redacted whole before its password is.
+    return [...this.found].sort((a, b) => b.length - a.length);
+  }
+
+  private add(v: string): void {
+    if (v) this.found.add(v);
+  }
+
+  private opts() {
+    return { env: this.env, baseDir: this.baseDir };
   }
 }

@@ -16,6 +16,12 @@ export interface BigQueryOptions {
    * authentication is attempted.
    */
   apiEndpoint?: string;
+  /**
+   * Waits (ms) between retries of the calls that are safe to repeat — inserting the job under the
+   * id we chose, polling it, cancelling it — on transient failures (default [250, 1000, 4000]).
+   * A job that BigQuery ran and failed is not retried here: that is the executor's decision.
+   */
+  retryDelaysMs?: readonly number[];
   /** Values to redact from every error (resolved secrets). */
   secrets?: readonly string[];
 }

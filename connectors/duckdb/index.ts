@@ -1,74 +1,203 @@
 /**
  * DuckDB, the embedded default: a file (or `:memory:`) opened in-process. Extension downloads are
- * off unless the config allows them, so nothing reaches the network by surprise.
+ * off unless the config allows them, so nothing reaches the network by surprise; `spatial` is
+ * loaded when it is installed locally.
+ *
+ * DuckDB has no query ids: each statement gets a generated one and a connection of its own from a
+ * small pool over the file's one instance, so `cancel(id)` interrupts exactly that statement.
+ * Values come back as described in ./values.ts. Labels have no place to go in DuckDB.
  */
+import { randomUUID } from 'node:crypto';
+import {
+  ResultReturnType,
+  StatementType,
+  type DuckDBConnection,
+  type DuckDBResult,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import type { TableInfo } from '../../compiler/catalog.js';
-import type { Connector, ExecuteOptions, ExecuteResult, TableListing } from '../connector.js';
+import {
+  ConnectorError,
+  type Connector,
+  type Estimate,
+  type ExecuteOptions,
+  type ExecuteResult,
+  type TableListing,
+} from '../connector.js';
+import {
+  classifyDuckDb,
+  classifyDuckDbMessage,
+  duckdbErrorType,
+  needsSpatial,
+  SPATIAL_DOWNLOAD_FAILED_HINT,
+  SPATIAL_HINT,
+  unwrapDuckDbMessage,
+} from './errors.js';
+import { leaseInstance, type InstanceLease } from './instances.js';
+import type { DuckDbOptions } from './options.js';
+import { DuckDbConnectionPool } from './pool.js';
 import { duckdbToPortable } from './types.js';
+import { toDuckDbParam, toPlainJs } from './values.js';
 
-export interface DuckDbOptions {
-  path: string;
-  readOnly?: boolean;
-  allowExtensionInstall?: boolean;
+export type { DuckDbOptions } from './options.js';
+
+/** What may run read-only: DuckDB's read-only transaction still lets ATTACH, COPY … TO, SET,
+ * EXPORT DATABASE and CHECKPOINT through, so only these statement types are let in at all. */
+const READ_ONLY_STATEMENTS = new Set<number>([StatementType.SELECT, StatementType.EXPLAIN]);
+// Leading comments and blanks first (a comment must not hide the ANALYZE).
+const EXPLAIN_ANALYZE =
+  /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*EXPLAIN\s*(\([^)]*\bANALY[SZ]E\b|ANALY[SZ]E\b)/i;
+
+const BEGINS_TRANSACTION = /\b(BEGIN|START\s+TRANSACTION)\b/i;
+
+// How often a stop is repeated until the statement ends: an interrupt that lands between handing
+// the statement to DuckDB's worker and its start is reset by the start.
+const INTERRUPT_REPEAT_MS = 50;
+
+interface Running {
+  stop(why: 'cancelled' | 'timeout'): void;
+  stopped?: 'cancelled' | 'timeout';
 }
 
 export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const ext = opts.allowExtensionInstall ? 'true' : 'false';
-  const instance = await DuckDBInstance.create(opts.path, {
-    autoinstall_known_extensions: ext,
-    autoload_known_extensions: ext,
-    ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}),
-  });
-  const conn = await instance.connect();
+  let lease: InstanceLease;
+  try {
+    lease = await leaseInstance({
+      path: opts.path,
+      readOnly: !!opts.readOnly,
+      allowExtensionInstall: !!opts.allowExtensionInstall,
+    });
+  } catch (e) {
+    throw wrapError(e, {});
+  }
+  const pool = new DuckDbConnectionPool(lease.instance, Math.max(1, opts.poolSize ?? 4));
+  const running = new Map<string, Running>();
+  let closed = false;
 
-  const query = async (sql: string, params?: readonly unknown[], maxRows?: number) => {
-    const values = params?.map(toDuckValue);
-    const reader =
-      maxRows !== undefined
-        ? await conn.runAndReadUntil(sql, maxRows, values as never)
-        : await conn.runAndReadAll(sql, values as never);
-    const rows = reader.getRowObjectsJS() as Array<Record<string, unknown>>;
-    return maxRows !== undefined ? rows.slice(0, maxRows) : rows;
-  };
+  let spatial: boolean;
+  try {
+    spatial = await loadSpatial(pool);
+  } catch (e) {
+    await pool.close();
+    lease.release();
+    throw wrapError(e, {});
+  }
+
+  async function execute(sql: string, o: ExecuteOptions = {}): Promise<ExecuteResult> {
+    const readOnly = !!(o.readOnly || opts.readOnly);
+    const timeoutMs = o.timeoutMs ?? opts.timeoutMs;
+    const queryId = `duckdb-${randomUUID()}`;
+    const ctx = { sql, queryId, timeoutMs, spatial, allowInstall: !!opts.allowExtensionInstall };
+    if (closed) throw wrapError(new Error('the DuckDB connector is closed'), ctx);
+    if (o.signal?.aborted) throw stoppedError('cancelled', ctx);
+    const conn = await pool
+      .acquire(o.signal, () => stoppedError('cancelled', ctx))
+      .catch((e: unknown) => Promise.reject(wrapError(e, ctx)));
+
+    let repeat: NodeJS.Timeout | undefined;
+    const run: Running = {
+      stop(why) {
+        if (run.stopped) return;
+        run.stopped = why;
+        conn.interrupt();
+        repeat = setInterval(() => conn.interrupt(), INTERRUPT_REPEAT_MS);
+      },
+    };
+    running.set(queryId, run);
+    const onAbort = () => run.stop('cancelled');
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = timeoutMs !== undefined ? setTimeout(() => run.stop('timeout'), timeoutMs) : undefined;
+    let inTransaction = false;
+    let failed = false;
+    try {
+      o.onQueryId?.(queryId);
+      if (o.signal?.aborted) run.stop('cancelled');
+      if (run.stopped) throw stoppedError(run.stopped, ctx);
+      const params = o.params?.map(toDuckDbParam);
+      let result: DuckDBResult;
+      if (readOnly) {
+        await conn.run('BEGIN TRANSACTION READ ONLY');
+        inTransaction = true;
+        result = await streamReadOnly(conn, sql, params);
+      } else {
+        result = await conn.stream(sql, params);
+      }
+      const out = await readResult(result, o.maxRows, run);
+      // An interrupted stream may end early without an error: never hand back a cut result.
+      if (run.stopped) throw stoppedError(run.stopped, ctx);
+      return { ...out, queryId };
+    } catch (e) {
+      failed = true;
+      throw run.stopped ? stoppedError(run.stopped, ctx) : wrapError(e, ctx);
+    } finally {
+      clearTimeout(timer);
+      clearInterval(repeat);
+      o.signal?.removeEventListener('abort', onAbort);
+      running.delete(queryId);
+      // A statement may leave a transaction open (aborted by its failure, or begun and not
+      // finished): the next user of this pooled connection must not inherit it. DuckDB cannot be
+      // asked whether one is open; ROLLBACK without one is an error, ignored.
+      if (inTransaction || failed || BEGINS_TRANSACTION.test(sql))
+        await conn.run('ROLLBACK').catch(() => undefined);
+      pool.release(conn);
+    }
+  }
+
+  async function rows(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+    return (await execute(sql, { params, readOnly: true })).rows ?? [];
+  }
 
   return {
     type: 'duckdb',
-    async execute(sql: string, o: ExecuteOptions = {}): Promise<ExecuteResult> {
-      const onAbort = () => conn.interrupt();
-      o.signal?.throwIfAborted();
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        const rows = await query(sql, o.params, o.maxRows);
-        return { rows, rowCount: rows.length };
-      } finally {
-        o.signal?.removeEventListener('abort', onAbort);
-      }
+    dialect: 'duckdb',
+    execute,
+
+    async cancel(queryId: string): Promise<void> {
+      running.get(queryId)?.stop('cancelled');
     },
+
+    async estimate(sql, o = {}): Promise<Estimate> {
+      const r = await execute(`EXPLAIN (FORMAT JSON) ${sql}`, {
+        readOnly: true,
+        ...(o.params ? { params: o.params } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      const physical = r.rows?.find((x) => x['explain_key'] === 'physical_plan') ?? r.rows?.[0];
+      const plan = JSON.parse(String(physical?.['explain_value'] ?? '[]')) as PlanNode[];
+      const rowsEstimate = plan[0] ? estimatedRows(plan[0]) : undefined;
+      return rowsEstimate === undefined
+        ? { summary: 'DuckDB gave no row estimate for this statement' }
+        : {
+            rows: rowsEstimate,
+            summary: `about ${rowsEstimate.toLocaleString('en-US')} rows (DuckDB planner estimate)`,
+          };
+    },
+
     async listTables(o = {}): Promise<TableListing[]> {
-      const rows = await query(
-        `SELECT table_catalog, table_schema, table_name, table_type FROM information_schema.tables
+      const found = await rows(
+        `SELECT table_schema, table_name, table_type FROM information_schema.tables
          WHERE table_schema NOT IN ('information_schema', 'pg_catalog') ${o.schema ? 'AND table_schema = $1' : ''}
          ORDER BY table_schema, table_name`,
-        o.schema ? [o.schema] : undefined,
+        o.schema ? [o.schema] : [],
       );
-      return rows.map((r) => ({
+      return found.map((r) => ({
         parts: [String(r['table_schema']), String(r['table_name'])],
         kind: r['table_type'] === 'VIEW' ? 'view' : 'table',
       }));
     },
+
     async describeTable(parts): Promise<TableInfo | undefined> {
       const [schema, table] = parts.length >= 2 ? parts.slice(-2) : [undefined, parts[0]];
       // DuckDB names are case-insensitive: match them so.
-      const rows = await query(
-        `SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns
+      const found = await rows(
+        `SELECT table_schema, table_name, column_name, data_type, is_nullable FROM information_schema.columns
          WHERE lower(table_name) = lower($1) ${schema ? 'AND lower(table_schema) = lower($2)' : ''}
          ORDER BY table_schema, ordinal_position`,
         schema ? [table, schema] : [table],
       );
-      if (rows.length === 0) return undefined;
-      const first = rows[0]!;
-      const mine = rows.filter(
+      const first = found[0];
+      if (!first) return undefined;
+      const mine = found.filter(
         (r) => r['table_schema'] === first['table_schema'] && r['table_name'] === first['table_name'],
       );
       return {
@@ -76,16 +205,156 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
         columns: mine.map((r) => ({
           name: String(r['column_name']),
           type: duckdbToPortable(String(r['data_type'])),
+          nullable: r['is_nullable'] !== 'NO',
         })),
       };
     },
-    async close() {
-      conn.closeSync();
-      instance.closeSync();
+
+    classify: classifyDuckDb,
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await pool.close();
+      lease.release();
     },
   };
 }
 
-function toDuckValue(v: unknown): unknown {
-  return v === undefined ? null : v;
+async function streamReadOnly(
+  conn: DuckDBConnection,
+  sql: string,
+  params: DuckDBValue[] | undefined,
+): Promise<DuckDBResult> {
+  const extracted = await conn.extractStatements(sql);
+  if (extracted.count !== 1)
+    throw new ConnectorError(
+      `a read-only statement must be exactly one statement; this text holds ${extracted.count}`,
+      'permanent',
+      { connector: 'duckdb', code: 'READ_ONLY', sql },
+    );
+  const prepared = await extracted.prepare(0);
+  try {
+    // EXPLAIN ANALYZE runs its statement (a COPY … TO would write its file).
+    const analyze = prepared.statementType === StatementType.EXPLAIN && EXPLAIN_ANALYZE.test(sql);
+    if (!READ_ONLY_STATEMENTS.has(prepared.statementType) || analyze)
+      throw new ConnectorError(
+        `only a SELECT may run read-only; this is ${analyze ? 'an EXPLAIN ANALYZE' : `a ${StatementType[prepared.statementType] ?? 'other'}`} statement`,
+        'permanent',
+        { connector: 'duckdb', code: 'READ_ONLY', sql },
+      );
+    if (params) prepared.bind(params);
+    return await prepared.stream();
+  } finally {
+    prepared.destroySync();
+  }
+}
+
+/** Reads chunk by chunk and stops at maxRows, so a preview of a huge result stays small. */
+async function readResult(
+  result: DuckDBResult,
+  maxRows: number | undefined,
+  run: Running,
+): Promise<Omit<ExecuteResult, 'queryId'>> {
+  const names = result.columnNames();
+  const columns = names.map((name, i) => ({ name, nativeType: result.columnType(i).toString() }));
+  if (result.returnType !== ResultReturnType.QUERY_RESULT) {
+    // DML reports its rows in a `Count` column; so does CREATE TABLE … AS, as a NOTHING result.
+    if (names.length === 1 && names[0] === 'Count') {
+      const count = (await result.fetchChunk())?.getRows()[0]?.[0];
+      if (typeof count === 'bigint' || typeof count === 'number') return { rowCount: Number(count) };
+    }
+    return { rowCount: result.rowsChanged };
+  }
+  const limit = maxRows ?? Number.POSITIVE_INFINITY;
+  const out: Array<Record<string, unknown>> = [];
+  while (out.length < limit && !run.stopped) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    for (const values of chunk.convertRows(toPlainJs)) {
+      if (out.length >= limit) break;
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+      out.push(row);
+    }
+  }
+  return { rows: out, columns, rowCount: out.length };
+}
+
+async function loadSpatial(pool: DuckDbConnectionPool): Promise<boolean> {
+  const conn = await pool.acquire();
+  try {
+    const r = await conn.runAndReadAll(
+      `SELECT installed, loaded FROM duckdb_extensions() WHERE extension_name = 'spatial'`,
+    );
+    const row = r.getRowObjectsJS()[0];
+    if (row?.['loaded']) return true;
+    if (!row?.['installed']) return false;
+    try {
+      await conn.run('LOAD spatial');
+      return true;
+    } catch {
+      // Installed for another DuckDB version, or damaged: run without it, with the hint on use.
+      return false;
+    }
+  } finally {
+    pool.release(conn);
+  }
+}
+
+interface PlanNode {
+  name?: string;
+  children?: PlanNode[];
+  extra_info?: Record<string, unknown>;
+}
+
+/** The row estimate of the topmost operator that has one (a cross product multiplies its inputs). */
+function estimatedRows(node: PlanNode): number | undefined {
+  const own = Number(node.extra_info?.['Estimated Cardinality']);
+  if (Number.isFinite(own) && node.extra_info?.['Estimated Cardinality'] !== undefined) return own;
+  const children = (node.children ?? []).map(estimatedRows);
+  if (children.length === 0 || children.some((c) => c === undefined))
+    return children.find((c) => c !== undefined);
+  return node.name === 'CROSS_PRODUCT' ? children.reduce<number>((a, b) => a * b!, 1) : children[0];
+}
+
+interface ErrorContext {
+  sql?: string;
+  queryId?: string;
+  timeoutMs?: number | undefined;
+  spatial?: boolean;
+  allowInstall?: boolean;
+}
+
+function stoppedError(why: 'cancelled' | 'timeout', ctx: ErrorContext): ConnectorError {
+  const details = {
+    connector: 'duckdb' as const,
+    ...(ctx.queryId ? { queryId: ctx.queryId } : {}),
+    ...(ctx.sql ? { sql: ctx.sql } : {}),
+  };
+  return why === 'timeout'
+    ? new ConnectorError(
+        `the statement ran past its timeout of ${ctx.timeoutMs} ms and was interrupted; raise the timeout (statementTimeout in the config) or make the query cheaper`,
+        'permanent',
+        { ...details, code: 'TIMEOUT' },
+      )
+    : new ConnectorError('the statement was cancelled', 'cancelled', { ...details, code: 'CANCELLED' });
+}
+
+function wrapError(e: unknown, ctx: ErrorContext): ConnectorError {
+  if (e instanceof ConnectorError) return e;
+  const message = unwrapDuckDbMessage(e instanceof Error ? e.message : String(e));
+  const spatialMissing = needsSpatial(message) && !ctx.spatial;
+  const hint = ctx.allowInstall ? SPATIAL_DOWNLOAD_FAILED_HINT : SPATIAL_HINT;
+  return new ConnectorError(
+    spatialMissing ? `${hint}. DuckDB said: ${message}` : message,
+    classifyDuckDbMessage(message),
+    {
+      connector: 'duckdb',
+      ...(spatialMissing ? { code: 'EXTENSION_MISSING', hint } : {}),
+      ...(!spatialMissing && duckdbErrorType(message) ? { code: duckdbErrorType(message)! } : {}),
+      ...(ctx.queryId ? { queryId: ctx.queryId } : {}),
+      ...(ctx.sql ? { sql: ctx.sql } : {}),
+    },
+  );
 }

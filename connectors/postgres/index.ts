@@ -1,44 +1,268 @@
-/** PostgreSQL through `pg`: a small pool, introspection from information_schema. */
+/**
+ * PostgreSQL through `pg`: a small pool. Every statement runs on a client of its own after one
+ * round trip that sets its application_name (the label) and statement_timeout, and, read-only,
+ * opens a `BEGIN READ ONLY` transaction the server enforces.
+ *
+ * The query id is `<backend pid>:<counter>`. A cancel (abort or `cancel(id)`) is a real one:
+ * `pg_cancel_backend(pid)` from another connection, and the statement's client is not given back
+ * to the pool before that cancel has landed, so it cannot hit a later statement on the same backend.
+ */
+import pg from 'pg';
 import type { TableInfo } from '../../compiler/catalog.js';
-import type { Connector, ExecuteOptions, ExecuteResult, TableListing } from '../connector.js';
+import {
+  ConnectorError,
+  type Connector,
+  type Estimate,
+  type ExecuteOptions,
+  type ExecuteResult,
+  type TableListing,
+} from '../connector.js';
 import { redact } from '../secrets.js';
+import { applicationName } from './application-name.js';
+import { classifyPgError, classifyPostgres, connectionIsBroken, type PgErrorLike } from './errors.js';
+import type { PostgresOptions } from './options.js';
+import { lastResult, runStatement } from './statement.js';
 import { postgresToPortable } from './types.js';
+import { edgeflowTypes } from './values.js';
 
-export interface PostgresOptions {
-  url: string;
-  applicationName?: string;
-  max?: number;
+export type { PostgresOptions } from './options.js';
+
+// A cancel that reached the backend between two statements of ours is dropped by PostgreSQL;
+// repeating it until the statement ends closes that gap.
+const CANCEL_REPEAT_MS = 250;
+// How long a cancel may go unanswered before the statement's connection is closed instead.
+const CANCEL_DEADLINE_MS = 5_000;
+
+interface Running {
+  pid: number;
+  stopped?: 'cancelled' | 'timeout';
+  /** Resolves when the first pg_cancel_backend has been answered. */
+  firstCancel?: Promise<void>;
+  /** Resolves when no more cancels will be sent. */
+  cancelling?: Promise<void>;
+  /** The statement has returned: no more cancels. */
+  finished: boolean;
+  /** Cuts the wait between two cancels short. */
+  wake?: () => void;
+  /** Closes the statement's connection (the last resort of a cancel). */
+  destroy?: () => void;
 }
 
 export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
-  const { default: pg } = await import('pg');
-  const secrets = secretsOf(opts.url);
+  const secrets = [...(opts.secrets ?? []), ...secretsOf(opts.url)];
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.max ?? 4,
-    application_name: opts.applicationName ?? 'edgeflow',
+    application_name: 'edgeflow',
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    // A server that vanished without closing the connection is noticed by TCP, not never.
+    keepAlive: true,
+    ...(opts.timeoutMs !== undefined ? { statement_timeout: opts.timeoutMs } : {}),
+    types: edgeflowTypes,
   });
-  pool.on('error', () => undefined); // idle client errors surface on the next query instead
-  const query = async (sql: string, params?: readonly unknown[]) => {
-    try {
-      return await pool.query(sql, params as unknown[] | undefined);
-    } catch (e) {
-      const err = e as Error;
-      err.message = redact(err.message, secrets);
-      throw err;
+  // An idle client that dies is dropped by the pool; the next statement gets a fresh one.
+  pool.on('error', () => undefined);
+  const running = new Map<string, Running>();
+  let counter = 0;
+
+  const wrap = (e: unknown, ctx: { sql?: string; queryId?: string } = {}) => wrapPgError(e, secrets, ctx);
+
+  /** pg_cancel_backend from an idle pooled connection, or a connection of its own when all are busy. */
+  async function cancelBackend(pid: number): Promise<void> {
+    const sql = 'SELECT pg_cancel_backend($1)';
+    if (pool.idleCount > 0) {
+      await pool.query(sql, [pid]);
+      return;
     }
-  };
+    const client = new pg.Client({
+      connectionString: opts.url,
+      application_name: 'edgeflow cancel',
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query(sql, [pid]);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  function stop(run: Running, why: 'cancelled' | 'timeout'): Promise<void> {
+    if (!run.stopped) {
+      run.stopped = why;
+      let firstDone!: () => void;
+      run.firstCancel = new Promise<void>((r) => (firstDone = r));
+      run.cancelling = (async () => {
+        const deadline = Date.now() + CANCEL_DEADLINE_MS;
+        while (!run.finished && Date.now() < deadline) {
+          // A server that does not answer must not hold the cancel up either.
+          await Promise.race([
+            cancelBackend(run.pid).catch(() => undefined),
+            pause(run, Math.max(0, deadline - Date.now())),
+          ]);
+          firstDone();
+          if (!run.finished) await pause(run, CANCEL_REPEAT_MS);
+        }
+        firstDone();
+        // The server neither ran the cancel nor answered: the statement's connection is cut, so
+        // the caller is not kept waiting on a dead socket.
+        if (!run.finished) run.destroy?.();
+      })();
+    }
+    return run.firstCancel!;
+  }
+
+  async function acquire(signal: AbortSignal | undefined, sql: string): Promise<pg.PoolClient> {
+    let connecting: Promise<pg.PoolClient>;
+    try {
+      // A malformed URL throws here, synchronously, with the URL in the error's `input`.
+      connecting = pool.connect();
+    } catch (e) {
+      throw wrap(e, { sql });
+    }
+    if (!signal) return connecting.catch((e: unknown) => Promise.reject(wrap(e, { sql })));
+    return new Promise<pg.PoolClient>((resolve, reject) => {
+      const abort = () => {
+        // The client may still arrive: give it straight back.
+        connecting.then(
+          (c) => c.release(),
+          () => undefined,
+        );
+        reject(cancelledError({ sql: redact(sql, secrets) }));
+      };
+      signal.addEventListener('abort', abort, { once: true });
+      connecting.then(
+        (c) => {
+          signal.removeEventListener('abort', abort);
+          if (signal.aborted) return;
+          resolve(c);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', abort);
+          reject(wrap(e, { sql }));
+        },
+      );
+    });
+  }
+
+  async function execute(sql: string, o: ExecuteOptions = {}): Promise<ExecuteResult> {
+    if (o.signal?.aborted) throw cancelledError({ sql: redact(sql, secrets) });
+    const timeoutMs = o.timeoutMs ?? opts.timeoutMs;
+    const client = await acquire(o.signal, sql);
+    // While checked out, a client whose connection drops (server restart, a cut socket) emits
+    // 'error' besides failing its query; unheard, that event would end the process.
+    const onClientError = () => undefined;
+    client.on('error', onClientError);
+    const pid = (client as unknown as { processID: number }).processID;
+    const queryId = `${pid}:${++counter}`;
+    const run: Running = {
+      pid,
+      finished: false,
+      destroy: () =>
+        (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy(),
+    };
+    running.set(queryId, run);
+    const onAbort = () => void stop(run, 'cancelled');
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    // The server enforces the timeout; this timer only covers a server that stopped answering.
+    const backstop =
+      timeoutMs !== undefined && timeoutMs > 0
+        ? setTimeout(() => void stop(run, 'timeout'), timeoutMs + 5_000)
+        : undefined;
+    let broken = false;
+    let inTransaction = false;
+    let failed = false;
+    try {
+      o.onQueryId?.(queryId);
+      if (o.signal?.aborted) void stop(run, 'cancelled');
+      if (run.stopped) throw stoppedError(run.stopped, { sql: redact(sql, secrets), queryId, timeoutMs });
+      await client.query(
+        [
+          `SET application_name = ${client.escapeLiteral(applicationName(o.label))}`,
+          `SET statement_timeout = ${Math.max(0, Math.round(timeoutMs ?? 0))}`,
+          ...(o.readOnly ? ['BEGIN READ ONLY'] : []),
+        ].join('; '),
+      );
+      inTransaction = !!o.readOnly;
+      if (run.stopped) throw stoppedError(run.stopped, { sql: redact(sql, secrets), queryId, timeoutMs });
+      const r = await runStatement(client, {
+        text: sql,
+        values: o.params ? [...o.params] : [],
+        ...(o.maxRows !== undefined ? { maxRows: o.maxRows } : {}),
+        singleStatement: !!o.readOnly,
+      });
+      const last = lastResult(r);
+      const returnsRows = (last?.fields.length ?? 0) > 0;
+      const rows = returnsRows ? (last?.rows ?? []) : undefined;
+      const limited = rows && o.maxRows !== undefined ? rows.slice(0, Math.max(0, o.maxRows)) : rows;
+      return {
+        ...(limited
+          ? {
+              rows: limited,
+              columns: last!.fields.map((f) => ({ name: f.name, nativeType: nativeTypeName(f.dataTypeID) })),
+            }
+          : {}),
+        rowCount: limited ? limited.length : (last?.rowCount ?? 0),
+        queryId,
+      };
+    } catch (e) {
+      failed = true;
+      const lost = !(e instanceof ConnectorError) && connectionIsBroken(e as PgErrorLike);
+      if (lost) broken = true;
+      if (run.stopped && ((e as PgErrorLike).code === '57014' || lost))
+        throw stoppedError(run.stopped, { sql: redact(sql, secrets), queryId, timeoutMs });
+      throw e instanceof ConnectorError ? e : wrap(e, { sql, queryId });
+    } finally {
+      run.finished = true;
+      run.wake?.();
+      clearTimeout(backstop);
+      o.signal?.removeEventListener('abort', onAbort);
+      running.delete(queryId);
+      await run.cancelling;
+      if (!broken) broken = !(await endTransaction(client, inTransaction || failed));
+      client.removeListener('error', onClientError);
+      client.release(broken);
+    }
+  }
+
+  /** Introspection goes through execute too, so it runs with its own label and timeout. */
+  async function query(sql: string, params: unknown[]) {
+    const r = await execute(sql, { params, readOnly: true, label: { origin: 'introspect' } });
+    return { rows: r.rows ?? [] };
+  }
+
   return {
     type: 'postgres',
-    async execute(sql: string, o: ExecuteOptions = {}): Promise<ExecuteResult> {
-      const r = await query(sql, o.params);
-      const rows = Array.isArray(r) ? (r.at(-1)?.rows ?? []) : r.rows;
-      const limited = o.maxRows !== undefined ? rows.slice(0, o.maxRows) : rows;
+    dialect: 'postgres',
+    execute,
+
+    async cancel(queryId: string): Promise<void> {
+      const run = running.get(queryId);
+      if (run) await stop(run, 'cancelled');
+    },
+
+    async estimate(sql, o = {}): Promise<Estimate> {
+      const r = await execute(`EXPLAIN (FORMAT JSON) ${sql}`, {
+        readOnly: true,
+        ...(o.params ? { params: o.params } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      const doc = r.rows?.[0]?.['QUERY PLAN'];
+      const plan = (Array.isArray(doc) ? doc[0] : undefined) as
+        { Plan?: { 'Plan Rows'?: number; 'Total Cost'?: number } } | undefined;
+      const rows = plan?.Plan?.['Plan Rows'];
+      const cost = plan?.Plan?.['Total Cost'];
       return {
-        rows: limited,
-        rowCount: Array.isArray(r) ? (r.at(-1)?.rowCount ?? 0) : (r.rowCount ?? rows.length),
+        ...(rows !== undefined ? { rows } : {}),
+        ...(cost !== undefined ? { cost } : {}),
+        summary:
+          rows !== undefined
+            ? `about ${rows.toLocaleString('en-US')} rows, cost ${cost ?? '?'} (PostgreSQL planner estimate)`
+            : 'PostgreSQL gave no estimate for this statement',
       };
     },
+
     async listTables(o = {}): Promise<TableListing[]> {
       const r = await query(
         `SELECT table_schema, table_name, table_type FROM information_schema.tables
@@ -46,25 +270,26 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
          ORDER BY 1, 2`,
         o.schema ? [o.schema] : [],
       );
-      return r.rows.map((x: Record<string, string>) => ({
-        parts: [x['table_schema']!, x['table_name']!],
+      return r.rows.map((x) => ({
+        parts: [String(x['table_schema']), String(x['table_name'])],
         kind: x['table_type'] === 'VIEW' ? 'view' : 'table',
       }));
     },
+
     async describeTable(parts): Promise<TableInfo | undefined> {
       const [schema, table] = parts.length >= 2 ? parts.slice(-2) : [undefined, parts[0]];
       const r = await query(
-        `SELECT c.table_schema, c.table_name, c.column_name, c.data_type, c.udt_name, c.numeric_precision, c.numeric_scale
+        `SELECT c.table_schema, c.table_name, c.column_name, c.data_type, c.udt_name, c.numeric_precision, c.numeric_scale, c.is_nullable
          FROM information_schema.columns c
          WHERE c.table_name = $1 AND ${schema ? 'c.table_schema = $2' : 'c.table_schema = ANY (current_schemas(false))'}
          ORDER BY c.ordinal_position`,
         schema ? [table, schema] : [table],
       );
       if (r.rows.length === 0) return undefined;
-      const first = r.rows[0] as Record<string, string>;
+      const first = r.rows[0]!;
       return {
-        parts: [first['table_schema']!, first['table_name']!],
-        columns: r.rows.map((x: Record<string, unknown>) => ({
+        parts: [String(first['table_schema']), String(first['table_name'])],
+        columns: r.rows.map((x) => ({
           name: String(x['column_name']),
           type: postgresToPortable(
             String(x['data_type']),
@@ -72,19 +297,140 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
             x['numeric_precision'] as number | null,
             x['numeric_scale'] as number | null,
           ),
+          nullable: x['is_nullable'] !== 'NO',
         })),
       };
     },
+
+    classify: classifyPostgres,
+
     async close() {
+      await Promise.all([...running.values()].map((run) => stop(run, 'cancelled')));
       await pool.end();
     },
   };
 }
 
+/** Waits, or less when the statement ends. */
+function pause(run: Running, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    const previous = run.wake;
+    run.wake = () => {
+      clearTimeout(t);
+      resolve();
+      previous?.();
+    };
+  });
+}
+
+/**
+ * Ends what a statement left open: our read-only transaction, or one the statement text began
+ * and did not finish (a pooled client must come back clean). After a failure the transaction
+ * status pg knows is stale (the error arrives before the server's ReadyForQuery), so `force`
+ * rolls back whatever there is. False when the client is unusable.
+ */
+async function endTransaction(client: pg.PoolClient, force: boolean): Promise<boolean> {
+  try {
+    if (force || client.getTransactionStatus() !== 'I') await client.query('ROLLBACK');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const NATIVE_TYPES: Record<number, string> = {
+  16: 'boolean',
+  20: 'bigint',
+  21: 'smallint',
+  23: 'integer',
+  25: 'text',
+  114: 'json',
+  700: 'real',
+  701: 'double precision',
+  1042: 'character',
+  1043: 'character varying',
+  1082: 'date',
+  1114: 'timestamp without time zone',
+  1184: 'timestamp with time zone',
+  1700: 'numeric',
+  2950: 'uuid',
+  3802: 'jsonb',
+};
+
+function nativeTypeName(oid: number): string {
+  return NATIVE_TYPES[oid] ?? `oid ${oid}`;
+}
+
+function cancelledError(ctx: { sql?: string; queryId?: string }): ConnectorError {
+  return new ConnectorError('the statement was cancelled', 'cancelled', {
+    connector: 'postgres',
+    code: 'CANCELLED',
+    ...(ctx.queryId ? { queryId: ctx.queryId } : {}),
+    ...(ctx.sql ? { sql: ctx.sql } : {}),
+  });
+}
+
+function stoppedError(
+  why: 'cancelled' | 'timeout',
+  ctx: { sql?: string; queryId?: string; timeoutMs?: number | undefined },
+): ConnectorError {
+  if (why === 'cancelled') return cancelledError(ctx);
+  return new ConnectorError(
+    `the statement ran past its timeout of ${ctx.timeoutMs} ms and was cancelled; raise the timeout (statementTimeout in the config) or make the query cheaper`,
+    'permanent',
+    {
+      connector: 'postgres',
+      code: '57014',
+      ...(ctx.queryId ? { queryId: ctx.queryId } : {}),
+      ...(ctx.sql ? { sql: ctx.sql } : {}),
+    },
+  );
+}
+
+interface PgDriverError extends PgErrorLike {
+  detail?: string;
+  hint?: string;
+}
+
+/**
+ * A fresh error carrying only redacted text: the driver's error object (its `cause`, a URL error's
+ * `input`, a connection error's config) is not kept, because any of it may hold the password.
+ */
+function wrapPgError(
+  e: unknown,
+  secrets: readonly string[],
+  ctx: { sql?: string; queryId?: string },
+): ConnectorError {
+  const err = (e ?? {}) as PgDriverError;
+  // Node reports a refused connection to a host with several addresses as an AggregateError
+  // with an empty message.
+  const text =
+    err.message ||
+    err.errors?.map((x) => x.message).join('; ') ||
+    (typeof e === 'string' ? e : 'unknown PostgreSQL error');
+  const code = err.code ?? err.errors?.find((x) => x.code)?.code;
+  const errorClass = classifyPgError({ ...err, message: text });
+  const message =
+    errorClass === 'permanent' && code === '57014'
+      ? `the statement ran past its statement_timeout and was cancelled; raise the timeout (statementTimeout in the config) or make the query cheaper`
+      : redact(err.detail ? `${text} (${err.detail})` : text, secrets);
+  return new ConnectorError(message, errorClass, {
+    connector: 'postgres',
+    ...(code ? { code } : {}),
+    ...(ctx.queryId ? { queryId: ctx.queryId } : {}),
+    ...(ctx.sql ? { sql: redact(ctx.sql, secrets) } : {}),
+    ...(err.hint ? { hint: redact(err.hint, secrets) } : {}),
+  });
+}
+
+/** The URL, its password as written and decoded: what a driver might echo. */
 function secretsOf(url: string): string[] {
   try {
     const u = new URL(url);
-    return [u.password, decodeURIComponent(u.password), url].filter(Boolean);
+    const out = [url];
+    if (u.password) out.push(u.password, decodeURIComponent(u.password));
+    return out;
   } catch {
     return [url];
   }

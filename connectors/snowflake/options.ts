@@ -17,4 +17,11 @@ export interface SnowflakeOptions {
   accessUrl?: string;
   /** Values to redact from every error (resolved secrets). */
   secrets?: readonly string[];
+  /**
+   * Where snowflake-sdk keeps its OCSP/CRL caches (it would create ~/.cache/snowflake otherwise);
+   * default: <os tmpdir>/edgeflow-snowflake. The daemon may point it into its state directory.
+   */
+  cacheDir?: string;
+  /** Longest pause between two status polls of a running statement (default 1000 ms). */
+  pollMaxMs?: number;
 }

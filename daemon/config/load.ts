@@ -3,7 +3,8 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import { zodIssuesToDiagnostics } from '../../compiler/workflow/zod-diagnostics.js';
-import { configSchema, type Config } from './schema.js';
+import { redact } from '../../connectors/secrets.js';
+import { configSchema, SECRET_KEYS, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG: Config = {
   listen: '127.0.0.1:8787',
@@ -69,6 +70,9 @@ export function loadConfig(
   }
   const parsed = configSchema.safeParse(doc ?? {});
   if (!parsed.success) {
+    // A diagnostic may quote the value it rejects ("expected text, got number 12345678"): never
+    // the value of a secret key.
+    const secrets = secretValues(doc);
     throw new ConfigError(
       file,
       zodIssuesToDiagnostics(parsed.error.issues, {
@@ -76,8 +80,29 @@ export function loadConfig(
         root: doc,
         basePath: '$',
         what: 'the config',
-      }),
+      }).map((d) => ({
+        ...d,
+        message: redact(d.message, secrets),
+        ...(d.hint ? { hint: redact(d.hint, secrets) } : {}),
+      })),
     );
   }
   return { config: parsed.data, file, baseDir: path.dirname(file) };
+}
+
+const SECRET_KEY_SET: ReadonlySet<string> = new Set(SECRET_KEYS);
+
+/** Every value written under a secret key, anywhere in the document, as text. */
+function secretValues(doc: unknown): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown, key: string | undefined, depth: number) => {
+    if (depth > 20 || v === null || v === undefined) return;
+    if (typeof v === 'object') {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) visit(x, k, depth + 1);
+      return;
+    }
+    if (key !== undefined && SECRET_KEY_SET.has(key)) out.push(String(v));
+  };
+  visit(doc, undefined, 0);
+  return out;
 }

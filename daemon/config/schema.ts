@@ -1,11 +1,48 @@
 /**
  * The config file (DESIGN.md §1.4). Secrets are written `${env:NAME}` or `${file:PATH}` and stay
- * unresolved here: only the connector that needs one resolves it.
+ * unresolved here: only daemon/connections.ts, where a connector is built, resolves them.
  */
 import { z } from 'zod';
+import { parseByteSize, parseDuration } from './units.js';
 
 const secret = z.string().min(1).describe('a value, or ${env:NAME} / ${file:PATH}');
 const schemaList = z.array(z.string().min(1)).min(1);
+
+/**
+ * The keys whose values are secrets (or may hold one, like a URL with its password): config errors
+ * never repeat their values.
+ */
+export const SECRET_KEYS = [
+  'url',
+  'password',
+  'privateKey',
+  'privateKeyPassphrase',
+  'keyFile',
+  'apiKey',
+  'baseURL',
+] as const;
+
+const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(v)} is not a duration: write it like 500ms, 30s, 5m or 2h (a bare number is milliseconds)`,
+    });
+  return ms ?? 0;
+});
+
+const byteSize = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const bytes = parseByteSize(v);
+  if (bytes === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(v)} is not a size: write it like 500MB, 10GB or 1TiB (a bare number is bytes)`,
+    });
+  return bytes ?? 0;
+});
+
+const poolSize = z.number().int().min(1).max(100);
 
 const common = {
   writeSchemas: schemaList.optional().describe('outputs may only write to these schemas'),
@@ -14,18 +51,23 @@ const common = {
     .min(1)
     .optional()
     .describe('where run-scoped intermediate tables go (default edgeflow_staging)'),
+  statementTimeout: duration
+    .optional()
+    .describe('a statement running longer is stopped in the warehouse, e.g. 30s, 5m, 2h'),
 };
 
 export const duckdbConnection = z.strictObject({
   type: z.literal('duckdb'),
   path: z.string().min(1).default('./.edgeflow/local.duckdb').describe('database file, or :memory:'),
   allowExtensionInstall: z.boolean().optional().describe('let DuckDB download extensions (off by default)'),
+  poolSize: poolSize.optional().describe('statements that may run at once (default 4)'),
   ...common,
 });
 
 export const postgresConnection = z.strictObject({
   type: z.literal('postgres'),
   url: secret.describe('postgres://user:password@host:port/db'),
+  poolSize: poolSize.optional().describe('connections in the pool (default 4)'),
   ...common,
 });
 
@@ -35,26 +77,32 @@ export const bigqueryConnection = z.strictObject({
   location: z.string().min(1).optional(),
   keyFile: secret
     .optional()
-    .describe('service-account key JSON; application default credentials when absent'),
-  maxBytesBilled: z
-    .union([z.string(), z.number()])
-    .optional()
-    .describe('e.g. 10GB; a query that would bill more fails'),
+    .describe(
+      'service-account key: its path, or ${file:PATH} / ${env:NAME} holding the JSON; application default credentials when absent',
+    ),
+  maxBytesBilled: byteSize.optional().describe('e.g. 10GB; a query that would bill more fails'),
+  pricePerTiB: z.number().positive().optional().describe('USD per TiB for estimates (default 6.25)'),
   ...common,
 });
 
-export const snowflakeConnection = z.strictObject({
-  type: z.literal('snowflake'),
-  account: z.string().min(1),
-  user: z.string().min(1),
-  password: secret.optional(),
-  privateKey: secret.optional(),
-  warehouse: z.string().min(1).optional(),
-  database: z.string().min(1).optional(),
-  schema: z.string().min(1).optional(),
-  role: z.string().min(1).optional(),
-  ...common,
-});
+export const snowflakeConnection = z
+  .strictObject({
+    type: z.literal('snowflake'),
+    account: z.string().min(1),
+    user: z.string().min(1),
+    password: secret.optional(),
+    privateKey: secret.optional().describe('the PEM key (PKCS#8): its path, or ${file:PATH} / ${env:NAME}'),
+    privateKeyPassphrase: secret.optional().describe('when the private key is encrypted'),
+    warehouse: z.string().min(1).optional(),
+    database: z.string().min(1).optional(),
+    schema: z.string().min(1).optional(),
+    role: z.string().min(1).optional(),
+    ...common,
+  })
+  .refine((c) => c.password !== undefined || c.privateKey !== undefined, {
+    message: 'a Snowflake connection needs password or privateKey',
+    path: ['password'],
+  });
 
 export const connectionSchema = z.discriminatedUnion('type', [
   duckdbConnection,

@@ -1,4 +1,4 @@
-import type { Connector } from '../../connectors/connector.js';
+import { ConnectorError, type Connector } from '../../connectors/connector.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConnectionError, connectionConfig, openConnector } from '../connections.js';
 import { ServiceError } from './errors.js';
@@ -27,11 +27,19 @@ export class ConnectorPool {
     if (!c) {
       c = openConnector(this.config, name, this.opts).catch((e: Error) => {
         this.open.delete(name);
+        // Connector errors are already redacted; a secret that cannot be resolved is named by its
+        // reference (variable or file), never by a value.
+        const why =
+          e instanceof ConnectionError && e.code === 'SECRET_UNRESOLVED'
+            ? 'cannot be opened'
+            : 'is not reachable';
+        const hint =
+          e instanceof ConnectionError ? e.hint : e instanceof ConnectorError ? e.details.hint : undefined;
         throw new ServiceError(
           'CONNECTION_UNAVAILABLE',
-          `connection "${name}" is not reachable: ${e.message.split('\n')[0]}`,
+          `connection "${name}" ${why}: ${e.message.split('\n')[0]}`,
           {
-            ...(e instanceof ConnectionError && e.hint ? { hint: e.hint } : {}),
+            ...(hint ? { hint } : {}),
           },
         );
       });

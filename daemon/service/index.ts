@@ -15,7 +15,7 @@ import { didYouMean } from '../../compiler/suggest.js';
 import { parseWorkflow } from '../../compiler/workflow/parse.js';
 import type { Workflow } from '../../compiler/workflow/model.js';
 import type { PortableType } from '../../compiler/schema/types.js';
-import type { TableListing } from '../../connectors/connector.js';
+import { ConnectorError, type TableListing } from '../../connectors/connector.js';
 import { liveCatalog } from '../catalog/live-catalog.js';
 import type { LoadedConfig } from '../config/load.js';
 import { DIALECT_OF } from '../connections.js';
@@ -122,7 +122,7 @@ export class Service {
 
   async listTables(connection: string, opts: { schema?: string } = {}): Promise<TableListing[]> {
     const c = await this.pool.get(connection);
-    return c.listTables(opts);
+    return c.listTables(opts).catch(warehouseError);
   }
 
   async describeTable(connection: string, table: string): Promise<TableInfo> {
@@ -130,9 +130,9 @@ export class Service {
     const c = await this.pool.get(connection);
     const parts = getDialect(DIALECT_OF[conf!.type]).parseTableName(table);
     if (typeof parts === 'string') throw new ServiceError('INVALID_REQUEST', parts);
-    const info = await c.describeTable(parts);
+    const info = await c.describeTable(parts).catch(warehouseError);
     if (!info) {
-      const names = (await c.listTables()).map((t) => t.parts.join('.'));
+      const names = (await c.listTables().catch(warehouseError)).map((t) => t.parts.join('.'));
       throw new ServiceError('NOT_FOUND', `table ${table} not found in connection "${connection}"`, {
         hint: didYouMean(table, names, 'tables'),
       });
@@ -285,7 +285,7 @@ export class Service {
         diagnostics,
       };
     } catch (e) {
-      throw new ServiceError('WAREHOUSE_ERROR', (e as Error).message, { sql: query.sql });
+      return warehouseError(e, query.sql);
     }
   }
 
@@ -313,6 +313,26 @@ export class Service {
   async close(): Promise<void> {
     await this.pool.closeAll();
   }
+}
+
+/**
+ * A warehouse failure as the service reports it: the connector's (redacted) message, its class,
+ * code and hint, and the SQL (the connector's copy, which has the connection's secrets redacted).
+ */
+function warehouseError(e: unknown, sql?: string): never {
+  if (e instanceof ServiceError) throw e;
+  const c = e instanceof ConnectorError ? e : undefined;
+  const shownSql = c?.details.sql ?? sql;
+  throw new ServiceError('WAREHOUSE_ERROR', (e as Error).message, {
+    ...(shownSql !== undefined ? { sql: shownSql } : {}),
+    ...(c
+      ? {
+          errorClass: c.errorClass,
+          ...(c.details.code ? { code: c.details.code } : {}),
+          ...(c.details.hint ? { hint: c.details.hint } : {}),
+        }
+      : {}),
+  });
 }
 
 /** Rows as plain JSON values: 64-bit integers as numbers when exact, else as text. */
