@@ -49,7 +49,44 @@ export interface ResultColumn {
   nativeType: string;
 }
 
+/**
+ * Row values: one convention for every connector, so one workflow gives the same JSON on every
+ * warehouse (rows go to HTTP/MCP clients and agents as JSON, and to the executor). Every value is
+ * JSON-safe: no bigint, Date, Buffer or NaN. The shared formatting is in ./values.ts; each
+ * connector's values.ts maps its driver's representation onto it.
+ *
+ * - SQL NULL: `null`. BOOLEAN: a boolean. Text: a string.
+ * - Integers (INTEGER, BIGINT, HUGEINT, INT64, NUMBER(p,0)…): a number when it is a safe integer
+ *   (|v| ≤ 2^53 − 1), else its exact decimal text (`'9007199254740993'`).
+ * - Exact decimals (DECIMAL, NUMERIC, NUMBER(p,s), BIGNUMERIC): read from the driver's exact form
+ *   (text, or unscaled integer and scale), never from a double; a number when the double shows
+ *   exactly that decimal — at most 15 significant digits, or an integer value under the integer
+ *   rule, so a value reads the same whichever of the two types an engine gives it — else the exact
+ *   decimal text with trailing fraction zeros trimmed (`'1234567890123456.789'`). Never rounded.
+ * - Floating point: a number; NaN and ±Infinity as `'NaN'`, `'Infinity'`, `'-Infinity'` (JSON has
+ *   no such numbers; a NaN/Infinity numeric reads the same).
+ * - DATE: `'YYYY-MM-DD'`. TIME: `'HH:MM:SS[.ffffff]'` (Snowflake: the SDK's own text, by
+ *   TIME_OUTPUT_FORMAT, whose default has no fraction; see snowflake/values.ts).
+ * - TIMESTAMP without time zone (DuckDB TIMESTAMP, PostgreSQL timestamp, BigQuery DATETIME,
+ *   Snowflake TIMESTAMP_NTZ): the wall clock, `'YYYY-MM-DD HH:MM:SS[.ffffff]'`.
+ * - TIMESTAMP WITH TIME ZONE (DuckDB TIMESTAMPTZ, PostgreSQL timestamptz, BigQuery TIMESTAMP,
+ *   Snowflake TIMESTAMP_TZ/LTZ): the instant, ISO-8601 in UTC, `'YYYY-MM-DDTHH:MM:SS[.ffffff]Z'`.
+ *   Timestamp fractions are microseconds with trailing zeros trimmed, absent when zero (Snowflake's
+ *   and DuckDB's nanoseconds are truncated). Never a JS Date: it drops microseconds, and its JSON
+ *   form is not this one.
+ * - Geography / geometry: WKT as PostGIS's ST_AsText writes it (`'POINT(1 2)'`): BigQuery sends
+ *   WKT, Snowflake is asked for it (GEOGRAPHY_OUTPUT_FORMAT), DuckDB GEOMETRY and PostGIS values
+ *   are decoded from their (E)WKB; what the decoder cannot read (curves, surfaces) stays (E)WKB as
+ *   hex text.
+ * - Intervals: an ISO-8601 duration (`'P1Y2M3DT4H5M6.5S'`) when no part is negative, else the
+ *   driver's text. Bytes: base64 text.
+ * - Arrays, structs, maps: arrays and objects of values under these rules. JSON / VARIANT: as the
+ *   driver gives it (PostgreSQL and Snowflake parse it, DuckDB and BigQuery give its text).
+ *
+ * Parameters (binding) are not covered by this convention.
+ */
 export interface ExecuteResult {
+  /** Values as the convention above says. */
   rows?: Array<Record<string, unknown>>;
   columns?: ResultColumn[];
   /** Rows returned, or affected by DML/DDL where the warehouse says. */

@@ -24,26 +24,15 @@ const KIT: ContractKit = {
     params: [42, 1.5, "it's", true, new Date('2024-01-31T12:34:56.789Z'), '2024-01-31', null],
     paramNames: ['i', 'f', 's', 'b', 't', 'd', 'n'],
     // `d` was bound as STRING (BigQuery coerces it where a DATE is needed) and comes back as one.
-    expect: { i: 42, f: 1.5, s: "it's", b: true, t: '2024-01-31T12:34:56.789000Z', d: '2024-01-31', n: null },
+    expect: { i: 42, f: 1.5, s: "it's", b: true, t: '2024-01-31T12:34:56.789Z', d: '2024-01-31', n: null },
   },
   types: {
     sql:
-      "SELECT 7 AS i, 2.5 AS dbl, NUMERIC '123.45' AS dec, BIGNUMERIC '1.5' AS big, 'héllo' AS s, FALSE AS b, " +
-      "DATE '2024-01-31' AS d, DATETIME '2024-01-31 12:00:00.5' AS dt, TIMESTAMP '2024-01-31 12:00:00.123456+00' AS ts, " +
-      'ST_GEOGPOINT(1, 2) AS g, CAST(NULL AS STRING) AS nothing',
-    expect: {
-      i: 7,
-      dbl: 2.5,
-      dec: '123.45',
-      big: '1.5',
-      s: 'héllo',
-      b: false,
-      d: '2024-01-31',
-      dt: '2024-01-31 12:00:00.5',
-      ts: '2024-01-31T12:00:00.123456Z',
-      g: 'POINT(1 2)',
-      nothing: null,
-    },
+      "SELECT 42 AS i, 9007199254740993 AS big, NUMERIC '12.50' AS small_dec, " +
+      "NUMERIC '1234567890123456.789' AS long_dec, 1.5 AS dbl, CAST('NaN' AS FLOAT64) AS nan, TRUE AS flag, " +
+      "'héllo' AS txt, DATE '2024-01-31' AS day, DATETIME '2024-01-31 10:00:00.123456' AS stamp, " +
+      "DATETIME '2024-01-31 10:00:00.5' AS stamp_frac, DATETIME '2024-01-31 10:00:00' AS stamp0, " +
+      "TIMESTAMP '2024-01-31 10:00:00.123456+02' AS instant, CAST(NULL AS INT64) AS nothing",
   },
   series: (n) => `SELECT n FROM UNNEST(GENERATE_ARRAY(1, ${n})) AS n`,
   slow: 'SELECT COUNT(*) AS n FROM `bigquery-public-data.wikipedia.pageviews_2024`',
@@ -86,30 +75,37 @@ function scriptKit(fake: FakeBigQuery): void {
     .on(KIT.types.sql, {
       schema: [
         { name: 'i', type: 'INT64' },
+        { name: 'big', type: 'INT64' },
+        { name: 'small_dec', type: 'NUMERIC' },
+        { name: 'long_dec', type: 'NUMERIC' },
         { name: 'dbl', type: 'FLOAT64' },
-        { name: 'dec', type: 'NUMERIC' },
-        { name: 'big', type: 'BIGNUMERIC' },
-        { name: 's', type: 'STRING' },
-        { name: 'b', type: 'BOOL' },
-        { name: 'd', type: 'DATE' },
-        { name: 'dt', type: 'DATETIME' },
-        { name: 'ts', type: 'TIMESTAMP' },
-        { name: 'g', type: 'GEOGRAPHY' },
-        { name: 'nothing', type: 'STRING' },
+        { name: 'nan', type: 'FLOAT64' },
+        { name: 'flag', type: 'BOOL' },
+        { name: 'txt', type: 'STRING' },
+        { name: 'day', type: 'DATE' },
+        { name: 'stamp', type: 'DATETIME' },
+        { name: 'stamp_frac', type: 'DATETIME' },
+        { name: 'stamp0', type: 'DATETIME' },
+        { name: 'instant', type: 'TIMESTAMP' },
+        { name: 'nothing', type: 'INT64' },
       ],
-      // As the API sends them: DATETIME with a `T`.
+      // As the API sends them: every value a string, NUMERIC without trailing zeros, DATETIME with
+      // a `T`; the TIMESTAMP is encoded by the fake as the request asks (int64 microseconds).
       rows: [
         [
-          '7',
-          '2.5',
-          '123.45',
+          '42',
+          '9007199254740993',
+          '12.5',
+          '1234567890123456.789',
           '1.5',
+          'NaN',
+          'true',
           'héllo',
-          'false',
           '2024-01-31',
-          '2024-01-31T12:00:00.5',
-          '2024-01-31T12:00:00.123456Z',
-          'POINT(1 2)',
+          '2024-01-31T10:00:00.123456',
+          '2024-01-31T10:00:00.5',
+          '2024-01-31T10:00:00',
+          '2024-01-31T08:00:00.123456Z',
           null,
         ],
       ],
@@ -556,6 +552,13 @@ describe('bigquery connector', () => {
           ],
         },
         { name: 'list', type: 'TIMESTAMP', mode: 'REPEATED' },
+        { name: 'dec', type: 'NUMERIC' },
+        { name: 'bigdec', type: 'BIGNUMERIC' },
+        { name: 'negdec', type: 'NUMERIC' },
+        { name: 'dt', type: 'DATETIME' },
+        { name: 'g', type: 'GEOGRAPHY' },
+        { name: 'iv', type: 'INTERVAL' },
+        { name: 'neg_iv', type: 'INTERVAL' },
       ],
       rows: [
         [
@@ -567,21 +570,35 @@ describe('bigquery connector', () => {
           '1969-12-31T23:59:59.999999Z',
           '12:30:00.25',
           ['1', ['x', 'y']],
-          ['2024-01-31T00:00:00Z'],
+          ['2024-01-31T00:00:00Z', '2024-01-31T00:00:00.000100Z'],
+          '123.450000000',
+          '12345678901234567890.12345678901234567890123456789012345678',
+          '-0.000001',
+          '2024-01-31T12:00:00.500000',
+          'POINT(1 2)',
+          '1-2 3 4:5:6.5',
+          '0-0 -3 0:0:0',
         ],
       ],
     });
     const r = await bq.execute('SELECT everything');
     expect(r.rows?.[0]).toEqual({
       huge: '9223372036854775807',
-      nan: NaN,
-      inf: -Infinity,
+      nan: 'NaN', // JSON has no NaN or Infinity: the convention spells them
+      inf: '-Infinity',
       j: '{"a":[1,2]}',
       bytes: 'AQID',
       old: '1969-12-31T23:59:59.999999Z',
       t: '12:30:00.25',
       rec: { a: 1, tags: ['x', 'y'] },
-      list: ['2024-01-31T00:00:00.000000Z'],
+      list: ['2024-01-31T00:00:00Z', '2024-01-31T00:00:00.0001Z'], // fraction trimmed, absent when zero
+      dec: 123.45, // the exact text, a number within 15 significant digits
+      bigdec: '12345678901234567890.12345678901234567890123456789012345678', // beyond: exact text
+      negdec: -0.000001,
+      dt: '2024-01-31 12:00:00.5',
+      g: 'POINT(1 2)',
+      iv: 'P1Y2M3DT4H5M6.5S',
+      neg_iv: '0-0 -3 0:0:0', // ISO-8601 has no negative parts: the canonical text
     });
     expect(r.columns?.map((c) => c.nativeType)).toEqual([
       'INT64',
@@ -593,8 +610,15 @@ describe('bigquery connector', () => {
       'TIME',
       'STRUCT<a INT64, tags ARRAY<STRING>>',
       'ARRAY<TIMESTAMP>',
+      'NUMERIC',
+      'BIGNUMERIC',
+      'NUMERIC',
+      'DATETIME',
+      'GEOGRAPHY',
+      'INTERVAL',
+      'INTERVAL',
     ]);
-    expect(timestampText('1706659200.5')).toBe('2024-01-31T00:00:00.500000Z'); // float seconds, old servers
+    expect(timestampText('1706659200.5')).toBe('2024-01-31T00:00:00.5Z'); // float seconds, old servers
   });
 
   it('introspects through INFORMATION_SCHEMA, per region or per dataset', async () => {
@@ -628,9 +652,9 @@ describe('bigquery connector', () => {
       authClient: { getRequestHeaders: async () => new Headers({ authorization: 'Bearer t' }) },
     } as unknown as ConstructorParameters<typeof BigQuery>[0]);
     const [rows] = await client.query({ query: KIT.types.sql, location: 'EU' });
-    expect(rows[0].i).toBe(7);
-    expect(rows[0].ts.value).toBe('2024-01-31T12:00:00.123456000Z'); // from int64 microseconds
-    expect(rows[0].dt.value).toBe('2024-01-31T12:00:00.5');
+    expect(rows[0].i).toBe(42);
+    expect(rows[0].instant.value).toBe('2024-01-31T08:00:00.123456000Z'); // from int64 microseconds
+    expect(rows[0].stamp_frac.value).toBe('2024-01-31T10:00:00.5');
     fake.on('SELECT 6 AS w', { schema: [{ name: 'w', type: 'INT64' }], rows: [['6']], delayMs: 300 });
     const [later] = await client.query({ query: 'SELECT 6 AS w', location: 'EU' }); // waits server-side
     expect(later).toEqual([{ w: 6 }]);

@@ -6,6 +6,7 @@
  * The query id is `<backend pid>:<counter>`. A cancel (abort or `cancel(id)`) is a real one:
  * `pg_cancel_backend(pid)` from another connection, and the statement's client is not given back
  * to the pool before that cancel has landed, so it cannot hit a later statement on the same backend.
+ * Values come back as ./values.ts documents (the convention of connector.ts).
  */
 import pg from 'pg';
 import type { TableInfo } from '../../compiler/catalog.js';
@@ -23,7 +24,7 @@ import { classifyPgError, classifyPostgres, connectionIsBroken, type PgErrorLike
 import type { PostgresOptions } from './options.js';
 import { lastResult, runStatement } from './statement.js';
 import { postgresToPortable } from './types.js';
-import { edgeflowTypes } from './values.js';
+import { edgeflowTypes, SPATIAL_TYPES, spatialToWkt } from './values.js';
 
 export type { PostgresOptions } from './options.js';
 
@@ -64,6 +65,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
   pool.on('error', () => undefined);
   const running = new Map<string, Running>();
   let counter = 0;
+  /** Names of the extension types results have used, by oid (undefined: looked up, not found). */
+  const typeNames = new Map<number, string | undefined>();
 
   const wrap = (e: unknown, ctx: { sql?: string; queryId?: string } = {}) => wrapPgError(e, secrets, ctx);
 
@@ -196,6 +199,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
       const returnsRows = (last?.fields.length ?? 0) > 0;
       const rows = returnsRows ? (last?.rows ?? []) : undefined;
       const limited = rows && o.maxRows !== undefined ? rows.slice(0, Math.max(0, o.maxRows)) : rows;
+      if (limited) await convertExtensionTypes(client, last!.fields, limited);
       return {
         ...(limited
           ? {
@@ -225,6 +229,39 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
       client.release(broken);
     }
   }
+
+  /**
+   * Types of extensions (PostGIS's geometry and geography) have no fixed oid: the names of the
+   * oids a result uses beyond the built-in ones are looked up once per connector, on the
+   * statement's own client, and values of the spatial ones turned from hex EWKB into WKT.
+   */
+  async function convertExtensionTypes(
+    client: pg.PoolClient,
+    fields: readonly pg.FieldDef[],
+    rows: Array<Record<string, unknown>>,
+  ): Promise<void> {
+    const unknown = [...new Set(fields.map((f) => f.dataTypeID))].filter(
+      (oid) => oid >= FIRST_USER_OID && !typeNames.has(oid),
+    );
+    if (unknown.length > 0) {
+      try {
+        const found = await client.query<{ oid: number; typname: string }>(
+          'SELECT oid::int AS oid, typname FROM pg_catalog.pg_type WHERE oid = ANY($1::oid[])',
+          [unknown],
+        );
+        for (const oid of unknown) typeNames.set(oid, undefined);
+        for (const t of found.rows) typeNames.set(t.oid, t.typname);
+      } catch {
+        return; // not worth failing a finished statement for: the values stay as the server sent them
+      }
+    }
+    for (const f of fields) {
+      if (!SPATIAL_TYPES.has(typeNames.get(f.dataTypeID) ?? '')) continue;
+      for (const row of rows) row[f.name] = spatialToWkt(row[f.name]);
+    }
+  }
+
+  const nativeTypeName = (oid: number) => NATIVE_TYPES[oid] ?? typeNames.get(oid) ?? `oid ${oid}`;
 
   /** Introspection goes through execute too, so it runs with its own label and timeout. */
   async function query(sql: string, params: unknown[]) {
@@ -358,9 +395,8 @@ const NATIVE_TYPES: Record<number, string> = {
   3802: 'jsonb',
 };
 
-function nativeTypeName(oid: number): string {
-  return NATIVE_TYPES[oid] ?? `oid ${oid}`;
-}
+/** Oids below this are PostgreSQL's own (FirstNormalObjectId); extension types are above it. */
+const FIRST_USER_OID = 16384;
 
 function cancelledError(ctx: { sql?: string; queryId?: string }): ConnectorError {
   return new ConnectorError('the statement was cancelled', 'cancelled', {

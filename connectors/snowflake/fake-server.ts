@@ -32,7 +32,11 @@ export interface FakeColumn {
   nullable?: boolean;
 }
 
-/** Values travel as strings (numbers, epoch seconds, days since epoch) or null. */
+/**
+ * Values travel as strings (numbers, epoch seconds, days since epoch, hex for BINARY) or null.
+ * GEOGRAPHY / GEOMETRY values are scripted as WKT and sent in the output format the statement or
+ * session asks for (GeoJSON by default, as Snowflake does).
+ */
 export type WireValue = string | null;
 
 export interface FakeError {
@@ -129,6 +133,7 @@ const SESSION_PARAMETERS = [
   { name: 'TIMESTAMP_NTZ_OUTPUT_FORMAT', value: 'YYYY-MM-DD HH24:MI:SS.FF3' },
   { name: 'TIMESTAMP_LTZ_OUTPUT_FORMAT', value: '' },
   { name: 'TIMESTAMP_TZ_OUTPUT_FORMAT', value: '' },
+  { name: 'BINARY_OUTPUT_FORMAT', value: 'HEX' },
   { name: 'CLIENT_RESULT_CHUNK_SIZE', value: 160 },
 ];
 
@@ -424,7 +429,9 @@ export class FakeSnowflake {
       endsAt: now + (answer.runMs ?? 0),
       timeoutSec: Number(timeoutParam),
       columns,
-      rows: materialize(answer.rows),
+      rows: spatialAsAsked(materialize(answer.rows), columns, (name) =>
+        String(req.parameters?.[name] ?? session.params[name] ?? 'GeoJSON'),
+      ),
       ...(requestId ? { requestId } : {}),
     };
     req.queryId = q.id;
@@ -675,6 +682,61 @@ function rowtypeOf(c: FakeColumn): Record<string, unknown> {
     length: c.type === 'text' ? 16777216 : null,
     collation: null,
   };
+}
+
+/**
+ * GEOGRAPHY and GEOMETRY values (scripted as WKT) in the output format the statement's or the
+ * session's GEOGRAPHY_OUTPUT_FORMAT / GEOMETRY_OUTPUT_FORMAT asks for: GeoJSON (Snowflake's
+ * default) or WKT; the fake speaks no other.
+ */
+function spatialAsAsked(
+  rows: WireValue[][],
+  columns: FakeColumn[],
+  param: (name: string) => string,
+): WireValue[][] {
+  const formats = columns.map((c) =>
+    c.type === 'geography' || c.type === 'geometry'
+      ? param(`${c.type.toUpperCase()}_OUTPUT_FORMAT`).toUpperCase()
+      : undefined,
+  );
+  if (formats.every((f) => f === undefined || f === 'WKT')) return rows;
+  return rows.map((row) =>
+    row.map((v, i) => {
+      const format = formats[i];
+      if (v === null || format === undefined || format === 'WKT') return v;
+      if (format === 'GEOJSON') return wktToGeoJson(v);
+      throw new Error(`fake-snowflake: no ${format} output for ${columns[i]!.type}`);
+    }),
+  );
+}
+
+const GEOJSON_TYPES: Record<string, string> = {
+  POINT: 'Point',
+  LINESTRING: 'LineString',
+  POLYGON: 'Polygon',
+  MULTIPOINT: 'MultiPoint',
+  MULTILINESTRING: 'MultiLineString',
+  MULTIPOLYGON: 'MultiPolygon',
+};
+
+/** WKT (2D points, lines, polygons and their MULTI forms) as Snowflake writes GeoJSON. */
+function wktToGeoJson(wkt: string): string {
+  const m = /^\s*([A-Za-z]+)\s*(\(.*\))\s*$/s.exec(wkt);
+  const type = m ? GEOJSON_TYPES[m[1]!.toUpperCase()] : undefined;
+  if (!m || !type) throw new Error(`fake-snowflake: cannot write ${wkt} as GeoJSON`);
+  const nested = JSON.parse(
+    m[2]!
+      .replace(/\(/g, '[')
+      .replace(/\)/g, ']')
+      .replace(/(-?[\d.]+(?:[eE][+-]?\d+)?)\s+(-?[\d.]+(?:[eE][+-]?\d+)?)/g, '[$1,$2]'),
+  ) as unknown[];
+  const coordinates =
+    type === 'Point'
+      ? nested[0]
+      : type === 'MultiPoint'
+        ? nested.map((p) => (Array.isArray((p as unknown[])[0]) ? (p as unknown[])[0] : p))
+        : nested;
+  return JSON.stringify({ coordinates, type });
 }
 
 function materialize(rows: FakeAnswer['rows']): WireValue[][] {

@@ -6,7 +6,8 @@
  *   `onQueryId` before the wait; abort, `cancel(id)` and the timeout cancel it in Snowflake with
  *   SYSTEM$CANCEL_QUERY;
  * - statement-level parameters carry QUERY_TAG (the label as JSON), STATEMENT_TIMEOUT_IN_SECONDS
- *   and WEEK_START = 1, which the session also pins;
+ *   and WEEK_START = 1, which the session also pins, and GEOGRAPHY/GEOMETRY_OUTPUT_FORMAT = 'WKT';
+ * - values come back as values.ts documents (the convention of connector.ts);
  * - readOnly: see read-only.ts (Snowflake has no read-only session);
  * - column names are returned as Snowflake reports them: unquoted aliases are upper-case
  *   (`SELECT 1 AS x` → X), quoted ones keep their case (`AS "x"` → x), as the compiler writes them.
@@ -26,6 +27,7 @@ import { queryTag } from './query-tag.js';
 import { assertQueryOnly } from './read-only.js';
 import { loadSnowflakeSdk } from './sdk.js';
 import { SnowflakeSession, timeoutSeconds } from './session.js';
+import { RESULT_PARAMETERS } from './values.js';
 
 export type { SnowflakeOptions } from './options.js';
 
@@ -50,6 +52,8 @@ export async function openSnowflake(opts: SnowflakeOptions): Promise<Connector> 
       // One statement per request, whatever the account's default: a second statement cannot
       // ride along (https://docs.snowflake.com/en/sql-reference/parameters#multi-statement-count).
       MULTI_STATEMENT_COUNT: 1,
+      // Values in the form connector.ts's convention wants (geography as WKT): see values.ts.
+      ...RESULT_PARAMETERS,
       // Snowflake stops the statement itself even if this process dies; the client deadline below
       // enforces the millisecond value.
       ...(timeoutMs ? { STATEMENT_TIMEOUT_IN_SECONDS: timeoutSeconds(timeoutMs) } : {}),

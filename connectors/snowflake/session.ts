@@ -145,5 +145,7 @@ function connectionOptions(o: SnowflakeOptions): ConnectionOptions {
     ...(o.role ? { role: o.role } : {}),
     ...(o.accessUrl ? { accessUrl: o.accessUrl } : {}),
     application: 'edgeflow',
+    // A NULL in a column fetched as text (our NUMBER columns) is null, not the SDK's default 'NULL'.
+    representNullAsStringNull: false,
   };
 }

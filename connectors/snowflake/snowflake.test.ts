@@ -17,6 +17,7 @@ import { classifySnowflake } from './errors.js';
 import { FakeSnowflake, type FakeColumn, type FakeQueryRequest, type WireValue } from './fake-server.js';
 import { openSnowflake } from './index.js';
 import type { SnowflakeOptions } from './options.js';
+import { loadSnowflakeSdk } from './sdk.js';
 
 const ACCOUNT = 'xy12345';
 const PASSWORD = 'pw-Pa55word!-canary-7f3a9c';
@@ -41,7 +42,8 @@ const strangerKey = generateKeyPairSync('rsa', {
 
 // ---- wire values as Snowflake's JSON result format carries them ------------------------------
 const days = (iso: string) => String(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
-const epoch = (isoUtc: string) => (Date.parse(isoUtc) / 1000).toFixed(9);
+/** Epoch seconds of a whole-second UTC instant, with the fraction's digits (nine on the wire). */
+const seconds = (isoUtc: string, fraction = '') => `${Date.parse(isoUtc) / 1000}.${fraction.padEnd(9, '0')}`;
 const col = (name: string, type: string, precision?: number, scale?: number): FakeColumn => ({
   name,
   type,
@@ -60,23 +62,11 @@ const kit: ContractKit = {
     expect: { i: 42, s: "it's'; DROP TABLE t; --", b: true, f: 1.5, n: null },
   },
   types: {
-    sql: `SELECT 42::NUMBER(38,0) AS "i", 9007199254740993::NUMBER(38,0) AS "big", 1.5::FLOAT AS "d",
-  12.50::NUMBER(10,2) AS "dec", 'héllo' AS "s", TRUE AS "t", '2024-01-02'::DATE AS "dt",
-  '2024-01-02 03:04:05.5'::TIMESTAMP_NTZ AS "ts", '2024-01-02 03:04:05 +01:00'::TIMESTAMP_TZ AS "tz",
-  TO_GEOGRAPHY('POINT(1 2)') AS "g", NULL AS "n"`,
-    expect: {
-      i: 42,
-      big: '9007199254740993', // beyond 2^53: exact text, never a rounded number
-      d: 1.5,
-      dec: 12.5,
-      s: 'héllo',
-      t: true,
-      dt: '2024-01-02',
-      ts: '2024-01-02 03:04:05.5',
-      tz: new Date('2024-01-02T02:04:05Z'),
-      g: '{"coordinates":[1,2],"type":"Point"}',
-      n: null,
-    },
+    sql: `SELECT 42::NUMBER(38,0) AS "i", 9007199254740993::NUMBER(38,0) AS "big", 12.50::NUMBER(12,2) AS "small_dec",
+  1234567890123456.789::NUMBER(38,9) AS "long_dec", 1.5::FLOAT AS "dbl", 'NaN'::FLOAT AS "nan", TRUE AS "flag",
+  'héllo' AS "txt", '2024-01-31'::DATE AS "day", '2024-01-31 10:00:00.123456'::TIMESTAMP_NTZ AS "stamp",
+  '2024-01-31 10:00:00.5'::TIMESTAMP_NTZ AS "stamp_frac", '2024-01-31 10:00:00'::TIMESTAMP_NTZ AS "stamp0",
+  '2024-01-31 10:00:00.123456 +02:00'::TIMESTAMP_TZ AS "instant", NULL::NUMBER AS "nothing"`,
   },
   series: (n) =>
     `SELECT ROW_NUMBER() OVER (ORDER BY SEQ4()) AS "n" FROM TABLE(GENERATOR(ROWCOUNT => ${n})) ORDER BY 1`,
@@ -163,28 +153,37 @@ function scriptSnowflake(fake: FakeSnowflake): void {
     columns: [
       col('i', 'fixed', 38, 0),
       col('big', 'fixed', 38, 0),
-      col('d', 'real'),
-      col('dec', 'fixed', 10, 2),
-      col('s', 'text'),
-      col('t', 'boolean'),
-      col('dt', 'date'),
-      col('ts', 'timestamp_ntz', 0, 9),
-      col('tz', 'timestamp_tz', 0, 9),
-      col('g', 'geography'),
-      col('n', 'text'),
+      col('small_dec', 'fixed', 12, 2),
+      col('long_dec', 'fixed', 38, 9),
+      col('dbl', 'real'),
+      col('nan', 'real'),
+      col('flag', 'boolean'),
+      col('txt', 'text'),
+      col('day', 'date'),
+      col('stamp', 'timestamp_ntz', 0, 9),
+      col('stamp_frac', 'timestamp_ntz', 0, 9),
+      col('stamp0', 'timestamp_ntz', 0, 9),
+      col('instant', 'timestamp_tz', 0, 9),
+      col('nothing', 'fixed', 38, 0),
     ],
+    // The JSON rowset as Snowflake sends it: NUMBER with all its scale's digits, DATE in days,
+    // TIMESTAMP_NTZ in epoch seconds with nine fraction digits, TIMESTAMP_TZ in UTC epoch seconds
+    // and the offset in minutes + 1440.
     rows: [
       [
         '42',
         '9007199254740993',
-        '1.5',
         '12.50',
-        'héllo',
+        '1234567890123456.789000000',
+        '1.5',
+        'NaN',
         '1',
-        days('2024-01-02'),
-        (Date.parse('2024-01-02T03:04:05Z') / 1000 + 0.5).toFixed(9),
-        `${epoch('2024-01-02T02:04:05Z')} ${1440 + 60}`,
-        '{"coordinates":[1,2],"type":"Point"}',
+        'héllo',
+        days('2024-01-31'),
+        seconds('2024-01-31T10:00:00Z', '123456'),
+        seconds('2024-01-31T10:00:00Z', '5'),
+        seconds('2024-01-31T10:00:00Z'),
+        `${seconds('2024-01-31T08:00:00Z', '123456')} ${1440 + 120}`,
         null,
       ],
     ],
@@ -635,16 +634,88 @@ describe('snowflake connector (local fake)', () => {
       expect(r.columns?.map((c) => `${c.name}:${c.nativeType}`)).toEqual([
         'i:NUMBER(38,0)',
         'big:NUMBER(38,0)',
-        'd:FLOAT',
-        'dec:NUMBER(10,2)',
-        's:TEXT',
-        't:BOOLEAN',
-        'dt:DATE',
-        'ts:TIMESTAMP_NTZ',
-        'tz:TIMESTAMP_TZ',
-        'g:GEOGRAPHY',
-        'n:TEXT',
+        'small_dec:NUMBER(12,2)',
+        'long_dec:NUMBER(38,9)',
+        'dbl:FLOAT',
+        'nan:FLOAT',
+        'flag:BOOLEAN',
+        'txt:TEXT',
+        'day:DATE',
+        'stamp:TIMESTAMP_NTZ',
+        'stamp_frac:TIMESTAMP_NTZ',
+        'stamp0:TIMESTAMP_NTZ',
+        'instant:TIMESTAMP_TZ',
+        'nothing:NUMBER(38,0)',
       ]);
+    });
+
+    it('asks for geography as WKT with every statement, and reads the other kinds by the convention', async () => {
+      const sql = 'SELECT values of every other kind';
+      fake.script(sql, {
+        columns: [
+          col('g', 'geography'),
+          col('ltz', 'timestamp_ltz', 0, 9),
+          col('ns', 'timestamp_ntz', 0, 9),
+          col('tm', 'time', 0, 9),
+          col('inf', 'real'),
+          col('bin', 'binary'),
+          col('neg', 'fixed', 38, 6),
+          col('old', 'timestamp_ntz', 0, 9),
+        ],
+        rows: [
+          [
+            'POINT(1 2)', // scripted as WKT; the fake sends GeoJSON unless asked for WKT
+            seconds('2024-01-31T08:00:00Z', '000001'),
+            seconds('2024-01-31T10:00:00Z', '123456789'),
+            '36000.500000000',
+            '-inf',
+            'AA01',
+            '-0.000100',
+            '-0.500000000', // 1969-12-31 23:59:59.5: the wire value is the decimal epoch
+          ],
+        ],
+      });
+      const r = await sf.execute(sql);
+      expect(lastExecuted(sql).parameters).toMatchObject({
+        GEOGRAPHY_OUTPUT_FORMAT: 'WKT',
+        GEOMETRY_OUTPUT_FORMAT: 'WKT',
+      });
+      expect(r.rows).toEqual([
+        {
+          g: 'POINT(1 2)',
+          ltz: '2024-01-31T08:00:00.000001Z',
+          ns: '2024-01-31 10:00:00.123456', // nanoseconds truncated to microseconds
+          tm: '10:00:00', // the SDK formats TIME itself, by TIME_OUTPUT_FORMAT (no fraction)
+          inf: '-Infinity',
+          bin: 'qgE=',
+          neg: -0.0001,
+          old: '1969-12-31 23:59:59.5',
+        },
+      ]);
+    });
+
+    it('the fake sends GEOGRAPHY as Snowflake does when WKT is not asked for: GeoJSON', async () => {
+      // The SDK on its own, without the connector's statement parameters.
+      const sql = 'SELECT TO_GEOGRAPHY(\'LINESTRING(1 2, 3 4)\') AS "g"';
+      fake.script(sql, { columns: [col('g', 'geography')], rows: [['LINESTRING(1 2, 3 4)']] });
+      const sdk = await loadSnowflakeSdk(undefined);
+      const conn = sdk.createConnection({
+        account: ACCOUNT,
+        username: 'ETL',
+        password: PASSWORD,
+        accessUrl: fake.url,
+      });
+      await new Promise<void>((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
+      try {
+        const rows = await new Promise<unknown[] | undefined>((resolve, reject) =>
+          conn.execute({ sqlText: sql, complete: (e, _s, r) => (e ? reject(e) : resolve(r)) }),
+        );
+        expect(rows).toEqual([{ g: '{"coordinates":[[1,2],[3,4]],"type":"LineString"}' }]);
+      } finally {
+        await new Promise<void>((resolve) => conn.destroy(() => resolve()));
+      }
+      // Through the connector, which asks for WKT.
+      expect((await sf.execute(sql)).rows).toEqual([{ g: 'LINESTRING(1 2, 3 4)' }]);
     });
 
     it('presents column names as Snowflake reports them (unquoted aliases are upper-case)', async () => {

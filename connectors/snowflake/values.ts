@@ -1,21 +1,36 @@
 /**
- * Result values to plain JS. The SDK is asked for rows as arrays with NUMBER columns as their wire
- * text (`fetchAsString: ['Number']`), so precision is decided here, not by the SDK's Number():
+ * Result values to plain JS, by the convention of connectors/connector.ts (above `ExecuteResult`).
+ * The SDK is asked for rows as arrays with NUMBER columns as their wire text
+ * (`fetchAsString: ['Number']`), so precision is decided here, not by the SDK's Number():
  * https://docs.snowflake.com/en/developer-guide/node-js/nodejs-driver-consume#fetching-data-types-as-strings
  *
- * - NUMBER(p,0): a number when it is a safe integer, else its exact decimal text (like `pg` does
- *   for int8), so nothing is silently rounded.
- * - NUMBER(p,s>0): a number (IEEE double: about 15–17 significant digits; NUMBER(38,s) values
- *   beyond that are rounded).
- * - FLOAT: a number (`inf`, `-inf`, `NaN` included).
- * - DATE: 'YYYY-MM-DD'; TIMESTAMP_NTZ: 'YYYY-MM-DD HH:MM:SS[.fffffffff]' (fraction only when
- *   non-zero, trailing zeros trimmed) — a wall-clock value with no zone, so not a Date.
- * - TIMESTAMP_TZ / TIMESTAMP_LTZ: a Date (an instant; millisecond precision, the offset is dropped).
- * - TEXT, BOOLEAN: as they are; VARIANT/OBJECT/ARRAY: parsed JSON; GEOGRAPHY: its text
- *   (GeoJSON by default, per GEOGRAPHY_OUTPUT_FORMAT); TIME: 'HH:MM:SS'; BINARY: a Buffer.
+ * - NUMBER(p,0) and NUMBER(p,s): from the exact wire text (`'12.50'`), by the shared rule: a number
+ *   when it is a safe integer or has at most 15 significant digits, else its exact decimal text.
+ * - FLOAT: a number; `NaN`, `inf`, `-inf` as 'NaN', 'Infinity', '-Infinity'.
+ * - DATE: 'YYYY-MM-DD'; TIMESTAMP_NTZ: 'YYYY-MM-DD HH:MM:SS[.ffffff]' (a wall clock with no zone,
+ *   so not a Date); TIMESTAMP_TZ / TIMESTAMP_LTZ: the instant in UTC, 'YYYY-MM-DDTHH:MM:SS[.ffffff]Z'
+ *   (the offset is dropped). All from the SDK's exact epoch seconds and nanoseconds, the nanoseconds
+ *   truncated to microseconds, fractions trimmed.
+ * - TIME: the SDK's text, which it formats by TIME_OUTPUT_FORMAT itself (Snowflake's default,
+ *   'HH24:MI:SS', has no fraction): the exact value never reaches us.
+ * - GEOGRAPHY, GEOMETRY: WKT, which every statement asks for (GEOGRAPHY_OUTPUT_FORMAT and
+ *   GEOMETRY_OUTPUT_FORMAT = 'WKT', see `RESULT_PARAMETERS`); the SDK hands it over as text.
+ * - BINARY: base64 text. TEXT, BOOLEAN: as they are. VARIANT/OBJECT/ARRAY: parsed JSON (the SDK's).
  */
 import type { Column } from 'snowflake-sdk';
 import type { ResultColumn } from '../connector.js';
+import {
+  bytesText,
+  dateText,
+  exactValue,
+  floatValue,
+  instantText,
+  microsFromSeconds,
+  timestampText,
+} from '../values.js';
+
+/** Session parameters every statement carries so its values come in the convention's form. */
+export const RESULT_PARAMETERS = { GEOGRAPHY_OUTPUT_FORMAT: 'WKT', GEOMETRY_OUTPUT_FORMAT: 'WKT' } as const;
 
 type Convert = (v: unknown) => unknown;
 
@@ -66,48 +81,33 @@ export function nativeTypeName(c: Column): string {
 function converterFor(c: Column): Convert {
   switch (c.getType().toLowerCase()) {
     case 'fixed':
-      return (c.getScale() ?? 0) === 0 ? integer : (v) => Number(v);
+      return (v) => exactValue(String(v));
     case 'real':
       return float;
     case 'date':
-      return (v) => isoParts(v as SfDate).date;
-    case 'timestamp_ntz': {
-      return (v) => {
-        const { date, time, fraction } = isoParts(v as SfDate);
-        return `${date} ${time}${fraction ? `.${fraction}` : ''}`;
-      };
-    }
+      return (v) => dateText(Math.floor(Number(epochMicrosOf(v as SfDate) / 1_000_000n) / 86_400));
+    case 'timestamp_ntz':
+      return (v) => timestampText(epochMicrosOf(v as SfDate));
     case 'timestamp_tz':
     case 'timestamp_ltz':
-      return (v) => new Date((v as Date).getTime());
+      return (v) => instantText(epochMicrosOf(v as SfDate));
+    case 'binary':
+      return (v) => (v instanceof Uint8Array ? bytesText(v) : v);
     default:
       return (v) => v;
   }
 }
 
-function integer(v: unknown): number | string {
-  const text = String(v);
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : text;
-}
-
-function float(v: unknown): number {
+function float(v: unknown): number | string {
   const text = String(v).toLowerCase();
-  if (text === 'inf') return Infinity;
-  if (text === '-inf') return -Infinity;
-  return Number(text);
+  if (text === 'inf') return 'Infinity';
+  if (text === '-inf') return '-Infinity';
+  return floatValue(Number(v));
 }
 
-/** UTC calendar parts of an SfDate from its exact epoch seconds and nanoseconds. */
-function isoParts(d: SfDate): { date: string; time: string; fraction: string } {
-  const seconds =
-    typeof d.getEpochSeconds === 'function' ? d.getEpochSeconds() : Math.floor(d.getTime() / 1000);
-  const nanos = typeof d.getNanoSeconds === 'function' ? d.getNanoSeconds() : (d.getTime() % 1000) * 1e6;
-  const iso = new Date(seconds * 1000).toISOString(); // 2024-01-02T03:04:05.000Z
-  const t = iso.indexOf('T');
-  return {
-    date: iso.slice(0, t),
-    time: iso.slice(t + 1, t + 9),
-    fraction: String(Math.round(nanos)).padStart(9, '0').replace(/0+$/, ''),
-  };
+/** Exact epoch microseconds of an SfDate (its epoch seconds and nanoseconds; a plain Date's ms). */
+function epochMicrosOf(d: SfDate): bigint {
+  return typeof d.getEpochSeconds === 'function'
+    ? microsFromSeconds(d.getEpochSeconds(), d.getNanoSeconds())
+    : BigInt(d.getTime()) * 1000n;
 }
