@@ -1,0 +1,138 @@
+-- The run store's first schema. Timestamps are ISO-8601 UTC text with milliseconds
+-- ('2024-01-31T10:00:00.000Z'): that form sorts as it compares, so `run_at <= ?` and ORDER BY work
+-- on the text. JSON columns hold documents the store never looks inside, except where noted.
+
+CREATE TABLE workflows (
+  name TEXT PRIMARY KEY,
+  latest_version INTEGER NOT NULL CHECK (latest_version >= 1),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+-- Every save is a new immutable version, unless its content hash equals the latest version's.
+CREATE TABLE workflow_versions (
+  name TEXT NOT NULL REFERENCES workflows (name) ON DELETE CASCADE,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  hash TEXT NOT NULL,
+  document TEXT NOT NULL CHECK (json_valid(document)),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (name, version)
+) WITHOUT ROWID;
+
+-- One schedule per workflow. last_nominal_at is the nominal (cron) time of the last fire, not the
+-- wall clock when it ran: catch-up after downtime starts from it.
+CREATE TABLE schedules (
+  workflow TEXT PRIMARY KEY REFERENCES workflows (name) ON DELETE CASCADE,
+  cron TEXT NOT NULL,
+  timezone TEXT NOT NULL DEFAULT 'UTC',
+  catchup TEXT NOT NULL DEFAULT 'latest' CHECK (catchup IN ('none', 'latest', 'all')),
+  max_catchup INTEGER NOT NULL DEFAULT 10 CHECK (max_catchup >= 1),
+  enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+  params TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params)),
+  connection TEXT,
+  last_nominal_at TEXT,
+  next_fire_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX schedules_due ON schedules (next_fire_at) WHERE enabled = 1;
+
+CREATE TABLE runs (
+  -- 'r' + base-36 creation time + random: sorts by creation, and fits in staging table names.
+  id TEXT PRIMARY KEY,
+  -- The first attempt's id, shared by every retry of it: the append ledger's key, so a new attempt
+  -- never appends what an earlier one committed.
+  root_id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  -- The saved version run; NULL for an inline document (kept in `document`).
+  version INTEGER,
+  document TEXT CHECK (document IS NULL OR json_valid(document)),
+  trigger TEXT NOT NULL CHECK (trigger IN ('manual', 'api', 'schedule', 'cli', 'mcp')),
+  idempotency_key TEXT UNIQUE,
+  status TEXT NOT NULL
+    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+  attempt INTEGER NOT NULL DEFAULT 1 CHECK (attempt >= 1),
+  retry_of TEXT REFERENCES runs (id),
+  params TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params)),
+  connection TEXT NOT NULL,
+  dialect TEXT NOT NULL,
+  nominal_at TEXT,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  error TEXT CHECK (error IS NULL OR json_valid(error)),
+  cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
+  -- The compiled plan, so a resume runs the very SQL the run started with.
+  plan TEXT NOT NULL CHECK (json_valid(plan)),
+  -- The executor holding a running run, and when it last said it is alive.
+  owner TEXT,
+  heartbeat_at TEXT,
+  -- Its staging tables are gone (dropped when it ended, or by recovery since).
+  staging_dropped INTEGER NOT NULL DEFAULT 0 CHECK (staging_dropped IN (0, 1)),
+  CHECK ((status = 'running') = (owner IS NOT NULL))
+);
+
+CREATE INDEX runs_workflow ON runs (workflow, id);
+CREATE INDEX runs_status ON runs (status, id);
+CREATE INDEX runs_staging ON runs (id) WHERE staging_dropped = 0 AND status IN ('succeeded', 'failed', 'cancelled', 'interrupted');
+
+CREATE TABLE steps (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  step_id TEXT NOT NULL,
+  -- The step's place in the plan.
+  position INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('prepare', 'materialize', 'write', 'cleanup')),
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'skipped')),
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  max_attempts INTEGER NOT NULL DEFAULT 3 CHECK (max_attempts >= 1),
+  -- A pending step is not claimed before this (retry backoff).
+  run_at TEXT NOT NULL,
+  locked_at TEXT,
+  -- The warehouse's id of the statement running now (or last), recorded before it is awaited.
+  query_id TEXT,
+  rows INTEGER,
+  bytes INTEGER,
+  started_at TEXT,
+  finished_at TEXT,
+  last_error TEXT CHECK (last_error IS NULL OR json_valid(last_error)),
+  PRIMARY KEY (run_id, step_id)
+) WITHOUT ROWID;
+
+CREATE TABLE logs (
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  step_id TEXT,
+  at TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('debug', 'info', 'warn', 'error')),
+  message TEXT NOT NULL,
+  data TEXT CHECK (data IS NULL OR json_valid(data))
+);
+
+CREATE INDEX logs_run ON logs (run_id, id);
+
+-- API tokens, kept only as the SHA-256 of the token (hex).
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+  scopes TEXT NOT NULL CHECK (json_valid(scopes)),
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+
+-- Column-level lineage of each run's outputs: a NULL source is a column computed from no table
+-- column (a literal, a count(*)).
+CREATE TABLE lineage (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  output_node TEXT NOT NULL,
+  output_table TEXT NOT NULL,
+  column_name TEXT NOT NULL,
+  source_table TEXT,
+  source_column TEXT
+);
+
+CREATE INDEX lineage_run ON lineage (run_id);
+CREATE INDEX lineage_source ON lineage (source_table, source_column);
