@@ -114,10 +114,35 @@ export interface TableListing {
   kind: 'table' | 'view';
 }
 
+/** What a transaction's statements share: cancelled together, labelled alike. */
+export interface TransactionOptions {
+  /** Aborting cancels the running statement in the warehouse and rolls the transaction back. */
+  signal?: AbortSignal;
+  label?: QueryLabel;
+  /** Per statement, as in ExecuteOptions. */
+  timeoutMs?: number;
+}
+
+/** One open transaction on one warehouse session. */
+export interface Transaction {
+  /**
+   * Runs one statement inside the transaction. One at a time: await each before the next. Options
+   * given here override the transaction's (label, timeout); the transaction's signal always applies.
+   */
+  execute(sql: string, opts?: Omit<ExecuteOptions, 'readOnly' | 'maxRows'>): Promise<ExecuteResult>;
+}
+
 export interface Connector {
   readonly type: 'duckdb' | 'postgres' | 'bigquery' | 'snowflake';
   readonly dialect: DialectName;
   execute(sql: string, opts?: ExecuteOptions): Promise<ExecuteResult>;
+  /**
+   * Runs `fn`'s statements in one transaction on one session: COMMIT when `fn` resolves, ROLLBACK
+   * when it throws or the signal aborts. Present only where DDL and DML commit together (DuckDB,
+   * PostgreSQL: the dialect's `transactionalDdl`); the executor runs a plan's `transactional` steps
+   * and the append ledger through it.
+   */
+  transaction?<T>(fn: (tx: Transaction) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Cancels a running statement by its id (from `onQueryId`); a finished one is not an error. */
   cancel(queryId: string): Promise<void>;
   estimate(sql: string, opts?: Pick<ExecuteOptions, 'params' | 'paramNames' | 'signal'>): Promise<Estimate>;

@@ -23,6 +23,8 @@ import {
   type ExecuteOptions,
   type ExecuteResult,
   type TableListing,
+  type Transaction,
+  type TransactionOptions,
 } from '../connector.js';
 import {
   classifyDuckDb,
@@ -84,16 +86,42 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
   }
 
   async function execute(sql: string, o: ExecuteOptions = {}): Promise<ExecuteResult> {
-    const readOnly = !!(o.readOnly || opts.readOnly);
-    const timeoutMs = o.timeoutMs ?? opts.timeoutMs;
-    const queryId = `duckdb-${randomUUID()}`;
-    const ctx = { sql, queryId, timeoutMs, spatial, allowInstall: !!opts.allowExtensionInstall };
+    const ctx = errorContext(sql, o);
     if (closed) throw wrapError(new Error('the DuckDB connector is closed'), ctx);
     if (o.signal?.aborted) throw stoppedError('cancelled', ctx);
     const conn = await pool
       .acquire(o.signal, () => stoppedError('cancelled', ctx))
       .catch((e: unknown) => Promise.reject(wrapError(e, ctx)));
+    try {
+      return await runOn(conn, sql, o, ctx, false);
+    } finally {
+      pool.release(conn);
+    }
+  }
 
+  function errorContext(sql: string, o: ExecuteOptions) {
+    return {
+      sql,
+      queryId: `duckdb-${randomUUID()}`,
+      timeoutMs: o.timeoutMs ?? opts.timeoutMs,
+      spatial,
+      allowInstall: !!opts.allowExtensionInstall,
+    };
+  }
+
+  /**
+   * One statement on `conn`. Outside a transaction of ours (`pinned` false) a statement must not
+   * leave one open for the next user of the pooled connection; inside one, the caller ends it.
+   */
+  async function runOn(
+    conn: DuckDBConnection,
+    sql: string,
+    o: ExecuteOptions,
+    ctx: ReturnType<typeof errorContext>,
+    pinned: boolean,
+  ): Promise<ExecuteResult> {
+    const readOnly = !!(o.readOnly || opts.readOnly);
+    const { queryId, timeoutMs } = ctx;
     let repeat: NodeJS.Timeout | undefined;
     const run: Running = {
       stop(why) {
@@ -115,9 +143,11 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
       if (run.stopped) throw stoppedError(run.stopped, ctx);
       const params = o.params?.map(toDuckDbParam);
       let result: DuckDBResult;
-      if (readOnly) {
+      if (readOnly && !pinned) {
         await conn.run('BEGIN TRANSACTION READ ONLY');
         inTransaction = true;
+        result = await streamReadOnly(conn, sql, params);
+      } else if (readOnly) {
         result = await streamReadOnly(conn, sql, params);
       } else {
         result = await conn.stream(sql, params);
@@ -137,8 +167,55 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
       // A statement may leave a transaction open (aborted by its failure, or begun and not
       // finished): the next user of this pooled connection must not inherit it. DuckDB cannot be
       // asked whether one is open; ROLLBACK without one is an error, ignored.
-      if (inTransaction || failed || BEGINS_TRANSACTION.test(sql))
+      if (!pinned && (inTransaction || failed || BEGINS_TRANSACTION.test(sql)))
         await conn.run('ROLLBACK').catch(() => undefined);
+    }
+  }
+
+  /** BEGIN, fn's statements on the one connection, COMMIT; ROLLBACK on any failure or abort. */
+  async function transaction<T>(fn: (tx: Transaction) => Promise<T>, t: TransactionOptions = {}): Promise<T> {
+    const ctx = errorContext('BEGIN TRANSACTION', t);
+    if (closed) throw wrapError(new Error('the DuckDB connector is closed'), ctx);
+    if (opts.readOnly)
+      throw new ConnectorError(
+        'this DuckDB connection is read-only: it cannot open a write transaction',
+        'permanent',
+        {
+          connector: 'duckdb',
+          code: 'READ_ONLY',
+        },
+      );
+    if (t.signal?.aborted) throw stoppedError('cancelled', ctx);
+    const conn = await pool
+      .acquire(t.signal, () => stoppedError('cancelled', ctx))
+      .catch((e: unknown) => Promise.reject(wrapError(e, ctx)));
+    let open = false;
+    try {
+      await conn.run('BEGIN TRANSACTION').catch((e: unknown) => Promise.reject(wrapError(e, ctx)));
+      open = true;
+      const tx: Transaction = {
+        execute: (sql, so = {}) => {
+          const merged: ExecuteOptions = {
+            ...so,
+            ...(t.signal ? { signal: so.signal ? AbortSignal.any([t.signal, so.signal]) : t.signal } : {}),
+            ...((so.label ?? t.label) ? { label: so.label ?? t.label } : {}),
+            ...((so.timeoutMs ?? t.timeoutMs) !== undefined
+              ? { timeoutMs: so.timeoutMs ?? t.timeoutMs }
+              : {}),
+          };
+          if (merged.signal?.aborted)
+            return Promise.reject(stoppedError('cancelled', errorContext(sql, merged)));
+          return runOn(conn, sql, merged, errorContext(sql, merged), true);
+        },
+      };
+      const out = await fn(tx);
+      // A cancel that came after the last statement still wins: nothing is committed.
+      if (t.signal?.aborted) throw stoppedError('cancelled', ctx);
+      await conn.run('COMMIT').catch((e: unknown) => Promise.reject(wrapError(e, { ...ctx, sql: 'COMMIT' })));
+      open = false;
+      return out;
+    } finally {
+      if (open) await conn.run('ROLLBACK').catch(() => undefined);
       pool.release(conn);
     }
   }
@@ -151,6 +228,7 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
     type: 'duckdb',
     dialect: 'duckdb',
     execute,
+    transaction,
 
     async cancel(queryId: string): Promise<void> {
       running.get(queryId)?.stop('cancelled');

@@ -17,6 +17,8 @@ import {
   type ExecuteOptions,
   type ExecuteResult,
   type TableListing,
+  type Transaction,
+  type TransactionOptions,
 } from '../connector.js';
 import { redact } from '../secrets.js';
 import { applicationName } from './application-name.js';
@@ -63,6 +65,11 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
   });
   // An idle client that dies is dropped by the pool; the next statement gets a fresh one.
   pool.on('error', () => undefined);
+  // Backends of this pool: an id naming one of them is ours, finished (else it would be running).
+  const ownPids = new Set<number>();
+  const pidOf = (c: unknown) => (c as { processID?: number }).processID;
+  pool.on('connect', (c) => void (pidOf(c) !== undefined && ownPids.add(pidOf(c)!)));
+  pool.on('remove', (c) => void ownPids.delete(pidOf(c)!));
   const running = new Map<string, Running>();
   let counter = 0;
   /** Names of the extension types results have used, by oid (undefined: looked up, not found). */
@@ -151,12 +158,37 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
 
   async function execute(sql: string, o: ExecuteOptions = {}): Promise<ExecuteResult> {
     if (o.signal?.aborted) throw cancelledError({ sql: redact(sql, secrets) });
-    const timeoutMs = o.timeoutMs ?? opts.timeoutMs;
     const client = await acquire(o.signal, sql);
     // While checked out, a client whose connection drops (server restart, a cut socket) emits
     // 'error' besides failing its query; unheard, that event would end the process.
     const onClientError = () => undefined;
     client.on('error', onClientError);
+    const session = { broken: false };
+    let failed = false;
+    try {
+      return await runOn(client, sql, o, session, false);
+    } catch (e) {
+      failed = true;
+      throw e;
+    } finally {
+      if (!session.broken) session.broken = !(await endTransaction(client, failed || !!o.readOnly));
+      client.removeListener('error', onClientError);
+      client.release(session.broken);
+    }
+  }
+
+  /**
+   * One statement on `client`. `session.broken` is set when the connection is lost; inside one of
+   * our transactions (`pinned`) the caller ends the transaction and gives the client back.
+   */
+  async function runOn(
+    client: pg.PoolClient,
+    sql: string,
+    o: ExecuteOptions,
+    session: { broken: boolean },
+    pinned: boolean,
+  ): Promise<ExecuteResult> {
+    const timeoutMs = o.timeoutMs ?? opts.timeoutMs;
     const pid = (client as unknown as { processID: number }).processID;
     const queryId = `${pid}:${++counter}`;
     const run: Running = {
@@ -173,9 +205,6 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
       timeoutMs !== undefined && timeoutMs > 0
         ? setTimeout(() => void stop(run, 'timeout'), timeoutMs + 5_000)
         : undefined;
-    let broken = false;
-    let inTransaction = false;
-    let failed = false;
     try {
       o.onQueryId?.(queryId);
       if (o.signal?.aborted) void stop(run, 'cancelled');
@@ -184,16 +213,15 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
         [
           `SET application_name = ${client.escapeLiteral(applicationName(o.label))}`,
           `SET statement_timeout = ${Math.max(0, Math.round(timeoutMs ?? 0))}`,
-          ...(o.readOnly ? ['BEGIN READ ONLY'] : []),
+          ...(o.readOnly && !pinned ? ['BEGIN READ ONLY'] : []),
         ].join('; '),
       );
-      inTransaction = !!o.readOnly;
       if (run.stopped) throw stoppedError(run.stopped, { sql: redact(sql, secrets), queryId, timeoutMs });
       const r = await runStatement(client, {
         text: sql,
         values: o.params ? [...o.params] : [],
         ...(o.maxRows !== undefined ? { maxRows: o.maxRows } : {}),
-        singleStatement: !!o.readOnly,
+        singleStatement: !!o.readOnly || pinned,
       });
       const last = lastResult(r);
       const returnsRows = (last?.fields.length ?? 0) > 0;
@@ -211,9 +239,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
         queryId,
       };
     } catch (e) {
-      failed = true;
       const lost = !(e instanceof ConnectorError) && connectionIsBroken(e as PgErrorLike);
-      if (lost) broken = true;
+      if (lost) session.broken = true;
       if (run.stopped && ((e as PgErrorLike).code === '57014' || lost))
         throw stoppedError(run.stopped, { sql: redact(sql, secrets), queryId, timeoutMs });
       throw e instanceof ConnectorError ? e : wrap(e, { sql, queryId });
@@ -224,9 +251,64 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
       o.signal?.removeEventListener('abort', onAbort);
       running.delete(queryId);
       await run.cancelling;
-      if (!broken) broken = !(await endTransaction(client, inTransaction || failed));
+    }
+  }
+
+  /**
+   * BEGIN, fn's statements on one client, COMMIT; ROLLBACK on any failure or abort. Each statement
+   * goes through the extended protocol (one statement per call), so no text can COMMIT early.
+   */
+  async function transaction<T>(fn: (tx: Transaction) => Promise<T>, t: TransactionOptions = {}): Promise<T> {
+    if (t.signal?.aborted) throw cancelledError({ sql: 'BEGIN' });
+    const client = await acquire(t.signal, 'BEGIN');
+    const onClientError = () => undefined;
+    client.on('error', onClientError);
+    const session = { broken: false };
+    let open = false;
+    try {
+      try {
+        await client.query('BEGIN');
+      } catch (e) {
+        if (connectionIsBroken(e as PgErrorLike)) session.broken = true;
+        throw wrap(e, { sql: 'BEGIN' });
+      }
+      open = true;
+      const tx: Transaction = {
+        execute: (sql, so = {}) => {
+          const signal =
+            t.signal && so.signal ? AbortSignal.any([t.signal, so.signal]) : (t.signal ?? so.signal);
+          if (signal?.aborted) return Promise.reject(cancelledError({ sql: redact(sql, secrets) }));
+          const label = so.label ?? t.label;
+          const timeoutMs = so.timeoutMs ?? t.timeoutMs;
+          return runOn(
+            client,
+            sql,
+            {
+              ...so,
+              ...(signal ? { signal } : {}),
+              ...(label ? { label } : {}),
+              ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+            },
+            session,
+            true,
+          );
+        },
+      };
+      const out = await fn(tx);
+      // A cancel that came after the last statement still wins: nothing is committed.
+      if (t.signal?.aborted) throw cancelledError({ sql: 'COMMIT' });
+      try {
+        await client.query('COMMIT');
+      } catch (e) {
+        if (connectionIsBroken(e as PgErrorLike)) session.broken = true;
+        throw wrap(e, { sql: 'COMMIT' });
+      }
+      open = false;
+      return out;
+    } finally {
+      if (open && !session.broken) session.broken = !(await endTransaction(client, true));
       client.removeListener('error', onClientError);
-      client.release(broken);
+      client.release(session.broken);
     }
   }
 
@@ -273,10 +355,27 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
     type: 'postgres',
     dialect: 'postgres',
     execute,
+    transaction,
 
     async cancel(queryId: string): Promise<void> {
       const run = running.get(queryId);
-      if (run) await stop(run, 'cancelled');
+      if (run) {
+        await stop(run, 'cancelled');
+        return;
+      }
+      // An id from another process (a daemon that crashed while its statement ran on): the
+      // backend keeps running a query whose client is gone until it next writes to the socket.
+      // Cancelled only while it is still one of edgeflow's active sessions, so a pid the server
+      // has since reused for someone else is left alone.
+      const pid = /^(\d+):\d+$/.exec(queryId)?.[1];
+      if (!pid || ownPids.has(Number(pid))) return;
+      await pool
+        .query(
+          `SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+           WHERE pid = $1 AND pid <> pg_backend_pid() AND state <> 'idle' AND application_name LIKE 'edgeflow%'`,
+          [Number(pid)],
+        )
+        .catch((e: unknown) => Promise.reject(wrap(e, {})));
     },
 
     async estimate(sql, o = {}): Promise<Estimate> {

@@ -21,8 +21,31 @@ import type { LoadedConfig } from '../config/load.js';
 import { DIALECT_OF } from '../connections.js';
 import type { ConnectorPool } from './connectors.js';
 import { ServiceError } from './errors.js';
+import {
+  RunService,
+  type RunServiceOptions,
+  type RunView,
+  type SaveWorkflowResult,
+  type ScheduleRequestInput,
+  type StartRunRequest,
+  type StartRunResult,
+} from './runs.js';
 
 export { ServiceError } from './errors.js';
+export type {
+  RunServiceOptions,
+  RunView,
+  RunStepView,
+  SaveWorkflowResult,
+  ScheduleRequestInput,
+  StartRunRequest,
+  StartRunResult,
+} from './runs.js';
+
+export interface ServiceOptions {
+  /** The run store and executor settings: without them, workflow and run methods fail STATE_UNAVAILABLE. */
+  runs?: RunServiceOptions;
+}
 
 export const MAX_PREVIEW_ROWS = 1000;
 
@@ -91,10 +114,82 @@ export interface PreviewResult {
 }
 
 export class Service {
+  /** Workflows and runs (daemon/service/runs.ts); undefined without a run store. */
+  readonly runs: RunService | undefined;
+
   constructor(
     readonly config: LoadedConfig,
     private readonly pool: ConnectorPool,
-  ) {}
+    opts: ServiceOptions = {},
+  ) {
+    this.runs = opts.runs ? new RunService(this, opts.runs) : undefined;
+  }
+
+  private runService(): RunService {
+    if (!this.runs)
+      throw new ServiceError(
+        'STATE_UNAVAILABLE',
+        'workflows and runs need the run store: this process was started without one (use `edgeflow serve` or `edgeflow run`)',
+      );
+    return this.runs;
+  }
+
+  // ------------------------------------------------ workflows and runs (daemon/service/runs.ts)
+
+  /** Validates, then saves a new version unless the content equals the latest version's. */
+  saveWorkflow(document: unknown): Promise<SaveWorkflowResult> {
+    return this.runService().saveWorkflow(document);
+  }
+
+  getWorkflow(name: string, version?: number) {
+    return this.runService().getWorkflow(name, version);
+  }
+
+  listWorkflows() {
+    return this.runService().listWorkflows();
+  }
+
+  scheduleWorkflow(name: string, spec: ScheduleRequestInput) {
+    return this.runService().scheduleWorkflow(name, spec);
+  }
+
+  unscheduleWorkflow(name: string) {
+    return this.runService().unscheduleWorkflow(name);
+  }
+
+  getSchedule(name: string) {
+    return this.runService().getSchedule(name);
+  }
+
+  listSchedules() {
+    return this.runService().listSchedules();
+  }
+
+  /** Queued now, executed in the background; an idempotency key already used returns that run. */
+  startRun(req: StartRunRequest): Promise<StartRunResult> {
+    return this.runService().startRun(req);
+  }
+
+  getRun(id: string): RunView {
+    return this.runService().getRun(id);
+  }
+
+  listRuns(q: { workflow?: string; status?: string; limit?: number; cursor?: string } = {}) {
+    return this.runService().listRuns(q);
+  }
+
+  runLogs(id: string, opts: { after?: number; limit?: number } = {}) {
+    return this.runService().runLogs(id, opts);
+  }
+
+  cancelRun(id: string) {
+    return this.runService().cancelRun(id);
+  }
+
+  /** The daemon's start for runs: crash recovery, then queued runs execute as they come. */
+  startRuns() {
+    return this.runService().start();
+  }
 
   components(): ComponentDoc[] {
     return describeComponents();
@@ -310,7 +405,9 @@ export class Service {
     return this.pool.get(name);
   }
 
-  async close(): Promise<void> {
+  /** Stops the executor gracefully (running steps get its grace period), then closes connectors. */
+  async close(opts: { graceMs?: number } = {}): Promise<void> {
+    await this.runs?.shutdown(opts);
     await this.pool.closeAll();
   }
 }

@@ -1,0 +1,540 @@
+/**
+ * Workflows and runs in the service layer: save (versioned) and read workflows, start runs
+ * (idempotently), read them with their steps and logs, cancel them. The executor does the running;
+ * this decides what runs: it validates and compiles the workflow into the plan the run keeps.
+ *
+ * Every error is a ServiceError with a code (NOT_FOUND, INVALID_WORKFLOW, CONFLICT…).
+ */
+import { outputLineage } from '../../compiler/lineage.js';
+import { compilePlan, type PlanStep } from '../../compiler/planner/plan.js';
+import { parseWorkflow } from '../../compiler/workflow/parse.js';
+import {
+  Executor,
+  type ExecutorEvent,
+  type ExecutorListener,
+  type ExecutorOptions,
+} from '../executor/index.js';
+import type { InterruptedRun, RecoveryReport } from '../executor/index.js';
+import {
+  newRunId,
+  RUN_STATUSES,
+  RUN_TRIGGERS,
+  StoreError,
+  type LineageRecord,
+  type LogRecord,
+  type RunRecord,
+  type RunStatus,
+  type RunStore,
+  type RunTrigger,
+  type StepRecord,
+  type WorkflowSummary,
+  type WorkflowVersion,
+} from '../store/index.js';
+import type { Diagnostic } from '../../compiler/diagnostics.js';
+import {
+  compileSchedule,
+  firstFireAfter,
+  ScheduleError,
+  type CatchupPolicy,
+  type Scheduler,
+} from '../scheduler/index.js';
+import type { ScheduleRecord } from '../store/index.js';
+import { ServiceError } from './errors.js';
+import type { Service } from './index.js';
+import { workflowHash } from './workflow-hash.js';
+
+export interface RunServiceOptions {
+  store: RunStore;
+  /** Executor settings (limits, retry backoff, clock, grace period…); store and connectors are wired here. */
+  executor?: Omit<ExecutorOptions, 'store' | 'connector' | 'onInterrupted'>;
+  /** Tries per step for transient errors (default 3). */
+  maxStepAttempts?: number;
+  /** Attempts of a run that recovery found it could not resume: 2 = one new attempt (default). */
+  maxRunAttempts?: number;
+}
+
+export interface SaveWorkflowResult {
+  name: string;
+  version: number;
+  hash: string;
+  /** False: the content equals the latest version, which is returned. */
+  created: boolean;
+  createdAt: string;
+  /** Warnings of the validation (errors are not saved: they throw INVALID_WORKFLOW). */
+  diagnostics: Diagnostic[];
+  /** The schedule the new version declared, now in force. */
+  schedule?: ScheduleRecord;
+}
+
+export interface StartRunRequest {
+  /** A saved workflow's name (its latest version, or `version`). */
+  workflow?: string;
+  version?: number;
+  /** An inline document (JSON/YAML text or an object) instead of a saved workflow. */
+  document?: unknown;
+  params?: Record<string, unknown>;
+  /** Who asked (default api). */
+  trigger?: RunTrigger;
+  /** One run per key, ever: a second start with it returns the first run. */
+  idempotencyKey?: string;
+  /** Run on this connection instead of the workflow's. */
+  connection?: string;
+  /** The cron time a scheduled run stands for. */
+  nominalAt?: string;
+}
+
+/** A schedule as asked for (PUT /v1/workflows/:name/schedule, schedule_workflow, a document's block). */
+export interface ScheduleRequestInput {
+  cron: string;
+  timezone?: string;
+  catchup?: CatchupPolicy;
+  maxCatchup?: number;
+  params?: Record<string, unknown>;
+  connection?: string;
+  enabled?: boolean;
+}
+
+export interface RunStepView extends StepRecord {
+  purpose: string;
+  dependsOn: string[];
+  target?: PlanStep['target'];
+}
+
+/** A run with its steps, as every face shows it. */
+export interface RunView extends RunRecord {
+  steps: RunStepView[];
+  lineage: LineageRecord[];
+}
+
+export interface StartRunResult {
+  run: RunRecord;
+  /** False: the idempotency key was used before; `run` is that run. */
+  created: boolean;
+}
+
+const MAX_KEY = 255;
+
+export class RunService {
+  readonly store: RunStore;
+  readonly executor: Executor;
+  private readonly listeners = new Set<ExecutorListener>();
+  private readonly maxStepAttempts: number;
+  private readonly maxRunAttempts: number;
+  private started = false;
+  private scheduler: Scheduler | undefined;
+
+  constructor(
+    private readonly service: Service,
+    opts: RunServiceOptions,
+  ) {
+    this.store = opts.store;
+    this.maxStepAttempts = opts.maxStepAttempts ?? 3;
+    this.maxRunAttempts = opts.maxRunAttempts ?? 2;
+    const connections = service.config.config.connections;
+    this.executor = new Executor({
+      // One executor per connection's poolSize by default: more steps than pooled sessions only wait.
+      limits: { perConnection: (name) => poolSizeOf(connections[name]) ?? 4 },
+      connectionSettings: (name) => {
+        const c = connections[name];
+        return {
+          ...(c?.stagingSchema ? { stagingSchema: c.stagingSchema } : {}),
+          ...(c?.statementTimeout !== undefined ? { statementTimeoutMs: c.statementTimeout } : {}),
+        };
+      },
+      ...opts.executor,
+      store: opts.store,
+      connector: (name) => service.connector(name),
+      onEvent: (e) => this.emit(e, opts.executor?.onEvent),
+      onInterrupted: (r) => void this.retryInterrupted(r).catch(() => undefined),
+    });
+  }
+
+  /** Hears every executor event (metrics, logs, OpenLineage, a CLI's progress). Returns the unsubscribe. */
+  subscribe(listener: ExecutorListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The daemon's start: crash recovery, then queued runs are claimed as they come. */
+  async start(): Promise<RecoveryReport> {
+    this.started = true;
+    return this.executor.start();
+  }
+
+  /** Graceful: running steps get the grace period, the rest are handed back for the next start. */
+  async shutdown(opts: { graceMs?: number } = {}): Promise<void> {
+    await this.executor.shutdown(opts);
+  }
+
+  /** The daemon's scheduler: schedule changes take effect in it at once (without it, at its next start). */
+  attachScheduler(scheduler: Scheduler): void {
+    this.scheduler = scheduler;
+  }
+
+  // ---------------------------------------------------------------- workflows
+
+  /** Validates, then saves a new version unless the content equals the latest version's. */
+  async saveWorkflow(document: unknown): Promise<SaveWorkflowResult> {
+    const parsed = parseWorkflow(document);
+    if (!parsed.workflow)
+      throw new ServiceError('INVALID_WORKFLOW', 'the workflow is not valid; nothing was saved', {
+        diagnostics: parsed.diagnostics,
+      });
+    const result = await this.service.validate({ workflow: parsed.workflow });
+    if (!result.valid)
+      throw new ServiceError(
+        'INVALID_WORKFLOW',
+        `workflow "${parsed.workflow.name}" is not valid; nothing was saved`,
+        {
+          diagnostics: result.diagnostics,
+          ...(result.offlineReason ? { offlineReason: result.offlineReason } : {}),
+        },
+      );
+    const saved = this.store.saveWorkflowVersion({
+      name: parsed.workflow.name,
+      hash: workflowHash(parsed.workflow),
+      document: parsed.workflow,
+    });
+    // A new version that declares a schedule is scheduled by it (an unchanged save changes nothing,
+    // so a schedule removed or edited over the API stays as it is until the document changes).
+    const declared = parsed.workflow.schedule;
+    const schedule =
+      saved.created && declared ? await this.scheduleWorkflow(saved.name, declared) : undefined;
+    return { ...saved, diagnostics: result.diagnostics, ...(schedule ? { schedule } : {}) };
+  }
+
+  getWorkflow(name: string, version?: number): WorkflowVersion {
+    const v = this.store.getWorkflowVersion(name, version);
+    if (!v) {
+      const exists = version !== undefined && this.store.getWorkflowVersion(name);
+      throw new ServiceError(
+        'NOT_FOUND',
+        exists
+          ? `workflow "${name}" has no version ${version}; its latest is ${exists.version}`
+          : `no saved workflow "${name}"; save it first (PUT /v1/workflows/${name}, or save_workflow)`,
+      );
+    }
+    return v;
+  }
+
+  listWorkflows(): WorkflowSummary[] {
+    return this.store.listWorkflows();
+  }
+
+  // ---------------------------------------------------------------- schedules
+
+  /**
+   * Schedules a saved workflow (replacing its schedule). The cron and time zone are checked here,
+   * with a hint; a new or changed cron/time zone starts at its first fire after now, so it never
+   * fires for its own past times; a schedule kept as it was keeps its fire history.
+   */
+  async scheduleWorkflow(name: string, spec: ScheduleRequestInput): Promise<ScheduleRecord> {
+    this.getWorkflow(name);
+    let compiled;
+    try {
+      compiled = compileSchedule(spec);
+    } catch (e) {
+      if (e instanceof ScheduleError)
+        throw new ServiceError('INVALID_SCHEDULE', e.message, {
+          field: e.field,
+          path: `schedule.${e.field}`,
+          hint: e.hint,
+        });
+      throw e;
+    }
+    if (spec.maxCatchup !== undefined && (!Number.isInteger(spec.maxCatchup) || spec.maxCatchup < 1))
+      throw new ServiceError('INVALID_SCHEDULE', 'maxCatchup must be a positive integer', {
+        field: 'maxCatchup',
+        path: 'schedule.maxCatchup',
+        hint: 'how many missed fires `catchup: all` runs at most, e.g. 10',
+      });
+    if (spec.connection !== undefined && !this.service.config.config.connections[spec.connection])
+      throw new ServiceError('UNKNOWN_CONNECTION', `connection "${spec.connection}" is not in the config`, {
+        hint: `configured connections: ${Object.keys(this.service.config.config.connections).join(', ')}`,
+      });
+    const before = this.store.getSchedule(name);
+    const sameTimes = before && before.cron === compiled.cron && before.timezone === compiled.timezone;
+    const record = this.store.upsertSchedule({
+      workflow: name,
+      cron: compiled.cron,
+      timezone: compiled.timezone,
+      ...(spec.catchup ? { catchup: spec.catchup } : {}),
+      ...(spec.maxCatchup !== undefined ? { maxCatchup: spec.maxCatchup } : {}),
+      ...(spec.enabled !== undefined ? { enabled: spec.enabled } : {}),
+      ...(spec.params ? { params: spec.params } : {}),
+      connection: spec.connection ?? null,
+      ...(sameTimes ? {} : { nextFireAt: firstFireAfter(compiled, new Date())?.toISOString() ?? null }),
+    });
+    await this.scheduler?.upsert(record);
+    return this.store.getSchedule(name) ?? record;
+  }
+
+  /** Removes a workflow's schedule; its versions and runs stay. */
+  unscheduleWorkflow(name: string): { workflow: string; unscheduled: true } {
+    if (!this.store.deleteSchedule(name))
+      throw new ServiceError('NOT_FOUND', `workflow "${name}" has no schedule`, {
+        hint: this.store.getWorkflowVersion(name)
+          ? `schedule it with PUT /v1/workflows/${name}/schedule`
+          : `no saved workflow "${name}"`,
+      });
+    this.scheduler?.unschedule(name);
+    return { workflow: name, unscheduled: true };
+  }
+
+  getSchedule(name: string): ScheduleRecord | undefined {
+    return this.store.getSchedule(name);
+  }
+
+  listSchedules(): ScheduleRecord[] {
+    return this.store.listSchedules();
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  /**
+   * Starts a run: queued now, executed in the background. With an idempotency key already used,
+   * returns that run (created: false) and starts nothing.
+   */
+  async startRun(req: StartRunRequest): Promise<StartRunResult> {
+    const r = await this.createRun(req);
+    if (r.created) {
+      if (this.started) this.executor.wake();
+      else void this.executor.execute(r.run.id).catch(() => undefined);
+    }
+    return r;
+  }
+
+  /**
+   * Runs once in the foreground (`edgeflow run`): created already held by this process's executor
+   * (no daemon can take it), executed here; resolves when it has finished.
+   */
+  async runForeground(req: StartRunRequest): Promise<RunView> {
+    const { run, created } = await this.createRun(req, { owner: this.executor.owner });
+    if (created) await this.executor.execute(run.id);
+    else await this.executor.running(run.id);
+    return this.getRun(run.id);
+  }
+
+  getRun(id: string): RunView {
+    const run = this.store.getRun(id);
+    if (!run) throw notFoundRun(id);
+    const plan = this.store.getRunPlan(id);
+    const byId = new Map(plan?.steps.map((s) => [s.id, s]) ?? []);
+    return {
+      ...run,
+      steps: this.store.listSteps(id).map((s) => {
+        const p = byId.get(s.stepId);
+        return {
+          ...s,
+          purpose: p?.purpose ?? '',
+          dependsOn: p?.dependsOn ?? [],
+          ...(p?.target ? { target: p.target } : {}),
+        };
+      }),
+      lineage: this.store.runLineage(id),
+    };
+  }
+
+  listRuns(q: { workflow?: string; status?: string; limit?: number; cursor?: string } = {}): {
+    runs: RunRecord[];
+    nextCursor: string | null;
+  } {
+    if (q.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(q.status))
+      throw new ServiceError(
+        'INVALID_REQUEST',
+        `unknown run status "${q.status}": one of ${RUN_STATUSES.join(', ')}`,
+      );
+    if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000))
+      throw new ServiceError('INVALID_REQUEST', 'limit must be an integer from 1 to 1000');
+    return this.store.listRuns({
+      ...(q.workflow !== undefined ? { workflow: q.workflow } : {}),
+      ...(q.status !== undefined ? { status: q.status as RunStatus } : {}),
+      ...(q.limit !== undefined ? { limit: q.limit } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+  }
+
+  /** Log lines after id `after` (exclusive), oldest first: poll with the last id seen. */
+  runLogs(id: string, opts: { after?: number; limit?: number } = {}): LogRecord[] {
+    if (!this.store.getRun(id)) throw notFoundRun(id);
+    return this.store.runLogs(id, opts);
+  }
+
+  /**
+   * Cancels a run: a queued one now; a running one is stopped by its executor (here, or in the
+   * process running it), its statements cancelled in the warehouse. A finished one is returned as is.
+   */
+  cancelRun(id: string): { run: RunRecord; effect: 'cancelled' | 'requested' | 'finished' } {
+    const r = this.store.requestCancel(id);
+    if (!r) throw notFoundRun(id);
+    if (r.effect === 'requested') {
+      this.store.appendLog({ runId: id, level: 'warn', message: 'cancel requested' });
+      this.executor.cancel(id);
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private async createRun(
+    req: StartRunRequest,
+    opts: { owner?: string; retryOf?: { id: string; rootId: string; attempt: number } } = {},
+  ): Promise<StartRunResult> {
+    const trigger = req.trigger ?? 'api';
+    if (!(RUN_TRIGGERS as readonly string[]).includes(trigger))
+      throw new ServiceError(
+        'INVALID_REQUEST',
+        `unknown trigger "${trigger}": one of ${RUN_TRIGGERS.join(', ')}`,
+      );
+    const key = req.idempotencyKey;
+    if (key !== undefined && (key.length === 0 || key.length > MAX_KEY))
+      throw new ServiceError('INVALID_REQUEST', `an idempotency key is 1 to ${MAX_KEY} characters`);
+    if ((req.workflow === undefined) === (req.document === undefined))
+      throw new ServiceError('INVALID_REQUEST', 'give either a saved workflow name or an inline document');
+    // The cheap answer first: a repeated request compiles nothing.
+    const existing = key !== undefined ? this.store.getRunByIdempotencyKey(key) : undefined;
+    if (existing) return this.sameRun(existing, req);
+
+    const saved = req.workflow !== undefined ? this.getWorkflow(req.workflow, req.version) : undefined;
+    const document = saved ? saved.document : req.document;
+    const runId = newRunId();
+    const prepared = await this.service.prepare({
+      workflow: document,
+      ...(req.connection ? { connection: req.connection } : {}),
+    });
+    const analysis = prepared.analysis;
+    if (!analysis.workflow)
+      throw new ServiceError('INVALID_WORKFLOW', 'the workflow is not valid; nothing was run', {
+        diagnostics: analysis.diagnostics,
+      });
+    if (!this.service.config.config.connections[prepared.connection])
+      throw new ServiceError(
+        'UNKNOWN_CONNECTION',
+        `connection "${prepared.connection}" is not in the config`,
+        {
+          hint: `configured connections: ${Object.keys(this.service.config.config.connections).join(', ')}`,
+        },
+      );
+    const { plan, diagnostics } = compilePlan(analysis, {
+      runId,
+      ...(req.params ? { params: req.params } : {}),
+      ...this.service.policy(prepared.connection),
+    });
+    if (!plan)
+      throw new ServiceError(
+        'INVALID_WORKFLOW',
+        `workflow "${analysis.workflow.name}" cannot run as it is; nothing was run`,
+        {
+          diagnostics,
+          ...(prepared.offlineReason ? { offlineReason: prepared.offlineReason } : {}),
+        },
+      );
+    try {
+      const created = this.store.createRun({
+        id: runId,
+        workflow: analysis.workflow.name,
+        version: saved?.version ?? null,
+        ...(saved ? {} : { document: analysis.workflow }),
+        trigger,
+        idempotencyKey: key ?? null,
+        params: req.params ?? {},
+        connection: prepared.connection,
+        dialect: prepared.dialect,
+        nominalAt: req.nominalAt ?? null,
+        plan,
+        maxAttempts: this.maxStepAttempts,
+        lineage: lineageRecords(analysis),
+        ...(opts.owner ? { owner: opts.owner } : {}),
+        ...(opts.retryOf ? { retryOf: opts.retryOf } : {}),
+      });
+      if (!created.created) return this.sameRun(created.run, req);
+      return created;
+    } catch (e) {
+      if (e instanceof StoreError) throw new ServiceError('CONFLICT', e.message);
+      throw e;
+    }
+  }
+
+  /** A repeated idempotency key is the same request: it must name the same workflow. */
+  private sameRun(run: RunRecord, req: StartRunRequest): StartRunResult {
+    const name =
+      req.workflow ?? (parseWorkflow(req.document).workflow?.name as string | undefined) ?? run.workflow;
+    if (name !== run.workflow)
+      throw new ServiceError(
+        'CONFLICT',
+        `idempotency key "${req.idempotencyKey}" was used for run ${run.id} of workflow "${run.workflow}"; use another key for "${name}"`,
+        { runId: run.id },
+      );
+    return { run, created: false };
+  }
+
+  /** Recovery's policy: a run that could not resume gets one new attempt (by default), if safe. */
+  private async retryInterrupted(r: InterruptedRun): Promise<void> {
+    const run = r.run;
+    if (!r.retryable || run.attempt >= this.maxRunAttempts) return;
+    const document = run.version === null ? this.store.getRunDocument(run.id) : undefined;
+    const req: StartRunRequest = {
+      ...(run.version !== null ? { workflow: run.workflow, version: run.version } : { document }),
+      params: run.params,
+      trigger: run.trigger,
+      connection: run.connection,
+      // One retry per interrupted run, even when two daemons recover it.
+      idempotencyKey: `retry:${run.id}`,
+      ...(run.nominalAt ? { nominalAt: run.nominalAt } : {}),
+    };
+    const started = await this.createRun(req, {
+      retryOf: { id: run.id, rootId: run.rootId, attempt: run.attempt },
+    });
+    if (started.created) {
+      if (this.started) this.executor.wake();
+      else void this.executor.execute(started.run.id).catch(() => undefined);
+    }
+    this.store.appendLog({
+      runId: run.id,
+      level: 'info',
+      message: `a new attempt was started: run ${started.run.id}`,
+      data: { retry: started.run.id },
+    });
+  }
+
+  private emit(e: ExecutorEvent, extra?: ExecutorListener): void {
+    for (const l of [extra, ...this.listeners])
+      try {
+        l?.(e);
+      } catch {
+        // A listener's failure must not touch a run.
+      }
+  }
+}
+
+function poolSizeOf(c: unknown): number | undefined {
+  const size = (c as { poolSize?: unknown } | undefined)?.poolSize;
+  return typeof size === 'number' ? size : undefined;
+}
+
+function notFoundRun(id: string): ServiceError {
+  return new ServiceError('NOT_FOUND', `no run "${id}"; list runs with GET /v1/runs or list_runs`);
+}
+
+function lineageRecords(analysis: Parameters<typeof outputLineage>[0]): LineageRecord[] {
+  const out: LineageRecord[] = [];
+  for (const c of outputLineage(analysis)) {
+    if (c.sources.length === 0)
+      out.push({
+        outputNode: c.node,
+        outputTable: c.table,
+        column: c.column,
+        sourceTable: null,
+        sourceColumn: null,
+      });
+    for (const s of c.sources)
+      out.push({
+        outputNode: c.node,
+        outputTable: c.table,
+        column: c.column,
+        sourceTable: s.table,
+        sourceColumn: s.column,
+      });
+  }
+  return out;
+}
