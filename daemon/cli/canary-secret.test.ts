@@ -4,7 +4,7 @@
  * Whatever fails, the canary must not appear in a message, a stack, an error's JSON, CLI output
  * (text or --json), an HTTP answer, or a line the daemon prints.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ import {
   PG_URL,
   resetSchemas,
 } from '../../test/support/postgres.js';
-import { ensureAdminToken, hashToken } from '../auth/tokens.js';
+import { createApiToken, TokenAuthenticator } from '../auth/tokens.js';
+import { RunStore } from '../store/index.js';
 import { main } from './main.js';
 import { serveCommand } from './commands/serve.js';
 import { ConfigError, loadConfig } from '../config/load.js';
@@ -48,6 +49,13 @@ function expectClean(text: string, where: string): void {
   expect(text, where).not.toContain(CANARY);
   expect(text, where).not.toContain(encodeURIComponent(CANARY));
   expect(text, where).not.toContain(NUMERIC_CANARY);
+}
+
+/** The HTTP app over a service, with an admin token in an in-memory run store. */
+function httpApp(service: Service) {
+  const store = RunStore.open(':memory:');
+  const { token } = createApiToken(store, { name: 'test', scopes: ['admin'] });
+  return { app: createHttpApp({ service, authenticator: new TokenAuthenticator(store) }), token };
 }
 
 let n = 0;
@@ -214,8 +222,7 @@ connections:
   it('keeps it out of HTTP answers', async () => {
     const loaded = loadConfig(cfg);
     const service = new Service(loaded, new ConnectorPool(loaded));
-    const token = ensureAdminToken(path.join(dir, 'http')).token;
-    const app = createHttpApp(service, { adminTokenHash: hashToken(token) });
+    const { app, token } = httpApp(service);
     const call = async (p: string, body?: unknown) => {
       const r = await app.request(p, {
         method: body ? 'POST' : 'GET',
@@ -255,7 +262,7 @@ connections:
         if (!port) await new Promise((r) => setTimeout(r, 50));
       }
       expect(port).not.toBe('');
-      const token = ensureAdminToken(path.join(dir, 'state')).token;
+      const token = readFileSync(path.join(dir, 'state', 'admin.token'), 'utf8').trim();
       const r = await fetch(`http://127.0.0.1:${port}/v1/connections/pg/tables`, {
         headers: { authorization: `Bearer ${token}` },
       });
@@ -326,8 +333,7 @@ describePostgres('canary secret: errors from a live PostgreSQL', () => {
   it('redacts it from warehouse errors over HTTP', async () => {
     const loaded = loadConfig(cfg);
     const service = new Service(loaded, new ConnectorPool(loaded));
-    const token = ensureAdminToken(path.join(dir, 'http-live')).token;
-    const app = createHttpApp(service, { adminTokenHash: hashToken(token) });
+    const { app, token } = httpApp(service);
     try {
       for (const [what, wf] of Object.entries(broken)) {
         const r = await app.request('/v1/preview', {

@@ -6,10 +6,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/load.js';
 import { ConnectionError } from '../connections.js';
 import { ServiceError } from '../service/errors.js';
+import { StoreError } from '../store/errors.js';
 import { compileCommand } from './commands/compile.js';
 import { componentsCommand } from './commands/components.js';
+import { demoCommand } from './commands/demo.js';
 import { previewCommand } from './commands/preview.js';
 import { serveCommand } from './commands/serve.js';
+import { tokenCommand } from './commands/token.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, toJson, UsageError, type Io } from './io.js';
 
@@ -21,6 +24,11 @@ usage:
   edgeflow preview FILE --node ID [--limit N] [--param k=v]… [--json]
   edgeflow components [ID] [--json]
   edgeflow serve [--listen HOST:PORT]      the daemon (HTTP API on 127.0.0.1:8787 by default)
+  edgeflow demo [--reseed] [--no-run] [--json]
+                                           seeds the demo warehouse, saves, schedules and runs the demo workflows
+  edgeflow token create --scopes read,run,write,admin [--name N] [--json]
+                                           a new API token, printed once
+  edgeflow token list [--json] | edgeflow token revoke ID
 
 every command takes --config FILE (default: $EDGEFLOW_CONFIG, then ./edgeflow.yaml, then the
 embedded DuckDB default).`;
@@ -37,6 +45,10 @@ const OPTIONS = {
   'run-id': { type: 'string' },
   limit: { type: 'string' },
   listen: { type: 'string' },
+  scopes: { type: 'string' },
+  name: { type: 'string' },
+  reseed: { type: 'boolean' },
+  'no-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -100,6 +112,26 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           },
           io,
         );
+      case 'token':
+        return tokenCommand(
+          rest,
+          {
+            ...common,
+            ...(values.scopes ? { scopes: values.scopes } : {}),
+            ...(values.name ? { name: values.name } : {}),
+          },
+          io,
+        );
+      case 'demo':
+        return await demoCommand(
+          {
+            ...(values.config ? { config: values.config } : {}),
+            ...(values.json ? { json: true } : {}),
+            ...(values.reseed ? { reseed: true } : {}),
+            ...(values['no-run'] ? { noRun: true } : {}),
+          },
+          io,
+        );
       case 'components':
         return componentsCommand(rest[0], common, io);
       default:
@@ -116,11 +148,12 @@ function reportFailure(e: unknown, json: boolean, io: Io): number {
     e instanceof ConfigError ||
     e instanceof ConnectionError ||
     e instanceof ServiceError ||
+    e instanceof StoreError ||
     (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
   const code =
     e instanceof ConfigError
       ? 'INVALID_CONFIG'
-      : e instanceof ConnectionError || e instanceof ServiceError
+      : e instanceof ConnectionError || e instanceof ServiceError || e instanceof StoreError
         ? e.code
         : known
           ? 'USAGE'

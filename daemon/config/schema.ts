@@ -121,6 +121,16 @@ export const configSchema = z.strictObject({
   assistant: z
     .strictObject({ baseURL: secret.optional(), model: z.string().min(1), apiKey: secret.optional() })
     .optional(),
+  lineage: z
+    .strictObject({
+      file: z.string().min(1).optional().describe('append OpenLineage run events to this file (JSON lines)'),
+      url: z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .describe('POST OpenLineage run events here, e.g. http://marquez:5000/api/v1/lineage'),
+    })
+    .optional()
+    .describe('OpenLineage run events (START, COMPLETE, FAIL, ABORT)'),
 });
 
 export type ConnectionConfig = z.infer<typeof connectionSchema>;

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb } from '../../connectors/duckdb/index.js';
-import { ensureAdminToken, hashToken } from '../auth/tokens.js';
+import { ensureAdminToken } from '../auth/admin-token.js';
+import { TokenAuthenticator } from '../auth/tokens.js';
+import { RunStore } from '../store/index.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConnectorPool } from '../service/connectors.js';
 import { Service } from '../service/index.js';
@@ -22,6 +24,7 @@ const config: LoadedConfig = {
 let service: Service;
 let app: ReturnType<typeof createHttpApp>;
 let token: string;
+let store: RunStore;
 
 const wf = {
   edgeflow: 1,
@@ -52,10 +55,14 @@ beforeAll(async () => {
   );
   await c.close();
   service = new Service(config, new ConnectorPool(config));
-  token = ensureAdminToken(dir).token;
-  app = createHttpApp(service, { adminTokenHash: hashToken(token) });
+  store = RunStore.open(path.join(dir, 'state.db'));
+  token = ensureAdminToken(dir, store).token;
+  app = createHttpApp({ service, authenticator: new TokenAuthenticator(store) });
 });
-afterAll(() => service.close());
+afterAll(async () => {
+  await service.close();
+  store.close();
+});
 
 describe('HTTP API', () => {
   it('answers /healthz without a token', async () => {
@@ -77,7 +84,7 @@ describe('HTTP API', () => {
   it('stores the admin token in a file only its owner can read', async () => {
     const { statSync } = await import('node:fs');
     expect(statSync(path.join(dir, 'admin.token')).mode & 0o777).toBe(0o600);
-    expect(ensureAdminToken(dir).token).toBe(token);
+    expect(ensureAdminToken(dir, store)).toMatchObject({ token, status: 'kept' });
   });
 
   it('lists components and connections without secrets', async () => {
@@ -132,7 +139,7 @@ describe('HTTP API', () => {
       body: JSON.stringify({ workflow: { ...wf, nodes: [wf.nodes[0]] }, node: 'nope' }),
     });
     expect(bad.status).toBe(422);
-    expect((await json(bad)).diagnostics.map((d: { code: string }) => d.code)).toContain(
+    expect((await json(bad)).error.details.diagnostics.map((d: { code: string }) => d.code)).toContain(
       'UNKNOWN_NODE_REQUESTED',
     );
     const notJson = await call('/v1/validate', { method: 'POST', body: '{' });

@@ -1,99 +1,86 @@
 /**
- * The HTTP API (DESIGN.md §1.6): a thin face over the service layer. This version serves health,
- * the catalog of components, connections and tables, validate, compile and preview.
+ * The HTTP API (DESIGN.md §1.6): a thin face over the service layer. Routes are declared once
+ * (routes/*.ts) with the scope they need and their zod schemas; the same declarations mount them
+ * and generate /v1/openapi.json.
  */
-import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
-import { ServiceError, type Service } from '../service/index.js';
-import { tokenMatches } from '../auth/tokens.js';
+import { Hono } from 'hono';
+import type { TokenAuthenticator } from '../auth/tokens.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { NOOP_METRICS, type EdgeflowMetrics } from '../observability/metrics.js';
+import type { ApiEnv } from './env.js';
+import { ApiError } from './errors.js';
+import { authenticate } from './middleware/auth.js';
+import { bodyLimit } from './middleware/body-limit.js';
+import { errorHandler, notFound } from './middleware/error-handler.js';
+import { hostCheck } from './middleware/host-check.js';
+import { observe } from './middleware/observe.js';
+import { requestId } from './middleware/request-id.js';
+import { openApiDocument } from './openapi.js';
+import { methodsByPath, mountRoutes, type AnyRoute } from './route.js';
+import { assistantRoutes } from './routes/assistant.js';
+import { catalogRoutes, type CatalogService } from './routes/catalog.js';
+import type { RunsFace } from './routes/runs-face.js';
+import { systemRoutes } from './routes/system.js';
+import { workflowRoutes } from './routes/workflows.js';
 
-const workflowBody = z.strictObject({
-  workflow: z.unknown().refine((v) => v !== undefined, 'required'),
-  connection: z.string().optional(),
-  dialect: z.string().optional(),
-  offline: z.boolean().optional(),
-});
-const compileBody = workflowBody.extend({
-  node: z.string().optional(),
-  plan: z.boolean().optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
-  runId: z
-    .string()
-    .regex(/^[A-Za-z0-9_]{1,40}$/)
-    .optional(),
-});
-const previewBody = workflowBody.extend({
-  node: z.string().min(1),
-  limit: z.number().int().min(1).max(1000).optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
-});
+export type { RunsFace } from './routes/runs-face.js';
+export { loopbackHosts } from './middleware/host-check.js';
 
-function jsonError(c: Context, status: number, code: string, message: string, details?: unknown) {
-  return c.json({ error: { code, message, ...(details !== undefined ? { details } : {}) } }, status as 400);
+/** A workflow of 10,000 nodes is about 2 MB of JSON; nothing the API takes is bigger. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface HttpAppOptions {
+  service: CatalogService;
+  /** Workflows, runs and schedules (the Service); without it those routes answer 503. */
+  runs?: RunsFace;
+  authenticator: TokenAuthenticator;
+  logger?: Logger;
+  metrics?: EdgeflowMetrics & { render(): string };
+  /** The Host values answered (DNS-rebinding check); undefined: any. Read on every request. */
+  allowedHosts?: () => ReadonlySet<string> | undefined;
+  maxBodyBytes?: number;
+  version?: string;
 }
 
-async function body<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new ServiceError('INVALID_REQUEST', 'the request body is not valid JSON');
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success)
-    throw new ServiceError('INVALID_REQUEST', 'invalid request body', {
-      issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
-  return r.data;
-}
+export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
+  const logger = opts.logger ?? createLogger({ level: 'silent' });
+  const metrics = opts.metrics ?? NOOP_METRICS;
+  const app = new Hono<ApiEnv>();
 
-export function createHttpApp(service: Service, auth: { adminTokenHash: Buffer }): Hono {
-  const app = new Hono();
-
-  app.onError((err, c) => {
-    if (err instanceof ServiceError) return jsonError(c, err.status, err.code, err.message, err.details);
-    return jsonError(c, 500, 'INTERNAL', 'internal error; see the daemon log');
-  });
-  app.notFound((c) => jsonError(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
-
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: 2 * 1024 * 1024,
-      onError: (c) => jsonError(c, 413, 'INVALID_REQUEST', 'request body larger than 2 MB'),
+  let doc: unknown;
+  const routes: AnyRoute[] = [
+    ...systemRoutes({
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
+      openapi: () => (doc ??= openApiDocument(routes, { version: opts.version ?? '0.0.0' })),
     }),
-  );
-  app.use('/v1/*', async function bearerAuth(c, next) {
-    const header = c.req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m || !tokenMatches(m[1]!, auth.adminTokenHash)) {
-      c.header('WWW-Authenticate', 'Bearer');
-      return jsonError(c, 401, 'UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer …)');
-    }
-    await next();
-  });
+    ...catalogRoutes(opts.service),
+    ...workflowRoutes(opts.runs ?? runsUnavailable),
+    ...assistantRoutes(),
+  ];
 
-  app.get('/v1/components', (c) => c.json({ components: service.components() }));
-  app.get('/v1/components/:id', (c) => c.json(service.component(c.req.param('id'))));
-  app.get('/v1/connections', (c) => c.json({ connections: service.connections() }));
-  app.get('/v1/connections/:name/tables', async (c) => {
-    const schema = c.req.query('schema');
-    return c.json({ tables: await service.listTables(c.req.param('name'), schema ? { schema } : {}) });
-  });
-  app.get('/v1/connections/:name/tables/:table', async (c) =>
-    c.json(await service.describeTable(c.req.param('name'), c.req.param('table'))),
-  );
-  app.post('/v1/validate', async (c) => c.json(await service.validate(await body(c, workflowBody))));
-  app.post('/v1/compile', async (c) => {
-    const r = await service.compile(await body(c, compileBody));
-    return c.json(r, r.ok ? 200 : 422);
-  });
-  app.post('/v1/preview', async (c) => {
-    const r = await service.preview(await body(c, previewBody));
-    return c.json(r, r.ok ? 200 : 422);
-  });
+  app.use('*', requestId());
+  app.use('*', observe({ logger, metrics }));
+  app.use('*', hostCheck(opts.allowedHosts ?? (() => undefined)));
+  app.use('*', authenticate(opts.authenticator, ['/healthz']));
+  app.use('*', bodyLimit(opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
+  mountRoutes(app, routes);
+  app.onError(errorHandler(logger));
+  app.notFound(notFound(methodsByPath(routes)));
   return app;
 }
+
+const unavailable = (): never => {
+  throw new ApiError('SERVICE_UNAVAILABLE', 'runs are not available in this process (no run store)');
+};
+const runsUnavailable: RunsFace = {
+  saveWorkflow: unavailable,
+  getWorkflow: unavailable,
+  listWorkflows: unavailable,
+  startRun: unavailable,
+  getRun: unavailable,
+  listRuns: unavailable,
+  runLogs: unavailable,
+  cancelRun: unavailable,
+  scheduleWorkflow: unavailable,
+  unscheduleWorkflow: unavailable,
+};

@@ -1,16 +1,28 @@
 /**
- * `edgeflow serve`: the daemon. On the embedded default it seeds the demo warehouse on first
- * start, creates an admin token in a file only its owner can read, and listens on 127.0.0.1.
+ * `edgeflow serve`: the daemon. Opens the run store, listens (127.0.0.1 unless told otherwise) as
+ * soon as it can answer, then seeds the demo warehouse on the embedded default's first start,
+ * starts the executor (crash recovery first) and the scheduler, and prints where it is and where
+ * its admin token is (a file only its owner can read; the store keeps only the token's hash).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serve as serveHttp } from '@hono/node-server';
-import { ensureAdminToken, hashToken } from '../../auth/tokens.js';
-import { loadConfig } from '../../config/load.js';
-import { hasDemo, seedDemo } from '../../demo/seed.js';
-import { createHttpApp } from '../../http/app.js';
+import { ensureAdminToken } from '../../auth/admin-token.js';
+import { TokenAuthenticator } from '../../auth/tokens.js';
+import { loadConfig, type LoadedConfig } from '../../config/load.js';
+import { connectorOptions } from '../../connections.js';
+import { ensureDemo, installDemoWorkflows, terminalProgress } from '../../demo/index.js';
+import { createHttpApp, loopbackHosts } from '../../http/app.js';
+import { runDatasetsFromRecords } from '../../observability/lineage.js';
+import { createLineageSink } from '../../observability/lineage-sink.js';
+import { createLogger, type Logger } from '../../observability/logger.js';
+import { DaemonMetrics } from '../../observability/metrics.js';
+import { executorObserver, schedulerObserver } from '../../observability/run-observer.js';
+import { Scheduler } from '../../scheduler/index.js';
+import { runStoreSchedules } from '../../scheduler/run-store-schedules.js';
 import { ConnectorPool } from '../../service/connectors.js';
 import { Service } from '../../service/index.js';
+import { RunStore, type RunRecord } from '../../store/index.js';
 import { UsageError, type Io } from '../io.js';
 
 export function parseListen(listen: string): { host: string; port: number } {
@@ -28,25 +40,47 @@ export async function serveCommand(
 ): Promise<number> {
   const loaded = loadConfig(flags.config);
   const { host, port } = parseListen(flags.listen ?? loaded.config.listen);
-  const stateDir = path.dirname(path.resolve(loaded.baseDir, loaded.config.state));
+  const statePath = path.resolve(loaded.baseDir, loaded.config.state);
+  const stateDir = path.dirname(statePath);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const service = new Service(loaded, new ConnectorPool(loaded));
+  // Log lines go where the command's other output goes (stderr), one JSON object a line.
+  const logger = createLogger({
+    secrets: resolvedSecrets(loaded),
+    destination: { write: (line: string) => io.err(line) },
+  });
+  const store = RunStore.open(statePath);
+  const metrics = new DaemonMetrics();
+  // Queue depth: runs waiting for the executor to claim them, read when Prometheus scrapes.
+  metrics.beforeScrape(() => metrics.queueDepth(store.runCounts().queued));
+  const lineage = createLineageSink(loaded.config.lineage, { baseDir: loaded.baseDir, logger });
+  const pool = new ConnectorPool(loaded);
+  const service = new Service(loaded, pool, {
+    runs: {
+      store,
+      executor: {
+        onEvent: executorObserver({
+          logger,
+          metrics,
+          lineage,
+          lineageOf: (run) => lineageOf(loaded, store, run),
+        }),
+      },
+    },
+  });
 
-  // The embedded default gets the demo warehouse on first start.
-  const local = loaded.config.connections['local'];
-  if (local?.type === 'duckdb') {
-    if (local.path !== ':memory:')
-      mkdirSync(path.dirname(path.resolve(loaded.baseDir, local.path)), { recursive: true });
-    const connector = await service.connector('local');
-    if (!(await hasDemo(connector))) {
-      io.err('seeding the demo warehouse (main.stores, customers, products, orders, order_items)…');
-      const seeded = await seedDemo(connector);
-      io.err(`  ${seeded.map((t) => `${t.table} ${t.rows}`).join(', ')}`);
-    }
-  }
-
-  const admin = ensureAdminToken(stateDir);
-  const app = createHttpApp(service, { adminTokenHash: hashToken(admin.token) });
+  const admin = ensureAdminToken(stateDir, store);
+  // Set once listening (the port may be 0 until then); read by every request.
+  let hosts: ReadonlySet<string> | undefined = undefined;
+  const app = createHttpApp({
+    service,
+    runs: service,
+    authenticator: new TokenAuthenticator(store),
+    logger,
+    metrics,
+    allowedHosts: () => hosts,
+    version: packageVersion(),
+  });
+  // Listening first: /healthz answers while the rest starts (the demo check opens DuckDB).
   const server = serveHttp({ fetch: app.fetch, hostname: host, port });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
@@ -54,12 +88,33 @@ export async function serveCommand(
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  io.err(`edgeflow listening on http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`);
-  io.err(
-    `admin token ${admin.created ? 'created' : 'kept'} in ${admin.file} (readable only by you): curl -H "Authorization: Bearer $(cat ${admin.file})" http://${host}:${actualPort}/v1/components`,
-  );
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1')
-    io.err(`warning: listening on ${host}, not only on this machine`);
+  hosts = loopbackHosts(host, actualPort);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  logger.info({ address: url, state: statePath, adminToken: admin.file }, 'listening');
+
+  await prepareDemo(loaded, service, pool, io, logger);
+  const recovery = await service.startRuns();
+  logger.info({ recovery }, 'executor started');
+  const scheduler = new Scheduler({
+    store: runStoreSchedules(store),
+    startRun: (req) => service.startRun(req),
+    onEvent: schedulerObserver({ logger, metrics }),
+  });
+  service.runs?.attachScheduler(scheduler);
+  await scheduler.start();
+  logger.info({ schedules: scheduler.scheduleCount }, 'scheduler started');
+
+  io.err(`edgeflow listening on ${url}`);
+  const curl = `curl -H "Authorization: Bearer $(cat ${admin.file})" ${url}/v1/workflows`;
+  if (admin.status === 'revoked')
+    io.err(
+      `the admin token in ${admin.file} was revoked: delete the file and restart for a new one, or create a token with \`edgeflow token create --scopes admin\``,
+    );
+  else
+    io.err(
+      `admin token ${admin.status === 'created' ? 'created' : admin.status === 'migrated' ? 'moved into the run store (hashed)' : 'kept'} in ${admin.file} (readable only by you): ${curl}`,
+    );
+  if (!hosts) io.err(`warning: listening on ${host}, not only on this machine`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -68,7 +123,92 @@ export async function serveCommand(
     signal?.addEventListener('abort', stop, { once: true });
   });
   io.err('shutting down');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  logger.info('shutting down');
+  await scheduler.stop();
+  // New requests are refused while running steps get their grace period.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   await service.close();
+  await closed;
+  await lineage.flush();
+  store.close();
+  logger.info('stopped');
   return 0;
+}
+
+/**
+ * The embedded default gets the demo warehouse on first start, and its workflows saved and
+ * scheduled. A failure here is reported and the daemon goes on without the demo.
+ */
+async function prepareDemo(
+  loaded: LoadedConfig,
+  service: Service,
+  pool: ConnectorPool,
+  io: Io,
+  logger: Logger,
+): Promise<void> {
+  const local = loaded.config.connections['local'];
+  if (local?.type !== 'duckdb') return;
+  try {
+    if (local.path !== ':memory:')
+      mkdirSync(path.dirname(path.resolve(loaded.baseDir, local.path)), { recursive: true });
+    const result = await ensureDemo({
+      connector: await service.connector('local'),
+      log: (line) => io.err(line),
+      progress: terminalProgress(),
+    });
+    if (result.seeded) {
+      logger.info({ tables: result.tables, seconds: result.seconds }, 'demo warehouse seeded');
+      // DuckDB keeps what it just wrote in its buffer pool (hundreds of MB): closing the warehouse
+      // lets it go; the next use opens it again.
+      await pool.closeAll();
+    }
+    const installed = await installDemoWorkflows(service);
+    const saved = installed.filter((w) => w.status === 'saved');
+    if (saved.length)
+      io.err(`saved and scheduled the demo workflows: ${saved.map((w) => w.name).join(', ')}`);
+  } catch (e) {
+    logger.error({ reason: (e as Error).message }, 'cannot prepare the demo');
+    io.err(
+      `the demo could not be prepared (${(e as Error).message.split('\n')[0]}); the daemon runs without it`,
+    );
+  }
+}
+
+/** The datasets of a run for its OpenLineage events: its stored lineage and its document's sources. */
+function lineageOf(loaded: LoadedConfig, store: RunStore, run: RunRecord) {
+  const type = loaded.config.connections[run.connection]?.type;
+  if (!type) return undefined;
+  const document =
+    run.version !== null
+      ? store.getWorkflowVersion(run.workflow, run.version)?.document
+      : store.getRunDocument(run.id);
+  return { datasets: runDatasetsFromRecords(store.runLineage(run.id), document), connectionType: type };
+}
+
+/**
+ * The resolved secret values of every connection, for the logger to scrub from any line. A
+ * secret that cannot be resolved now cannot be in a line either.
+ */
+function resolvedSecrets(loaded: LoadedConfig): string[] {
+  const out: string[] = [];
+  for (const name of Object.keys(loaded.config.connections)) {
+    try {
+      const c = connectorOptions(loaded, name);
+      if ('secrets' in c.options && c.options.secrets) out.push(...c.options.secrets);
+    } catch {
+      // Unresolvable (an unset variable, a missing file): the connector will say so when used.
+    }
+  }
+  return out;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }

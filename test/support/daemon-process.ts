@@ -1,0 +1,105 @@
+/**
+ * Spawns the real daemon (`node bin/edgeflow.js serve`) for end-to-end tests and benchmarks, and
+ * waits until it prints the address it is bound to.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/edgeflow.js', import.meta.url));
+const NO_NETWORK = fileURLToPath(new URL('../preload/no-network.mjs', import.meta.url));
+
+export interface DaemonProcess {
+  child: ChildProcess;
+  pid: number;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  /** Milliseconds from spawn to the "listening" line. */
+  startedInMs: number;
+  /** Everything it wrote so far, stdout and stderr. */
+  output(): string;
+  /** SIGTERM (or the given signal), then waits for it to exit; returns the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startDaemon(opts: {
+  config?: string;
+  listen?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Refuse non-loopback network in the child too (default true). */
+  noNetwork?: boolean;
+  timeoutMs?: number;
+}): Promise<DaemonProcess> {
+  const args = [
+    ...(opts.noNetwork === false ? [] : ['--import', NO_NETWORK]),
+    BIN,
+    'serve',
+    '--listen',
+    opts.listen ?? '127.0.0.1:0',
+    ...(opts.config ? ['--config', opts.config] : []),
+  ];
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: opts.cwd ?? REPO,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the daemon did not start within ${opts.timeoutMs ?? 60_000} ms:\n${out}`)),
+      opts.timeoutMs ?? 60_000,
+    );
+    const check = () => {
+      const m = /edgeflow listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the daemon exited (${code}) before listening:\n${out}`));
+    });
+  });
+  const startedInMs = performance.now() - started;
+  return {
+    child,
+    pid: child.pid!,
+    url,
+    port: Number(new URL(url).port),
+    startedInMs,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs `node bin/edgeflow.js ARGS…` to completion. */
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', NO_NETWORK, BIN, ...args], {
+      cwd: opts.cwd ?? REPO,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
