@@ -70,7 +70,12 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
       allowExtensionInstall: !!opts.allowExtensionInstall,
     });
   } catch (e) {
-    throw wrapError(e, {});
+    const err = wrapError(e, {});
+    // DuckDB lets one process at a time write a file: most often the daemon holds it.
+    if (/Could not set lock on file/i.test(err.message) && !err.details.hint)
+      err.details.hint =
+        'another process holds this DuckDB file (is `edgeflow serve` running on it?): start the run through its HTTP API (POST /v1/workflows/:name/runs), or stop it first';
+    throw err;
   }
   const pool = new DuckDbConnectionPool(lease.instance, Math.max(1, opts.poolSize ?? 4));
   const running = new Map<string, Running>();

@@ -11,9 +11,12 @@ import { compileCommand } from './commands/compile.js';
 import { componentsCommand } from './commands/components.js';
 import { demoCommand } from './commands/demo.js';
 import { previewCommand } from './commands/preview.js';
+import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { validateCommand } from './commands/validate.js';
+import type { Diagnostic } from '../../compiler/diagnostics.js';
+import { formatForTerminal } from './format.js';
 import { processIo, toJson, UsageError, type Io } from './io.js';
 
 const USAGE = `edgeflow — compile analytical workflows into warehouse SQL, run and schedule them
@@ -22,6 +25,8 @@ usage:
   edgeflow validate FILE [--json] [--connection C] [--dialect D] [--offline]
   edgeflow compile FILE [--dialect D] [--node ID] [--plan] [--param k=v]… [--json]
   edgeflow preview FILE --node ID [--limit N] [--param k=v]… [--json]
+  edgeflow run FILE|NAME [--connection C] [--param k=v]… [--idempotency-key K] [--json]
+                                           runs once, now, with the daemon's executor; recorded in the run store
   edgeflow components [ID] [--json]
   edgeflow serve [--listen HOST:PORT]      the daemon (HTTP API on 127.0.0.1:8787 by default)
   edgeflow demo [--reseed] [--no-run] [--json]
@@ -43,6 +48,7 @@ const OPTIONS = {
   plan: { type: 'boolean' },
   param: { type: 'string', multiple: true },
   'run-id': { type: 'string' },
+  'idempotency-key': { type: 'string' },
   limit: { type: 'string' },
   listen: { type: 'string' },
   scopes: { type: 'string' },
@@ -104,6 +110,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           },
           io,
         );
+      case 'run':
+        if (!rest[0]) throw new UsageError('run needs a workflow FILE or the NAME of a saved workflow');
+        return await runCommand(
+          rest[0],
+          {
+            ...common,
+            ...(values.param ? { params: values.param } : {}),
+            ...(values['idempotency-key'] ? { idempotencyKey: values['idempotency-key'] } : {}),
+          },
+          io,
+        );
       case 'serve':
         return await serveCommand(
           {
@@ -142,6 +159,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/** A service error's diagnostics, reason and hint, as people read them. */
+function detailLines(details: unknown): string[] {
+  if (!details || typeof details !== 'object') return [];
+  const d = details as { diagnostics?: Diagnostic[]; offlineReason?: string; hint?: string; sql?: string };
+  return [
+    ...(d.diagnostics ?? []).filter((x) => x.severity === 'error').map(formatForTerminal),
+    ...(d.offlineReason ? [`note: the connection's catalog could not be read: ${d.offlineReason}`] : []),
+    ...(d.hint ? [`hint: ${d.hint}`] : []),
+    ...(d.sql ? [`the statement:\n${d.sql}`] : []),
+  ];
+}
+
 function reportFailure(e: unknown, json: boolean, io: Io): number {
   const known =
     e instanceof UsageError ||
@@ -161,10 +190,12 @@ function reportFailure(e: unknown, json: boolean, io: Io): number {
   const message = (e as Error).message;
   const details = e instanceof ServiceError ? e.details : undefined;
   if (json) io.out(toJson({ ok: false, error: { code, message, ...(details ? { details } : {}) } }));
-  else
+  else {
     io.err(
       `edgeflow: ${message}${e instanceof UsageError || code === 'USAGE' ? '\nrun `edgeflow --help` for usage' : ''}`,
     );
+    for (const line of detailLines(details)) io.err(line);
+  }
   if (!known) io.err((e as Error).stack ?? '');
   return e instanceof ServiceError ? 1 : known ? 2 : 3;
 }

@@ -284,7 +284,9 @@ export class Service {
       const c = await this.pool.get(connection);
       return { catalog: await liveCatalog(c, wf, getDialect(DIALECT_OF[conn.type])) };
     } catch (e) {
-      return { catalog: EMPTY_CATALOG, offlineReason: (e as Error).message.split('\n')[0]! };
+      const hint = e instanceof ServiceError ? (e.details as { hint?: string } | undefined)?.hint : undefined;
+      const reason = (e as Error).message.split('\n')[0]!;
+      return { catalog: EMPTY_CATALOG, offlineReason: hint ? `${reason} (${hint})` : reason };
     }
   }
 

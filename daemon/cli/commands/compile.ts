@@ -13,12 +13,20 @@ export interface CompileFlags extends CommonFlags {
 /** `--param k=v` values, typed by the workflow's param declarations. */
 export function parseParams(file: string, pairs: readonly string[] = []): Record<string, unknown> {
   const wf = pairs.length ? parseWorkflow(readWorkflowFile(file)).workflow : undefined;
+  return paramValues(wf?.params, pairs);
+}
+
+/** `--param k=v` values typed by `decls` (a workflow's `params`); undeclared ones stay text. */
+export function paramValues(
+  decls: Record<string, { type: Parameters<typeof coerceParamText>[0] }> | undefined,
+  pairs: readonly string[] = [],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param expects name=value, got "${pair}"`);
     const name = pair.slice(0, eq);
-    const decl = wf?.params[name];
+    const decl = decls?.[name];
     out[name] = decl ? coerceParamText(decl.type, pair.slice(eq + 1)) : pair.slice(eq + 1);
   }
   return out;

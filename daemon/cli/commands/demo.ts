@@ -13,7 +13,6 @@ import {
   loadDemoWorkflows,
   terminalProgress,
   type DemoSize,
-  type DemoWorkflowService,
   type EnsureDemoResult,
   type InstalledWorkflow,
   type ProgressStream,
@@ -89,7 +88,7 @@ export async function demoCommand(
         `the demo warehouse is already seeded (${demo.tables.map((t) => `${t.table} ${t.rows.toLocaleString('en-US')}`).join(', ')}); --reseed replaces it`,
       );
 
-    const installed = await installDemoWorkflows(demoWorkflowService(runs, store), {
+    const installed = await installDemoWorkflows(runs, {
       ...(flags.reseed ? { replace: true } : {}),
     });
     for (const w of installed) {
@@ -156,26 +155,6 @@ async function runOnce(
     seconds,
     outputs,
     ...(view.error ? { error: view.error.message } : {}),
-  };
-}
-
-/** The run service as installing needs it. */
-function demoWorkflowService(runs: RunService, store: RunStore): DemoWorkflowService {
-  return {
-    saveWorkflow: (document) => runs.saveWorkflow(document),
-    listWorkflows: () => runs.listWorkflows(),
-    // The schedule is stored without its next fire: the scheduler computes it from now on start,
-    // so a new schedule never fires for times before it existed.
-    scheduleWorkflow: (name, spec) =>
-      store.upsertSchedule({
-        workflow: name,
-        cron: spec.cron,
-        ...(spec.timezone ? { timezone: spec.timezone } : {}),
-        ...(spec.catchup ? { catchup: spec.catchup } : {}),
-        ...(spec.maxCatchup !== undefined ? { maxCatchup: spec.maxCatchup } : {}),
-        enabled: true,
-        nextFireAt: null,
-      }),
   };
 }
 

@@ -1,0 +1,199 @@
+/**
+ * `edgeflow run FILE|NAME`: runs a workflow once, now, in the foreground, with the daemon's
+ * executor (same retries, cancels, ledger, labels), recorded in the run store like any run. FILE is
+ * a workflow document; NAME a saved workflow's name (its latest version). Ctrl-C cancels the run —
+ * its statements are cancelled in the warehouse — and the command exits 130.
+ *
+ * A daemon running at the same time is fine: the run store is shared (SQLite WAL), the daemon
+ * cannot claim this run (it is held by this process from its creation), and a cancel sent to the
+ * daemon's API reaches this process. An embedded DuckDB file, though, is held by one process at a
+ * time: with `npm start` running, start the run through its API instead.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseWorkflow } from '../../../compiler/workflow/parse.js';
+import { loadConfig } from '../../config/load.js';
+import type { ExecutorEvent } from '../../executor/index.js';
+import { ConnectorPool } from '../../service/connectors.js';
+import { Service, type RunView, type StartRunRequest } from '../../service/index.js';
+import { RunStore } from '../../store/index.js';
+import { processIo, toJson, UsageError, type Io } from '../io.js';
+import { readWorkflowFile, type CommonFlags } from '../service.js';
+import { paramValues } from './compile.js';
+
+export interface RunFlags extends CommonFlags {
+  params?: string[];
+  /** One run per key: running again with it prints the first run. */
+  idempotencyKey?: string;
+}
+
+export interface ProgressTarget {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+const WORKFLOW_NAME = /^[a-z][a-z0-9_]*$/;
+
+export async function runCommand(
+  target: string,
+  flags: RunFlags,
+  io: Io,
+  opts: { progressStream?: ProgressTarget; signal?: AbortSignal } = {},
+): Promise<number> {
+  const loaded = loadConfig(flags.config);
+  const statePath = path.resolve(loaded.baseDir, loaded.config.state);
+  if (statePath !== path.resolve(loaded.baseDir, ':memory:'))
+    mkdirSync(path.dirname(statePath), { recursive: true, mode: 0o700 });
+  const store = RunStore.open(statePath);
+  const service = new Service(loaded, new ConnectorPool(loaded), { runs: { store } });
+  const runs = service.runs!;
+  const stream = opts.progressStream ?? (io === processIo ? process.stderr : undefined);
+  const progress = !flags.json && stream?.isTTY ? new RunProgress(stream) : undefined;
+  let runId: string | undefined;
+  let interrupted = false;
+  const unsubscribe = runs.subscribe((e) => {
+    if (e.type === 'run.started') runId ??= e.run.id;
+    progress?.event(e);
+  });
+  const onInterrupt = () => {
+    interrupted = true;
+    if (runId) runs.cancelRun(runId);
+    if (!flags.json) io.err('cancelling the run (its statements are cancelled in the warehouse)…');
+  };
+  process.on('SIGINT', onInterrupt);
+  opts.signal?.addEventListener('abort', onInterrupt, { once: true });
+  try {
+    const req = runRequest(target, flags, (name) => runs.getWorkflow(name).document);
+    progress?.begin(req.workflow ?? parseWorkflow(req.document).workflow?.name ?? target);
+    const view = await runs.runForeground(req);
+    progress?.end();
+    if (flags.json) io.out(toJson(view));
+    else io.err(describe(view));
+    if (view.status === 'succeeded') return 0;
+    return interrupted && view.status === 'cancelled' ? 130 : 1;
+  } finally {
+    progress?.end();
+    unsubscribe();
+    process.off('SIGINT', onInterrupt);
+    await service.close();
+    store.close();
+  }
+}
+
+/** FILE (a path that exists, or looks like one) or the NAME of a saved workflow. */
+function runRequest(
+  target: string,
+  flags: RunFlags,
+  savedDocument: (name: string) => unknown,
+): StartRunRequest {
+  const common = {
+    trigger: 'cli' as const,
+    ...(flags.connection ? { connection: flags.connection } : {}),
+    ...(flags.idempotencyKey ? { idempotencyKey: flags.idempotencyKey } : {}),
+  };
+  if (!existsSync(target) && WORKFLOW_NAME.test(target)) {
+    const saved = parseWorkflow(savedDocument(target)).workflow;
+    return { ...common, workflow: target, params: paramValues(saved?.params, flags.params) };
+  }
+  const text = readWorkflowFile(target);
+  const parsed = parseWorkflow(text);
+  if (!parsed.workflow) {
+    // The service reports every diagnostic; a file that is not a workflow at all gets one line.
+    if (parsed.diagnostics.length === 0) throw new UsageError(`${target} is not a workflow`);
+  }
+  return { ...common, document: text, params: paramValues(parsed.workflow?.params, flags.params) };
+}
+
+/** What people read when a run ends: status, each step, what was written, the failure and its SQL. */
+export function describe(view: RunView): string {
+  const seconds =
+    view.startedAt && view.finishedAt
+      ? ((Date.parse(view.finishedAt) - Date.parse(view.startedAt)) / 1000).toFixed(2)
+      : '?';
+  const lines = [`run ${view.id} of ${view.workflow} ${view.status} in ${seconds} s`];
+  const width = Math.max(4, ...view.steps.map((s) => s.stepId.length));
+  for (const s of view.steps) {
+    const took =
+      s.startedAt && s.finishedAt
+        ? `${((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000).toFixed(2)} s`
+        : '';
+    const rows = s.target && s.rows !== null ? `${s.rows.toLocaleString('en-US')} rows` : '';
+    const tries = s.attempts > 1 ? `${s.attempts} attempts` : '';
+    lines.push(
+      `  ${mark(s.status)} ${s.stepId.padEnd(width)}  ${s.status.padEnd(9)} ${[took, rows, tries].filter(Boolean).join(', ')}`,
+    );
+  }
+  const written = view.steps.filter((s) => s.target && s.status === 'succeeded');
+  if (written.length)
+    lines.push(
+      `wrote ${written.map((s) => `${s.target!.table}${s.rows !== null ? ` (${s.rows.toLocaleString('en-US')} rows)` : ''}`).join(', ')}`,
+    );
+  if (view.error) {
+    lines.push(`${view.error.code}: ${view.error.message}`);
+    if (view.error.hint) lines.push(`hint: ${view.error.hint}`);
+    if (view.error.sql) lines.push(`the statement that failed:\n${view.error.sql}`);
+  }
+  return lines.join('\n');
+}
+
+function mark(status: string): string {
+  return status === 'succeeded' ? '✓' : status === 'failed' ? '✗' : status === 'cancelled' ? '⊘' : '·';
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/**
+ * A terminal's view of a foreground run: a line per finished step, under a line that ticks while
+ * steps run ("2 of 5 steps done, 1 running"). Steps run side by side, so it is a count, not a bar.
+ */
+class RunProgress {
+  private timer: NodeJS.Timeout | undefined;
+  private started = 0;
+  private frame = 0;
+  private label = '';
+  private done = 0;
+  private readonly running = new Map<string, number>();
+
+  constructor(private readonly stream: ProgressTarget) {}
+
+  begin(label: string): void {
+    this.label = label;
+    this.started = performance.now();
+    this.timer = setInterval(() => this.draw(), 100);
+    this.timer.unref();
+    this.draw();
+  }
+
+  event(e: ExecutorEvent): void {
+    if (e.type === 'step.started') this.running.set(e.stepId, performance.now());
+    if (e.type === 'step.retry')
+      this.line(`  ↻ ${e.stepId}: ${e.error.message.split('\n')[0]} — again in ${e.delayMs} ms`);
+    if (e.type === 'step.succeeded' || e.type === 'step.failed') {
+      this.running.delete(e.stepId);
+      this.done++;
+      const rows =
+        e.type === 'step.succeeded' && e.rows !== null ? `, ${e.rows.toLocaleString('en-US')} rows` : '';
+      const status = e.type === 'step.succeeded' ? '✓' : '✗';
+      this.line(`  ${status} ${e.stepId} (${(e.durationMs / 1000).toFixed(1)} s${rows})`);
+    }
+    this.draw();
+  }
+
+  end(): void {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.stream.write('\r\x1b[2K');
+  }
+
+  private line(text: string): void {
+    this.stream.write(`\r\x1b[2K${text}\n`);
+  }
+
+  private draw(): void {
+    if (!this.timer) return;
+    const s = ((performance.now() - this.started) / 1000).toFixed(1);
+    const steps = `${this.done} step${this.done === 1 ? '' : 's'} done${this.running.size ? `, ${this.running.size} running` : ''}`;
+    this.stream.write(`\r\x1b[2K${FRAMES[this.frame++ % FRAMES.length]} run ${this.label}: ${steps}  ${s} s`);
+  }
+}
