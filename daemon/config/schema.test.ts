@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './load.js';
+import { runSettings } from './schema.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-config-'));
 let n = 0;
@@ -88,5 +89,42 @@ assistant: { model: m, apiKey: 918273645546373 }
     expect(d.length).toBeGreaterThanOrEqual(3);
     expect(JSON.stringify(d)).not.toMatch(/91827364554637/);
     expect(d[0]?.message).toMatch(/expected text, got number \[redacted\]/);
+  });
+});
+
+describe('config: runs', () => {
+  it('has defaults, and reads durations and limits', () => {
+    const none = load(`connections:\n  local: { type: duckdb, path: ./x.duckdb }\n`);
+    expect(runSettings(none.config)).toEqual({
+      maxConcurrentSteps: 8,
+      stepAttempts: 3,
+      retryBaseDelayMs: 1_000,
+      retryMaxDelayMs: 60_000,
+      gracePeriodMs: 30_000,
+      overlap: 'skip',
+    });
+    const some = load(`
+runs: { maxConcurrentSteps: 2, stepAttempts: 5, retryBaseDelay: 200ms, retryMaxDelay: 5s, gracePeriod: 2m, overlap: allow }
+connections:
+  local: { type: duckdb, path: ./x.duckdb }
+`);
+    expect(runSettings(some.config)).toEqual({
+      maxConcurrentSteps: 2,
+      stepAttempts: 5,
+      retryBaseDelayMs: 200,
+      retryMaxDelayMs: 5_000,
+      gracePeriodMs: 120_000,
+      overlap: 'allow',
+    });
+  });
+
+  it('refuses a typo and an impossible value, with the path', () => {
+    const typo = diagnostics(`runs: { stepAttempt: 2 }\nconnections: { local: { type: duckdb, path: x } }\n`);
+    expect(typo.map((d) => d.path)).toEqual(['$.runs.stepAttempt']);
+    expect(typo[0]!.hint).toMatch(/stepAttempts/);
+    const zero = diagnostics(
+      `runs: { stepAttempts: 0 }\nconnections: { local: { type: duckdb, path: x } }\n`,
+    );
+    expect(zero.map((d) => d.path)).toContain('$.runs.stepAttempts');
   });
 });

@@ -121,6 +121,38 @@ export const configSchema = z.strictObject({
   assistant: z
     .strictObject({ baseURL: secret.optional(), model: z.string().min(1), apiKey: secret.optional() })
     .optional(),
+  runs: z
+    .strictObject({
+      maxConcurrentSteps: z
+        .number()
+        .int()
+        .min(1)
+        .max(256)
+        .optional()
+        .describe(
+          'steps running at once in the daemon, over all connections (each connection also keeps to its poolSize)',
+        ),
+      stepAttempts: z
+        .number()
+        .int()
+        .min(1)
+        .max(20)
+        .optional()
+        .describe('tries per step when the warehouse fails transiently (1: no retry)'),
+      retryBaseDelay: duration.optional().describe('the first retry waits up to this (full jitter), e.g. 1s'),
+      retryMaxDelay: duration.optional().describe('no retry waits longer than this, e.g. 1m'),
+      gracePeriod: duration
+        .optional()
+        .describe('on SIGTERM, running steps get this long to finish before they are cancelled'),
+      overlap: z
+        .enum(['skip', 'allow'])
+        .optional()
+        .describe(
+          "a scheduled fire while the workflow's previous run is still going: skip it (counted) or run anyway",
+        ),
+    })
+    .optional()
+    .describe('how runs execute'),
   lineage: z
     .strictObject({
       file: z.string().min(1).optional().describe('append OpenLineage run events to this file (JSON lines)'),
@@ -132,6 +164,26 @@ export const configSchema = z.strictObject({
     .optional()
     .describe('OpenLineage run events (START, COMPLETE, FAIL, ABORT)'),
 });
+
+/** The `runs` block with its defaults filled in. */
+export function runSettings(config: Config): {
+  maxConcurrentSteps: number;
+  stepAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  gracePeriodMs: number;
+  overlap: 'skip' | 'allow';
+} {
+  const r = config.runs ?? {};
+  return {
+    maxConcurrentSteps: r.maxConcurrentSteps ?? 8,
+    stepAttempts: r.stepAttempts ?? 3,
+    retryBaseDelayMs: r.retryBaseDelay ?? 1_000,
+    retryMaxDelayMs: r.retryMaxDelay ?? 60_000,
+    gracePeriodMs: r.gracePeriod ?? 30_000,
+    overlap: r.overlap ?? 'skip',
+  };
+}
 
 export type ConnectionConfig = z.infer<typeof connectionSchema>;
 export type Config = z.infer<typeof configSchema>;

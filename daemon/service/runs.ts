@@ -39,6 +39,7 @@ import {
   type Scheduler,
 } from '../scheduler/index.js';
 import type { ScheduleRecord } from '../store/index.js';
+import { runSettings } from '../config/schema.js';
 import { ServiceError } from './errors.js';
 import type { Service } from './index.js';
 import { workflowHash } from './workflow-hash.js';
@@ -128,12 +129,18 @@ export class RunService {
     opts: RunServiceOptions,
   ) {
     this.store = opts.store;
-    this.maxStepAttempts = opts.maxStepAttempts ?? 3;
+    const settings = runSettings(service.config.config);
+    this.maxStepAttempts = opts.maxStepAttempts ?? settings.stepAttempts;
     this.maxRunAttempts = opts.maxRunAttempts ?? 2;
     const connections = service.config.config.connections;
     this.executor = new Executor({
       // One executor per connection's poolSize by default: more steps than pooled sessions only wait.
-      limits: { perConnection: (name) => poolSizeOf(connections[name]) ?? 4 },
+      limits: {
+        perConnection: (name) => poolSizeOf(connections[name]) ?? 4,
+        global: settings.maxConcurrentSteps,
+      },
+      retry: { baseDelayMs: settings.retryBaseDelayMs, maxDelayMs: settings.retryMaxDelayMs },
+      gracePeriodMs: settings.gracePeriodMs,
       connectionSettings: (name) => {
         const c = connections[name];
         return {

@@ -176,9 +176,9 @@ function nextSteps(listen: string, tokenFile: string): string {
   return [
     '',
     'next:',
-    `  npm start                 the daemon on ${url}: the HTTP API, MCP at ${url}/mcp, the schedules`,
+    `  npm start                 the daemon on ${url}: the HTTP API and the schedules`,
     `                            (its admin token is written to ${token}, readable only by you)`,
-    '  npx edgeflow mcp          MCP over stdio, for a desktop agent: command "npx", args ["edgeflow", "mcp"]',
+    '  npx edgeflow run daily_store_revenue      run a saved workflow again, in the foreground',
     '  npx edgeflow preview examples/top_customers_by_region.json --node ranked',
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import { serve as serveHttp } from '@hono/node-server';
 import { ensureAdminToken } from '../../auth/admin-token.js';
 import { TokenAuthenticator } from '../../auth/tokens.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
+import { runSettings } from '../../config/schema.js';
 import { connectorOptions } from '../../connections.js';
 import { ensureDemo, installDemoWorkflows, terminalProgress } from '../../demo/index.js';
 import { createHttpApp, loopbackHosts } from '../../http/app.js';
@@ -98,6 +99,7 @@ export async function serveCommand(
   const scheduler = new Scheduler({
     store: runStoreSchedules(store),
     startRun: (req) => service.startRun(req),
+    overlap: runSettings(loaded.config).overlap,
     onEvent: schedulerObserver({ logger, metrics }),
   });
   service.runs?.attachScheduler(scheduler);

@@ -51,4 +51,5 @@ export interface RunsFace {
   /** Schedules (the scheduler's part of the service); absent: the schedule routes answer 503. */
   scheduleWorkflow?(name: string, spec: ScheduleInput): MaybePromise<ScheduleRecord>;
   unscheduleWorkflow?(name: string): MaybePromise<unknown>;
+  getSchedule?(name: string): MaybePromise<ScheduleRecord | undefined>;
 }

@@ -65,11 +65,18 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
       scope: 'read',
       operationId: 'getWorkflow',
       tag: 'workflows',
-      summary: 'A saved workflow: its latest version, or ?version=N',
+      summary: 'A saved workflow: its latest version, or ?version=N, and its schedule',
       params: NameParam,
       query: VersionQuery,
-      responses: { 200: { description: 'the version and its document' }, ...errors(400, 401, 404) },
-      handler: async (c, { params, query }) => c.json(await runs.getWorkflow(params.name, query.version)),
+      responses: {
+        200: { description: 'the version, its document, and its schedule (null when none)' },
+        ...errors(400, 401, 404),
+      },
+      handler: async (c, { params, query }) =>
+        c.json({
+          ...(await runs.getWorkflow(params.name, query.version)),
+          schedule: (await runs.getSchedule?.(params.name)) ?? null,
+        }),
     }),
     route({
       method: 'post',
