@@ -3,12 +3,12 @@
  * auth matrix, workflows, runs, idempotency, cancel, logs, metrics, the OpenAPI document,
  * malformed requests, DNS rebinding, and a canary secret that must never come out.
  */
-import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb } from '../../connectors/duckdb/index.js';
+import { daemonApi } from '../../test/support/daemon-api.js';
 import { runCli, startDaemon, type DaemonProcess } from '../../test/support/daemon-process.js';
 
 const CANARY = 'canary-e2e-4c1f0a9d-pw';
@@ -16,14 +16,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-e2e-'));
 const cfg = path.join(dir, 'edgeflow.yaml');
 const stateDir = path.join(dir, 'state');
 let daemon: DaemonProcess;
-const tokens: Record<'admin' | 'read' | 'run' | 'write', string> = {
-  admin: '',
-  read: '',
-  run: '',
-  write: '',
-};
-/** Every response body, checked for the canary at the end. */
-const bodies: string[] = [];
+const { tokens, bodies, api, withHost, waitForRun, createTokens } = daemonApi(() => daemon);
 
 const workflow = (extra: Record<string, unknown> = {}) => ({
   edgeflow: 1,
@@ -49,76 +42,6 @@ const workflow = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked by the assertions
-  json: any;
-}
-
-async function api(
-  method: string,
-  p: string,
-  opts: {
-    token?: keyof typeof tokens | string;
-    body?: unknown;
-    raw?: string;
-    headers?: Record<string, string>;
-  } = {},
-): Promise<Answer> {
-  const token = opts.token && opts.token in tokens ? tokens[opts.token as keyof typeof tokens] : opts.token;
-  const r = await fetch(`${daemon.url}${p}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(opts.body !== undefined || opts.raw !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...opts.headers,
-    },
-    ...(opts.raw !== undefined
-      ? { body: opts.raw }
-      : opts.body !== undefined
-        ? { body: JSON.stringify(opts.body) }
-        : {}),
-  });
-  const text = await r.text();
-  bodies.push(text);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: r.status, headers: r.headers, text, json };
-}
-
-/** A raw HTTP request with the Host header we choose (fetch will not send another Host). */
-function withHost(host: string, p: string, token: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port: daemon.port, path: p, headers: { host, authorization: `Bearer ${token}` } },
-      (res) => {
-        let text = '';
-        res.on('data', (b: Buffer) => (text += b.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function waitForRun(id: string, done = ['succeeded', 'failed', 'cancelled', 'interrupted']) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const r = await api('GET', `/v1/runs/${id}`, { token: 'read' });
-    expect(r.status).toBe(200);
-    if (done.includes(r.json.status)) return r.json;
-    if (Date.now() > deadline) throw new Error(`run ${id} still ${r.json.status} after 30 s`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-}
-
 beforeAll(async () => {
   const wh = path.join(dir, 'wh.duckdb');
   const c = await openDuckDb({ path: wh });
@@ -138,17 +61,7 @@ lineage: { file: ${JSON.stringify(path.join(dir, 'lineage.jsonl'))} }
 `,
   );
   daemon = await startDaemon({ config: cfg });
-  tokens.admin = readFileSync(path.join(stateDir, 'admin.token'), 'utf8').trim();
-  const made = await Promise.all(
-    (['read', 'run', 'write'] as const).map((s) =>
-      runCli(['token', 'create', '--scopes', s, '--name', `e2e-${s}`, '--config', cfg]),
-    ),
-  );
-  for (const [i, s] of (['read', 'run', 'write'] as const).entries()) {
-    expect(made[i]!.code, made[i]!.stderr).toBe(0);
-    tokens[s] = made[i]!.stdout.trim();
-    expect(tokens[s]).toMatch(/^ef_[A-Za-z0-9_-]{43}$/);
-  }
+  await createTokens(cfg, stateDir);
 }, 120_000);
 
 afterAll(async () => {
