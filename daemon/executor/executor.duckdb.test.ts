@@ -4,15 +4,17 @@
  * appends, and crash recovery in-process.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Connector, ExecuteOptions } from '../../connectors/connector.js';
+import type { ExecuteOptions } from '../../connectors/connector.js';
 import { ConnectorError } from '../../connectors/connector.js';
 import type { ExecutorEvent } from './events.js';
 import {
   FakeClock,
+  finished,
   loadedConfig,
   ordersExpectedSql,
   ordersSetupSql,
   ordersWorkflow,
+  rows,
   testRuntime,
   waitFor,
   withFaults,
@@ -38,21 +40,6 @@ async function setup(opts: Parameters<typeof testRuntime>[0] = { config: loadedC
   const c = await rt.service.connector('local');
   for (const sql of ordersSetupSql('duckdb', 'src')) await c.execute(sql);
   return { ...rt, connector: c };
-}
-
-async function rows(c: Connector, sql: string) {
-  return (await c.execute(sql)).rows ?? [];
-}
-
-async function finished(rt: TestRuntime, id: string) {
-  return waitFor(
-    () => {
-      const r = rt.store.getRun(id);
-      return r && !['queued', 'running'].includes(r.status) ? r : undefined;
-    },
-    60_000,
-    `run ${id} to finish`,
-  );
 }
 
 describe('executor on DuckDB', () => {

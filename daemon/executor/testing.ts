@@ -8,7 +8,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import { ConnectorPool } from '../service/connectors.js';
 import { Service, type RunServiceOptions } from '../service/index.js';
-import { RunStore } from '../store/index.js';
+import { RunStore, type RunRecord } from '../store/index.js';
 import type { Clock } from './clock.js';
 
 /** Time that moves only when someone sleeps: backoff without waiting. */
@@ -116,7 +116,12 @@ export class WrappingPool extends ConnectorPool {
   }
   override get(name: string): Promise<Connector> {
     let c = this.wrapped.get(name);
-    if (!c) this.wrapped.set(name, (c = super.get(name).then((x) => this.wrap(x, name))));
+    if (!c) {
+      // Like the pool it extends, a failure is not kept: the next get tries again.
+      c = super.get(name).then((x) => this.wrap(x, name));
+      c.catch(() => this.wrapped.delete(name));
+      this.wrapped.set(name, c);
+    }
     return c;
   }
 }
@@ -128,7 +133,13 @@ export function loadedConfig(connections: Record<string, unknown>, baseDir = pro
 export interface TestRuntime {
   service: Service;
   store: RunStore;
-  close(): Promise<void>;
+  /** A graceful stop: running steps get `graceMs` (default 2 s), then the store closes. */
+  close(opts?: { graceMs?: number }): Promise<void>;
+  /**
+   * The process dying instead: its store and connectors close under it, and its executor never
+   * finishes what it was doing (no shutdown, no hand-back; its run stays `running` in the store).
+   */
+  crash(): Promise<void>;
 }
 
 /** A service with a run store (in memory unless `state`), its connectors optionally wrapped. */
@@ -156,23 +167,27 @@ export function testRuntime(opts: {
   return {
     service,
     store,
-    async close() {
-      await service.close({ graceMs: 2_000 });
+    async close(o = {}) {
+      await service.close({ graceMs: o.graceMs ?? 2_000 });
       store.close();
+    },
+    async crash() {
+      store.close();
+      await pool.closeAll();
     },
   };
 }
 
-/** Waits until `check` returns a value (not undefined/false), polling. */
+/** Waits until `check` returns (or resolves to) a value (not undefined, null or false), polling. */
 export async function waitFor<T>(
-  check: () => T | undefined | false,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 20_000,
   what = 'condition',
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
+    const v = await check();
+    if (v !== undefined && v !== null && v !== false) return v;
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -246,4 +261,21 @@ export function ordersExpectedSql(src: string, minAmount = 3): { revenue: string
     big: `SELECT id, store_id, status, amount FROM ${src}.orders
           WHERE status = 'paid' AND amount >= ${minAmount} AND amount > 10 ORDER BY id`,
   };
+}
+
+/** A query's rows as plain objects. */
+export async function rows(c: Connector, sql: string): Promise<Array<Record<string, unknown>>> {
+  return (await c.execute(sql)).rows ?? [];
+}
+
+/** Waits until the run has ended (any status but queued and running). */
+export function finished(rt: { store: RunStore }, id: string, timeoutMs = 60_000): Promise<RunRecord> {
+  return waitFor(
+    () => {
+      const r = rt.store.getRun(id);
+      return r && !['queued', 'running'].includes(r.status) ? r : undefined;
+    },
+    timeoutMs,
+    `run ${id} to finish`,
+  );
 }
