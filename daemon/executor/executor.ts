@@ -41,6 +41,8 @@ export interface ExecutorOptions {
   /** Runs executing at once here (default: the global step limit). */
   maxRuns?: number;
   onEvent?: ExecutorListener;
+  /** Compiles a run created without a plan (a scheduled fire) when it starts. */
+  preparePlan?: (run: RunRecord) => Promise<void>;
   /** Recovery found a run it cannot resume; the run service decides on a new attempt. */
   onInterrupted?: (run: InterruptedRun) => void;
   /** For tests: whether a pid on this host is alive. */
@@ -76,6 +78,7 @@ export class Executor {
       connector: opts.connector,
       settings: (name) => opts.connectionSettings?.(name) ?? {},
       draining: () => this.draining,
+      ...(opts.preparePlan ? { preparePlan: opts.preparePlan } : {}),
       emit: (e: ExecutorEvent) => {
         try {
           listener?.(e);

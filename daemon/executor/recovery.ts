@@ -65,7 +65,13 @@ export async function recoverRuns(ctx: RecoveryContext): Promise<RecoveryReport>
     };
     const plan = store.getRunPlan(run.id);
     if (!plan) {
-      interrupt('the run has no stored plan to resume', true);
+      // Never compiled (a scheduled run that stopped while it compiled): no statement ran, so it
+      // starts over, compiling first.
+      const again = store.getRun(run.id);
+      if (again) {
+        report.resumed.push(run.id);
+        ctx.resume(again);
+      }
       continue;
     }
     const reset = store.resetRunningSteps(run.id, {

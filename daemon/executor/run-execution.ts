@@ -38,6 +38,11 @@ export interface ExecutionContext {
   settings(name: string): ConnectionSettings;
   /** A shutdown was asked for: start no new step. */
   draining(): boolean;
+  /**
+   * Compiles and stores the plan of a run created without one (a scheduled fire); throws what
+   * keeps it from compiling (the run fails with it).
+   */
+  preparePlan?(run: RunRecord): Promise<void>;
   emit(e: ExecutorEvent): void;
 }
 
@@ -92,7 +97,24 @@ export class RunExecution {
   private async execute(resumed: boolean): Promise<RunRecord | undefined> {
     const { store, clock } = this.ctx;
     const t0 = clock.now();
-    const plan = store.getRunPlan(this.run.id);
+    let plan = store.getRunPlan(this.run.id);
+    if (!plan && this.ctx.preparePlan) {
+      try {
+        await this.ctx.preparePlan(this.run);
+      } catch (e) {
+        const err = e as Error & { code?: string; details?: { hint?: string } };
+        return this.finish(
+          'failed',
+          {
+            code: typeof err.code === 'string' ? err.code : 'INVALID_WORKFLOW',
+            message: err.message,
+            ...(err.details?.hint ? { hint: err.details.hint } : {}),
+          },
+          t0,
+        );
+      }
+      plan = store.getRunPlan(this.run.id);
+    }
     if (!plan) return this.finish('failed', { code: 'INTERNAL', message: 'the run has no stored plan' }, t0);
     this.ctx.emit({ type: 'run.started', run: this.run, resumed });
     this.log(

@@ -40,6 +40,7 @@ import {
 } from '../scheduler/index.js';
 import type { ScheduleRecord } from '../store/index.js';
 import { runSettings } from '../config/schema.js';
+import { DIALECT_OF } from '../connections.js';
 import { ServiceError } from './errors.js';
 import type { Service } from './index.js';
 import { workflowHash } from './workflow-hash.js';
@@ -152,6 +153,7 @@ export class RunService {
       store: opts.store,
       connector: (name) => service.connector(name),
       onEvent: (e) => this.emit(e, opts.executor?.onEvent),
+      preparePlan: (run) => this.compileRun(run),
       onInterrupted: (r) => void this.retryInterrupted(r).catch(() => undefined),
     });
   }
@@ -303,6 +305,7 @@ export class RunService {
    * returns that run (created: false) and starts nothing.
    */
   async startRun(req: StartRunRequest): Promise<StartRunResult> {
+    if (req.trigger === 'schedule') return this.recordScheduledRun(req);
     const r = await this.createRun(req);
     if (r.created) {
       if (this.started) this.executor.wake();
@@ -405,41 +408,15 @@ export class RunService {
     const saved = req.workflow !== undefined ? this.getWorkflow(req.workflow, req.version) : undefined;
     const document = saved ? saved.document : req.document;
     const runId = newRunId();
-    const prepared = await this.service.prepare({
-      workflow: document,
-      ...(req.connection ? { connection: req.connection } : {}),
-    });
-    const analysis = prepared.analysis;
-    if (!analysis.workflow)
-      throw new ServiceError('INVALID_WORKFLOW', 'the workflow is not valid; nothing was run', {
-        diagnostics: analysis.diagnostics,
-      });
-    if (!this.service.config.config.connections[prepared.connection])
-      throw new ServiceError(
-        'UNKNOWN_CONNECTION',
-        `connection "${prepared.connection}" is not in the config`,
-        {
-          hint: `configured connections: ${Object.keys(this.service.config.config.connections).join(', ')}`,
-        },
-      );
-    const { plan, diagnostics } = compilePlan(analysis, {
+    const { analysis, plan, prepared } = await this.compileFor(document, {
       runId,
+      ...(req.connection ? { connection: req.connection } : {}),
       ...(req.params ? { params: req.params } : {}),
-      ...this.service.policy(prepared.connection),
     });
-    if (!plan)
-      throw new ServiceError(
-        'INVALID_WORKFLOW',
-        `workflow "${analysis.workflow.name}" cannot run as it is; nothing was run`,
-        {
-          diagnostics,
-          ...(prepared.offlineReason ? { offlineReason: prepared.offlineReason } : {}),
-        },
-      );
     try {
       const created = this.store.createRun({
         id: runId,
-        workflow: analysis.workflow.name,
+        workflow: analysis.workflow!.name,
         version: saved?.version ?? null,
         ...(saved ? {} : { document: analysis.workflow }),
         trigger,
@@ -460,6 +437,138 @@ export class RunService {
       if (e instanceof StoreError) throw new ServiceError('CONFLICT', e.message);
       throw e;
     }
+  }
+
+  /** Validates and compiles a document into the plan of run `runId`; INVALID_WORKFLOW when it cannot. */
+  private async compileFor(
+    document: unknown,
+    o: { runId: string; connection?: string; params?: Record<string, unknown> },
+  ) {
+    const prepared = await this.service.prepare({
+      workflow: document,
+      ...(o.connection ? { connection: o.connection } : {}),
+    });
+    const analysis = prepared.analysis;
+    if (!analysis.workflow)
+      throw new ServiceError('INVALID_WORKFLOW', 'the workflow is not valid; nothing was run', {
+        diagnostics: analysis.diagnostics,
+      });
+    this.connectionOf(prepared.connection);
+    const { plan, diagnostics } = compilePlan(analysis, {
+      runId: o.runId,
+      ...(o.params ? { params: o.params } : {}),
+      ...this.service.policy(prepared.connection),
+    });
+    if (!plan)
+      throw new ServiceError(
+        'INVALID_WORKFLOW',
+        `workflow "${analysis.workflow.name}" cannot run as it is; nothing was run${firstError(diagnostics)}`,
+        {
+          diagnostics,
+          ...(prepared.offlineReason ? { offlineReason: prepared.offlineReason } : {}),
+        },
+      );
+    return { analysis, plan, prepared };
+  }
+
+  private connectionOf(name: string) {
+    const conf = this.service.config.config.connections[name];
+    if (!conf)
+      throw new ServiceError('UNKNOWN_CONNECTION', `connection "${name}" is not in the config`, {
+        hint: `configured connections: ${Object.keys(this.service.config.config.connections).join(', ')}`,
+      });
+    return conf;
+  }
+
+  /**
+   * A scheduled fire: its run is recorded now, without compiling (the executor compiles it when it
+   * starts), and the fires of one burst are recorded together, in one transaction. This is what
+   * keeps a thousand schedules due at the same minute from queueing behind each other's catalog
+   * lookups and commits; the idempotency key still makes each fire one run.
+   */
+  private recordScheduledRun(req: StartRunRequest): Promise<StartRunResult> {
+    const key = req.idempotencyKey;
+    if (req.workflow === undefined || key === undefined)
+      return Promise.reject(
+        new ServiceError('INVALID_REQUEST', 'a scheduled run names a saved workflow and a key'),
+      );
+    const existing = this.store.getRunByIdempotencyKey(key);
+    if (existing) return Promise.resolve({ run: existing, created: false });
+    let input: NewRunInput;
+    try {
+      const saved = this.getWorkflow(req.workflow, req.version);
+      const connection =
+        req.connection ?? (saved.document as { connection?: string } | null)?.connection ?? 'local';
+      input = {
+        id: newRunId(),
+        workflow: saved.name,
+        version: saved.version,
+        trigger: 'schedule',
+        idempotencyKey: key,
+        params: req.params ?? {},
+        connection,
+        dialect: DIALECT_OF[this.connectionOf(connection).type],
+        nominalAt: req.nominalAt ?? null,
+        plan: null,
+        maxAttempts: this.maxStepAttempts,
+      };
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise((resolve, reject) => {
+      this.burst.push({ input, resolve, reject });
+      if (this.burst.length === 1) setImmediate(() => this.flushBurst());
+    });
+  }
+
+  private burst: Array<{
+    input: NewRunInput;
+    resolve: (r: StartRunResult) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+
+  private flushBurst(): void {
+    const batch = this.burst.splice(0);
+    let results: Array<{ ok: StartRunResult } | { error: unknown }>;
+    try {
+      results = this.store.transaction(() =>
+        batch.map((b) => {
+          try {
+            return { ok: this.store.createRun(b.input) };
+          } catch (error) {
+            return { error };
+          }
+        }),
+      );
+    } catch (error) {
+      for (const b of batch) b.reject(error);
+      return;
+    }
+    results.forEach((r, i) => ('ok' in r ? batch[i]!.resolve(r.ok) : batch[i]!.reject(r.error)));
+    if (results.some((r) => 'ok' in r && r.ok.created)) {
+      if (this.started) this.executor.wake();
+      else
+        for (const r of results)
+          if ('ok' in r && r.ok.created) void this.executor.execute(r.ok.run.id).catch(() => undefined);
+    }
+  }
+
+  /** The executor's hook: compiles a run recorded without a plan, when it starts. */
+  private async compileRun(run: RunRecord): Promise<void> {
+    const document =
+      run.version !== null
+        ? this.getWorkflow(run.workflow, run.version).document
+        : this.store.getRunDocument(run.id);
+    const { analysis, plan } = await this.compileFor(document, {
+      runId: run.id,
+      connection: run.connection,
+      params: run.params,
+    });
+    this.store.attachPlan(run.id, {
+      plan,
+      maxAttempts: this.maxStepAttempts,
+      lineage: lineageRecords(analysis),
+    });
   }
 
   /** A repeated idempotency key is the same request: it must name the same workflow. */
@@ -517,6 +626,14 @@ export class RunService {
 function poolSizeOf(c: unknown): number | undefined {
   const size = (c as { poolSize?: unknown } | undefined)?.poolSize;
   return typeof size === 'number' ? size : undefined;
+}
+
+type NewRunInput = Parameters<RunStore['createRun']>[0];
+
+/** ": <code> <message>" of the first error, for a one-line message. */
+function firstError(diagnostics: Diagnostic[]): string {
+  const d = diagnostics.find((x) => x.severity === 'error');
+  return d ? `: ${d.code} ${d.message}` : '';
 }
 
 function notFoundRun(id: string): ServiceError {

@@ -162,6 +162,16 @@ export class RunStore {
     return runs.getRunPlan(this.sql, id);
   }
 
+  /** The plan of a run created without one (compiled when it starts); false when it had one. */
+  attachPlan(id: string, a: Parameters<typeof runs.attachPlan>[3]): boolean {
+    return runs.attachPlan(this.sql, this.now(), id, a);
+  }
+
+  /** Runs `fn` in one transaction (many runs created in one commit: a burst of scheduled fires). */
+  transaction<T>(fn: () => T): T {
+    return this.sql.tx(fn);
+  }
+
   /** The inline document of a run of an unsaved workflow; null for a saved version. */
   getRunDocument(id: string): unknown {
     return runs.getRunDocument(this.sql, id);

@@ -35,7 +35,8 @@ export interface NewRun {
   dialect: string;
   /** The cron time a scheduled run stands for. */
   nominalAt?: string | null;
-  plan: RunPlan;
+  /** The compiled plan; null: compiled when the run starts (`attachPlan`), as a scheduled fire's is. */
+  plan: RunPlan | null;
   /** Tries per step for transient errors (default 3). */
   maxAttempts?: number;
   /** Create it already claimed by this executor (a foreground run), instead of queued. */
@@ -58,7 +59,7 @@ export function createRun(sql: Sql, now: string, r: NewRun): CreatedRun {
   if (!/^[a-z0-9_]{1,40}$/.test(id))
     throw new StoreError('CONFLICT', `run id "${id}" must be 1–40 lower-case letters, digits or _`);
   const ids = new Set<string>();
-  for (const s of r.plan.steps) {
+  for (const s of r.plan?.steps ?? []) {
     if (ids.has(s.id)) throw new StoreError('CONFLICT', `the plan has two steps "${s.id}"`);
     ids.add(s.id);
   }
@@ -70,9 +71,9 @@ export function createRun(sql: Sql, now: string, r: NewRun): CreatedRun {
                            owner, heartbeat_at)
          VALUES (@id, @rootId, @workflow, @version, @document, @trigger, @key, @status, @attempt,
                  @retryOf, @params, @connection, @dialect, @nominalAt, @now, @startedAt, @plan, @owner, @heartbeat)
-         ON CONFLICT (idempotency_key) DO NOTHING`,
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${RUN_COLUMNS}`,
       )
-      .run({
+      .get({
         id,
         rootId: r.retryOf?.rootId ?? id,
         workflow: r.workflow,
@@ -89,26 +90,63 @@ export function createRun(sql: Sql, now: string, r: NewRun): CreatedRun {
         nominalAt: r.nominalAt ?? null,
         now,
         startedAt: r.owner ? now : null,
-        plan: JSON.stringify(r.plan),
+        plan: r.plan ? JSON.stringify(r.plan) : null,
         owner: r.owner ?? null,
         heartbeat: r.owner ? now : null,
-      });
-    if (inserted.changes === 0) {
+      }) as RunRow | undefined;
+    // RETURNING gives the new row (no second lookup); nothing when the idempotency key was taken.
+    if (!inserted) {
       const existing = sql.stmt(`${SELECT_RUN} WHERE idempotency_key = ?`).get(r.idempotencyKey) as RunRow;
       return { run: runRecord(existing), created: false };
     }
-    const step = sql.stmt(
-      `INSERT INTO steps (run_id, step_id, position, kind, status, max_attempts, run_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-    );
-    r.plan.steps.forEach((s, i) => step.run(id, s.id, i, s.kind, r.maxAttempts ?? 3, now));
-    const lineage = sql.stmt(
-      `INSERT INTO lineage (run_id, output_node, output_table, column_name, source_table, source_column)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    for (const l of r.lineage ?? [])
-      lineage.run(id, l.outputNode, l.outputTable, l.column, l.sourceTable, l.sourceColumn);
-    return { run: getRunRow(sql, id)!, created: true };
+    if (r.plan) insertPlanRows(sql, now, id, r.plan, r.maxAttempts ?? 3, r.lineage ?? []);
+    return { run: runRecord(inserted), created: true };
+  });
+}
+
+function insertPlanRows(
+  sql: Sql,
+  now: string,
+  id: string,
+  plan: RunPlan,
+  maxAttempts: number,
+  lineageRows: LineageRecord[],
+): void {
+  const step = sql.stmt(
+    `INSERT INTO steps (run_id, step_id, position, kind, status, max_attempts, run_at)
+     VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+  );
+  plan.steps.forEach((s, i) => step.run(id, s.id, i, s.kind, maxAttempts, now));
+  const lineage = sql.stmt(
+    `INSERT INTO lineage (run_id, output_node, output_table, column_name, source_table, source_column)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  for (const l of lineageRows)
+    lineage.run(id, l.outputNode, l.outputTable, l.column, l.sourceTable, l.sourceColumn);
+}
+
+/**
+ * Gives a run created without a plan (a scheduled fire) its plan, steps and lineage, once: false
+ * when it has one already.
+ */
+export function attachPlan(
+  sql: Sql,
+  now: string,
+  id: string,
+  a: { plan: RunPlan; maxAttempts?: number; lineage?: LineageRecord[] },
+): boolean {
+  const ids = new Set<string>();
+  for (const s of a.plan.steps) {
+    if (ids.has(s.id)) throw new StoreError('CONFLICT', `the plan has two steps "${s.id}"`);
+    ids.add(s.id);
+  }
+  return sql.tx(() => {
+    const set = sql
+      .stmt('UPDATE runs SET plan = ? WHERE id = ? AND plan IS NULL')
+      .run(JSON.stringify(a.plan), id).changes;
+    if (set === 0) return false;
+    insertPlanRows(sql, now, id, a.plan, a.maxAttempts ?? 3, a.lineage ?? []);
+    return true;
   });
 }
 
@@ -125,8 +163,8 @@ export function getRunByIdempotencyKey(sql: Sql, key: string): RunRecord | undef
 }
 
 export function getRunPlan(sql: Sql, id: string): RunPlan | undefined {
-  const row = sql.stmt('SELECT plan FROM runs WHERE id = ?').get(id) as { plan: string } | undefined;
-  return row && (JSON.parse(row.plan) as RunPlan);
+  const row = sql.stmt('SELECT plan FROM runs WHERE id = ?').get(id) as { plan: string | null } | undefined;
+  return row?.plan ? (JSON.parse(row.plan) as RunPlan) : undefined;
 }
 
 /** The inline document an unsaved workflow's run was started with (null for a saved version). */

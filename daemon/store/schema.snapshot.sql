@@ -55,8 +55,9 @@ CREATE TABLE runs (
   finished_at TEXT,
   error TEXT CHECK (error IS NULL OR json_valid(error)),
   cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
-  -- The compiled plan, so a resume runs the very SQL the run started with.
-  plan TEXT NOT NULL CHECK (json_valid(plan)),
+  -- The compiled plan, so a resume runs the very SQL the run started with. NULL until compiled: a
+  -- scheduled fire records its run at once and the executor compiles it when the run starts.
+  plan TEXT CHECK (plan IS NULL OR json_valid(plan)),
   -- The executor holding a running run, and when it last said it is alive.
   owner TEXT,
   heartbeat_at TEXT,

@@ -1,0 +1,91 @@
+/**
+ * Scheduled runs in the run service: a fire records its run at once, without compiling, and a
+ * burst of fires is recorded in one transaction; the executor compiles the run when it starts (on
+ * the catalog of that moment); a workflow that cannot compile by then fails its run with the
+ * compiler's reason; a repeated key — even within one burst — is one run.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  finished,
+  loadedConfig,
+  ordersExpectedSql,
+  ordersSetupSql,
+  ordersWorkflow,
+  rows,
+  testRuntime,
+  type TestRuntime,
+} from '../executor/testing.js';
+
+const runtimes: TestRuntime[] = [];
+afterEach(async () => {
+  for (const rt of runtimes.splice(0)) await rt.close();
+});
+
+async function setup() {
+  const rt = testRuntime({ config: loadedConfig({ local: { type: 'duckdb', path: ':memory:' } }) });
+  runtimes.push(rt);
+  const c = await rt.service.connector('local');
+  for (const sql of ordersSetupSql('duckdb', 'src')) await c.execute(sql);
+  await rt.service.saveWorkflow(ordersWorkflow('src', 'out', 'orders_flow'));
+  return { ...rt, connector: c };
+}
+
+const fire = (nominalAt: string, workflow = 'orders_flow') => ({
+  workflow,
+  trigger: 'schedule' as const,
+  idempotencyKey: `schedule:${workflow}:${nominalAt}`,
+  nominalAt,
+  params: { min_amount: 5 },
+});
+
+describe('scheduled runs', () => {
+  it('are recorded without a plan, in one transaction per burst, and compiled when they start', async () => {
+    const rt = await setup();
+    const nominal = ['2026-01-01T06:00:00.000Z', '2026-01-02T06:00:00.000Z', '2026-01-03T06:00:00.000Z'];
+    // Three fires and a repeat of the first, all in one burst (before any of them resolves).
+    const started = await Promise.all([...nominal, nominal[0]!].map((n) => rt.service.startRun(fire(n))));
+    expect(started.map((s) => s.created)).toEqual([true, true, true, false]);
+    expect(started[3]!.run.id).toBe(started[0]!.run.id);
+    expect(new Set(started.map((s) => s.run.id)).size).toBe(3);
+    expect(started[0]!.run).toMatchObject({ trigger: 'schedule', version: 1, nominalAt: nominal[0] });
+    // Recorded before compiling: no plan yet, no steps.
+    for (const s of started.slice(0, 3)) {
+      expect(rt.store.getRunPlan(s.run.id)).toBeUndefined();
+      expect(rt.store.listSteps(s.run.id)).toEqual([]);
+    }
+
+    const done = await Promise.all(started.slice(0, 3).map((s) => finished(rt, s.run.id)));
+    for (const d of done) expect(d.status, JSON.stringify(d.error)).toBe('succeeded');
+    // Compiled at start: the plan, its steps and the lineage are there now.
+    const view = rt.service.getRun(started[0]!.run.id);
+    expect(view.steps.map((s) => s.stepId)).toContain('write:out_rev');
+    expect(view.steps.every((s) => s.status === 'succeeded')).toBe(true);
+    expect(view.lineage.length).toBeGreaterThan(0);
+    expect(rt.store.getRunPlan(started[0]!.run.id)?.steps.length).toBe(view.steps.length);
+    // The runs wrote what the SQL says, with the schedule's parameters.
+    expect(await rows(rt.connector, 'SELECT * FROM out.store_revenue ORDER BY store_id')).toEqual(
+      await rows(rt.connector, ordersExpectedSql('src', 5).revenue),
+    );
+  });
+
+  it('fails a run whose workflow no longer compiles when it starts, with the reason', async () => {
+    const rt = await setup();
+    await rt.connector.execute('DROP TABLE src.orders');
+    const { run } = await rt.service.startRun(fire('2026-02-01T06:00:00.000Z'));
+    const done = await finished(rt, run.id);
+    expect(done.status).toBe('failed');
+    expect(done.error?.code).toBe('INVALID_WORKFLOW');
+    expect(done.error?.message).toMatch(/src\.orders/);
+    expect(rt.store.listSteps(run.id)).toEqual([]);
+  });
+
+  it('refuses a fire for a workflow that is not saved, or a connection that is not configured', async () => {
+    const rt = await setup();
+    await expect(rt.service.startRun(fire('2026-03-01T06:00:00.000Z', 'nope'))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      rt.service.startRun({ ...fire('2026-03-01T06:00:00.000Z'), connection: 'elsewhere' }),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_CONNECTION' });
+  });
+});
