@@ -1,8 +1,11 @@
 /** The goals, and the report as Markdown (also what is printed: its tables read well in a terminal). */
+import type { ApiBenchResult } from './api-bench.js';
 import type { CompileCaseResult } from './compile-bench.js';
 import type { ConnectorsBenchResult } from './connectors-bench.js';
+import type { SchedulerBenchBackend, SchedulerBenchResult } from './scheduler-bench.js';
 import type { SqlBenchResult } from './sql-bench.js';
 import { ms } from './stats.js';
+import type { StoreBenchResult } from './store-bench.js';
 
 export const GOALS = {
   smallWorkflowMs: 5,
@@ -12,6 +15,10 @@ export const GOALS = {
   midWorkflowNodes: 1_000,
   maxGrowth: 12,
   maxSqlRatio: 1.05,
+  minStoreTransitionsPerSecond: 5_000,
+  maxSchedulerLagP99Ms: 100,
+  maxIdleRssMb: 150,
+  maxColdStartMs: 1_000,
 } as const;
 
 export interface Goal {
@@ -36,10 +43,19 @@ export interface BenchReport {
   compile?: { cases: CompileCaseResult[]; growth: Array<{ shape: string; ratio: number }> };
   sql?: SqlBenchResult;
   connectors?: ConnectorsBenchResult;
+  store?: StoreBenchResult;
+  scheduler?: SchedulerBenchResult;
+  api?: ApiBenchResult;
   goals: Goal[];
   /** Compiled results that differ from the hand-written ones, or queries that did not run. */
   failures: string[];
 }
+
+const SCHEDULER_BACKEND: Record<SchedulerBenchBackend, string> = {
+  memory: 'in memory',
+  sqlite: 'SQLite, bare insert',
+  service: 'RunService + DuckDB',
+};
 
 const caseOf = (cases: readonly CompileCaseResult[], shape: string, size: number) =>
   cases.find((c) => c.shape === shape && c.size === size && c.total);
@@ -100,6 +116,31 @@ export function evaluateGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       pass: sql.geometricMeanRatio <= GOALS.maxSqlRatio,
     });
   }
+  if (report.store)
+    goals.push({
+      goal: `run store: ≥ ${GOALS.minStoreTransitionsPerSecond.toLocaleString('en-US')} step transitions/s`,
+      measured: `${report.store.transitionsPerSecond.toLocaleString('en-US')}/s`,
+      pass: report.store.transitionsPerSecond >= GOALS.minStoreTransitionsPerSecond,
+    });
+  for (const c of report.scheduler?.cases ?? [])
+    goals.push({
+      goal: `scheduler, ${c.schedules.toLocaleString('en-US')} fires in one minute, ${SCHEDULER_BACKEND[c.backend]}: run queued p99 < ${GOALS.maxSchedulerLagP99Ms} ms`,
+      measured: `p99 ${ms(c.recordedLagMs.p99)} ms (dispatch p99 ${ms(c.dispatchLagMs.p99)} ms)`,
+      pass: c.recordedLagMs.p99 < GOALS.maxSchedulerLagP99Ms,
+    });
+  const api = report.api;
+  if (api) {
+    goals.push({
+      goal: `idle RSS of \`npm start\`, demo seeded < ${GOALS.maxIdleRssMb} MB`,
+      measured: `${api.memory.rssMb.toFixed(0)} MB`,
+      pass: api.memory.rssMb < GOALS.maxIdleRssMb,
+    });
+    goals.push({
+      goal: `cold start to /healthz (demo seeded) < ${GOALS.maxColdStartMs / 1000} s`,
+      measured: `median ${api.coldStart.medianMs} ms`,
+      pass: api.coldStart.medianMs < GOALS.maxColdStartMs,
+    });
+  }
   return goals;
 }
 
@@ -109,6 +150,11 @@ function table(headers: string[], rows: string[][], right: ReadonlySet<number> =
     `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+/** One line per goal, for the end of the printed output. */
+export function goalLines(goals: readonly Goal[]): string[] {
+  return goals.map((g) => `${g.pass ? 'PASS' : 'FAIL'}  ${g.goal}: ${g.measured}`);
 }
 
 export function renderMarkdown(r: BenchReport): string {
@@ -267,6 +313,82 @@ export function renderMarkdown(r: BenchReport): string {
           [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!.toFixed(0),
         ]),
         new Set([2]),
+      ),
+      '',
+    );
+  }
+
+  if (r.store) {
+    const st = r.store;
+    out.push(
+      '## Run store',
+      '',
+      `File-backed SQLite (WAL), the executor's calls: claim, query id, finish, each its own statement. ` +
+        `${st.transitionsPerSecond.toLocaleString('en-US')} step transitions/s ` +
+        `(${st.stepCyclesPerSecond.toLocaleString('en-US')} steps/s, ${st.steps.toLocaleString('en-US')} steps in ${st.seconds} s).`,
+      '',
+    );
+  }
+
+  if (r.scheduler) {
+    const sc = r.scheduler;
+    out.push(
+      '## Scheduler fire lag',
+      '',
+      'Every schedule due in the same minute, real timers. Dispatch: `startRun` called; queued: the run committed.',
+      '',
+      table(
+        [
+          'run service',
+          'fires',
+          'dispatch p50',
+          'dispatch p99',
+          'queued p50',
+          'queued p99',
+          'queued max',
+          'settled ms',
+          'start-up ms',
+        ],
+        sc.cases.map((c) => [
+          SCHEDULER_BACKEND[c.backend],
+          String(c.fires),
+          ms(c.dispatchLagMs.p50),
+          ms(c.dispatchLagMs.p99),
+          ms(c.recordedLagMs.p50),
+          ms(c.recordedLagMs.p99),
+          ms(c.recordedLagMs.max),
+          String(c.settledMs),
+          String(c.startupMs),
+        ]),
+        new Set([1, 2, 3, 4, 5, 6, 7, 8]),
+      ),
+      '',
+    );
+  }
+
+  if (r.api) {
+    const a = r.api;
+    out.push(
+      '## The daemon (`node bin/edgeflow.js serve`, spawned)',
+      '',
+      `Idle RSS (VmRSS of the daemon process, idle 3 s) on the first start, which seeded the demo: ${a.memory.rssMb.toFixed(0)} MB` +
+        `${a.memory.restartRssMb !== undefined ? `; after a restart on the seeded state: ${a.memory.restartRssMb.toFixed(0)} MB` : ''} ` +
+        `(child processes ${a.memory.childrenRssMb.toFixed(0)} MB; first start with seeding ${a.memory.firstStartMs} ms). ` +
+        `Cold start to /healthz, seeded: median ${a.coldStart.medianMs} ms of ${a.coldStart.samplesMs.join(', ')} ms.`,
+      '',
+      table(
+        ['route', 'clients', 'requests', 'errors', 'p50 ms', 'p99 ms', 'max ms', 'req/s'],
+        a.latency.map((l) => [
+          l.route,
+          String(l.clients),
+          String(l.requests),
+          String(l.errors),
+          ms(l.p50Ms),
+          ms(l.p99Ms),
+          ms(l.maxMs),
+          String(l.requestsPerSecond),
+        ]),
+        new Set([1, 2, 3, 4, 5, 6, 7]),
       ),
       '',
     );

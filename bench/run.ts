@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: the speed goals, measured.
  *
- *   npm run bench                      compile, SQL (TPC-H-like, SF 1) and connectors benchmarks
- *   npm run bench -- --only compile    just the compile benchmark (or sql, or connectors)
+ *   npm run bench                      every benchmark: compile, SQL (TPC-H-like, SF 1), connectors,
+ *                                      run store, scheduler, API (the spawned daemon)
+ *   npm run bench -- --only compile    just the compile benchmark (or sql, connectors, store, scheduler, api)
  *   npm run bench -- --only sql --sf 0.1 --runs 5
  *
  * Prints the tables and writes .bench/report.json and .bench/report.md. Exits 0 when a speed goal
@@ -15,14 +16,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCompileBench } from './compile-bench.js';
+import { runApiBench } from './api-bench.js';
 import { runConnectorsBench } from './connectors-bench.js';
-import { evaluateGoals, growthRatios, renderMarkdown, type BenchMeta, type BenchReport } from './report.js';
+import {
+  evaluateGoals,
+  goalLines,
+  growthRatios,
+  renderMarkdown,
+  type BenchMeta,
+  type BenchReport,
+} from './report.js';
+import { runSchedulerBench } from './scheduler-bench.js';
 import { runSqlBench } from './sql-bench.js';
+import { runStoreBench } from './store-bench.js';
 import { tpchCatalog } from './tpch/schema.js';
 import { SHAPES, type ShapeName } from './workflow-shapes.js';
 
+const PARTS = ['compile', 'sql', 'connectors', 'store', 'scheduler', 'api'] as const;
+type Part = (typeof PARTS)[number];
+
 const HELP = `usage: npm run bench -- [options]
-  --only compile|sql|connectors   run one part (default: all)
+  --only ${PARTS.join('|')}
+                       run one part (default: all)
   --sf N               TPC-H scale factor for the SQL benchmark (default 1)
   --runs N             timed runs per measurement (default: SQL 7 per side; compile 200/20/7 by size)
   --sizes a,b,c        compile workflow sizes (default 20,1000,10000)
@@ -85,9 +100,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const only = values.only;
-  if (only !== undefined && only !== 'compile' && only !== 'sql' && only !== 'connectors')
-    throw new UsageError(`--only takes compile, sql or connectors, got "${only}"`);
-  const wants = (part: 'compile' | 'sql' | 'connectors') => only === undefined || only === part;
+  if (only !== undefined && !(PARTS as readonly string[]).includes(only))
+    throw new UsageError(`--only takes ${PARTS.join(', ')}, got "${only}"`);
+  const wants = (part: Part) => only === undefined || only === part;
   const runs = values.runs === undefined ? undefined : Math.round(numberOption(values.runs, 'runs', 1));
   const sf = numberOption(values.sf, 'sf', 1);
   const budgetMs = numberOption(values.budget, 'budget', 30) * 1000;
@@ -148,6 +163,23 @@ async function main(): Promise<number> {
     partial.connectors = await runConnectorsBench({ runs: runs ?? 3000, log });
   }
 
+  if (wants('store')) {
+    log('run store benchmark');
+    partial.store = await runStoreBench({ log });
+  }
+
+  if (wants('scheduler')) {
+    log('scheduler benchmark');
+    partial.scheduler = await runSchedulerBench({ log });
+  }
+
+  if (wants('api')) {
+    log('API benchmark (the spawned daemon)');
+    partial.api = await runApiBench({ log });
+    for (const l of partial.api.latency.filter((x) => x.errors > 0))
+      partial.failures.push(`API benchmark: ${l.route}: ${l.errors} of ${l.requests} requests failed`);
+  }
+
   const meta: BenchMeta = {
     startedAt: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
@@ -164,6 +196,7 @@ async function main(): Promise<number> {
   await writeFile(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(path.join(outDir, 'report.md'), markdown);
   console.log(markdown);
+  console.log(goalLines(report.goals).join('\n'));
   log(`wrote ${path.join(outDir, 'report.md')} and report.json`);
   return report.failures.length ? 1 : 0;
 }

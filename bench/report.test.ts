@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateGoals, goalLines, renderMarkdown, type BenchMeta, type BenchReport } from './report.js';
+
+const meta: BenchMeta = {
+  startedAt: '2025-01-06T09:00:00.000Z',
+  seconds: 12,
+  command: 'npm run bench',
+  node: '20.0.0',
+  platform: 'linux x64',
+  cpus: 2,
+  loadAverage: { start: [1, 1, 1], end: [1, 1, 1] },
+  git: { commit: '0123456789abcdef', dirtyCompilerFiles: [] },
+};
+
+const lag = (p50: number, p99: number) => ({ p50, p99, max: p99 });
+
+function report(): Omit<BenchReport, 'goals'> {
+  return {
+    meta,
+    failures: [],
+    store: {
+      transitionsPerSecond: 4_000,
+      stepCyclesPerSecond: 1_333,
+      steps: 4_000,
+      seconds: 3,
+      goal: 5000,
+      met: false,
+    },
+    scheduler: {
+      goalP99Ms: 100,
+      met: false,
+      cases: [
+        {
+          backend: 'memory',
+          schedules: 1000,
+          fires: 1000,
+          dispatchLagMs: lag(5, 8),
+          recordedLagMs: lag(6, 9),
+          settledMs: 190,
+          startupMs: 900,
+          met: true,
+        },
+        {
+          backend: 'service',
+          schedules: 1000,
+          fires: 1000,
+          dispatchLagMs: lag(300, 480),
+          recordedLagMs: lag(7000, 10_000),
+          settledMs: 10_500,
+          startupMs: 1400,
+          met: false,
+        },
+      ],
+    },
+    api: {
+      memory: {
+        rssMb: 140,
+        restartRssMb: 120,
+        childrenRssMb: 10,
+        firstStartMs: 20_000,
+        goalMb: 150,
+        met: true,
+      },
+      coldStart: { samplesMs: [1200, 900, 1100], medianMs: 1100, goalMs: 1000, met: false },
+      latency: [
+        {
+          route: 'GET /v1/workflows',
+          clients: 50,
+          requests: 5000,
+          errors: 0,
+          p50Ms: 10,
+          p99Ms: 40,
+          maxMs: 50,
+          requestsPerSecond: 900,
+        },
+      ],
+    },
+  };
+}
+
+describe('bench report: store, scheduler and API sections', () => {
+  it('judges each goal from the measured figures', () => {
+    const goals = evaluateGoals(report());
+    const byGoal = (text: string) => goals.filter((g) => g.goal.includes(text));
+    expect(byGoal('step transitions/s').map((g) => g.pass)).toEqual([false]);
+    const scheduler = byGoal('run queued p99');
+    expect(scheduler.map((g) => [g.goal.includes('in memory'), g.pass])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+    expect(byGoal('idle RSS').map((g) => g.pass)).toEqual([true]);
+    expect(byGoal('cold start').map((g) => [g.measured, g.pass])).toEqual([['median 1100 ms', false]]);
+  });
+
+  it('judges the scheduler on the queued lag, not the dispatch lag', () => {
+    const r = report();
+    r.scheduler!.cases[1]!.dispatchLagMs = lag(1, 2);
+    const goal = evaluateGoals(r).find((g) => g.goal.includes('RunService'));
+    expect(goal?.pass).toBe(false);
+  });
+
+  it('renders a section per part and a line per goal', () => {
+    const r = report();
+    const full: BenchReport = { ...r, goals: evaluateGoals(r) };
+    const md = renderMarkdown(full);
+    for (const heading of ['## Run store', '## Scheduler fire lag', '## The daemon', '## Goals'])
+      expect(md).toContain(heading);
+    expect(md).toContain('4,000 step transitions/s');
+    expect(md).toContain('GET /v1/workflows');
+    expect(md).toContain('after a restart on the seeded state: 120 MB');
+    const lines = goalLines(full.goals);
+    expect(lines).toHaveLength(full.goals.length);
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toHaveLength(3);
+  });
+
+  it('leaves out the sections of parts that did not run', () => {
+    const md = renderMarkdown({ meta, failures: [], goals: [] });
+    expect(md).not.toContain('## Run store');
+    expect(md).not.toContain('## Scheduler');
+    expect(md).not.toContain('## The daemon');
+  });
+});
