@@ -122,7 +122,9 @@ export function evaluateGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       measured: `${report.store.transitionsPerSecond.toLocaleString('en-US')}/s`,
       pass: report.store.transitionsPerSecond >= GOALS.minStoreTransitionsPerSecond,
     });
-  for (const c of report.scheduler?.cases ?? [])
+  // The goal is the daemon's own path (the run service); the in-memory and bare-insert cases are
+  // there to show where the time goes.
+  for (const c of (report.scheduler?.cases ?? []).filter((x) => x.backend === 'service'))
     goals.push({
       goal: `scheduler, ${c.schedules.toLocaleString('en-US')} fires in one minute, ${SCHEDULER_BACKEND[c.backend]}: run queued p99 < ${GOALS.maxSchedulerLagP99Ms} ms`,
       measured: `p99 ${ms(c.recordedLagMs.p99)} ms (dispatch p99 ${ms(c.dispatchLagMs.p99)} ms)`,

@@ -492,18 +492,27 @@ export class RunService {
       return Promise.reject(
         new ServiceError('INVALID_REQUEST', 'a scheduled run names a saved workflow and a key'),
       );
-    const existing = this.store.getRunByIdempotencyKey(key);
-    if (existing) return Promise.resolve({ run: existing, created: false });
     let input: NewRunInput;
     try {
-      const saved = this.getWorkflow(req.workflow, req.version);
-      const connection =
-        req.connection ?? (saved.document as { connection?: string } | null)?.connection ?? 'local';
+      // The latest version's number and connection only: the document is read when the run compiles.
+      const head =
+        req.version === undefined
+          ? this.store.latestVersionHead(req.workflow)
+          : (() => {
+              const v = this.getWorkflow(req.workflow!, req.version);
+              return {
+                version: v.version,
+                connection: (v.document as { connection?: string }).connection ?? null,
+              };
+            })();
+      if (!head) this.getWorkflow(req.workflow); // throws NOT_FOUND with its hint
+      const connection = req.connection ?? head!.connection ?? 'local';
       input = {
         id: newRunId(),
-        workflow: saved.name,
-        version: saved.version,
+        workflow: req.workflow,
+        version: head!.version,
         trigger: 'schedule',
+        // A key already used comes back from createRun as that run (created: false).
         idempotencyKey: key,
         params: req.params ?? {},
         connection,
@@ -546,7 +555,8 @@ export class RunService {
     }
     results.forEach((r, i) => ('ok' in r ? batch[i]!.resolve(r.ok) : batch[i]!.reject(r.error)));
     if (results.some((r) => 'ok' in r && r.ok.created)) {
-      if (this.started) this.executor.wake();
+      // After the callers have heard their runs are recorded (their continuations run first).
+      if (this.started) setImmediate(() => this.executor.wake());
       else
         for (const r of results)
           if ('ok' in r && r.ok.created) void this.executor.execute(r.ok.run.id).catch(() => undefined);

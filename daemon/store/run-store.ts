@@ -94,6 +94,11 @@ export class RunStore {
     return workflows.getWorkflowVersion(this.sql, name, version);
   }
 
+  /** The latest version's number and declared connection (a scheduled fire needs no more). */
+  latestVersionHead(name: string): { version: number; connection: string | null } | undefined {
+    return workflows.latestVersionHead(this.sql, name);
+  }
+
   listWorkflows(): WorkflowSummary[] {
     return workflows.listWorkflows(this.sql);
   }

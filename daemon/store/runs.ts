@@ -63,7 +63,7 @@ export function createRun(sql: Sql, now: string, r: NewRun): CreatedRun {
     if (ids.has(s.id)) throw new StoreError('CONFLICT', `the plan has two steps "${s.id}"`);
     ids.add(s.id);
   }
-  return sql.tx(() => {
+  const insert = () => {
     const inserted = sql
       .stmt(
         `INSERT INTO runs (id, root_id, workflow, version, document, trigger, idempotency_key, status, attempt,
@@ -101,7 +101,10 @@ export function createRun(sql: Sql, now: string, r: NewRun): CreatedRun {
     }
     if (r.plan) insertPlanRows(sql, now, id, r.plan, r.maxAttempts ?? 3, r.lineage ?? []);
     return { run: runRecord(inserted), created: true };
-  });
+  };
+  // A run without a plan is one INSERT, atomic by itself (a burst of scheduled fires is many of
+  // them in the caller's transaction); with a plan, its steps and lineage commit with it.
+  return r.plan || r.lineage?.length ? sql.tx(insert) : insert();
 }
 
 function insertPlanRows(
