@@ -55,6 +55,7 @@ const OPTIONS = {
   name: { type: 'string' },
   reseed: { type: 'boolean' },
   'no-run': { type: 'boolean' },
+  'seed-only': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -146,6 +147,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             ...(values.json ? { json: true } : {}),
             ...(values.reseed ? { reseed: true } : {}),
             ...(values['no-run'] ? { noRun: true } : {}),
+            ...(values['seed-only'] ? { seedOnly: true } : {}),
           },
           io,
         );

@@ -3,6 +3,8 @@
  * run store and scheduled on first start, and run once by `edgeflow demo`.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packagePath } from '../package-root.js';
 
 /** In the order `edgeflow demo` runs them. */
 export const DEMO_WORKFLOWS = ['daily_store_revenue', 'top_customers_by_region', 'monthly_refunds'] as const;
@@ -17,15 +19,15 @@ export interface DemoWorkflow {
   };
 }
 
-const EXAMPLES = new URL('../../examples/', import.meta.url);
+const EXAMPLES = packagePath('examples');
 
 export function loadDemoWorkflows(): DemoWorkflow[] {
   return DEMO_WORKFLOWS.map((name) => {
-    const url = new URL(`${name}.json`, EXAMPLES);
+    const file = path.join(EXAMPLES, `${name}.json`);
     return {
       name,
-      file: url.pathname,
-      document: JSON.parse(readFileSync(url, 'utf8')) as DemoWorkflow['document'],
+      file,
+      document: JSON.parse(readFileSync(file, 'utf8')) as DemoWorkflow['document'],
     };
   });
 }

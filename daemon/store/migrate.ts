@@ -3,12 +3,12 @@
  * IMMEDIATE transaction together with its row in `schema_migrations`: a migration is applied whole
  * or not at all, and two processes opening one file at once apply it once.
  */
+import { packagePath } from '../package-root.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { SqliteDatabase } from './database.js';
 import { StoreError } from './errors.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+export const MIGRATIONS_DIR = packagePath('daemon', 'store', 'migrations');
 
 export interface Migration {
   version: number;

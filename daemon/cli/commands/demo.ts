@@ -30,6 +30,11 @@ export interface DemoFlags {
   reseed?: boolean;
   /** Seed and install only. */
   noRun?: boolean;
+  /**
+   * Internal (the daemon's first start): seed only, progress on a terminal, the result as JSON on
+   * stdout. The daemon seeds in a child process so that none of the memory seeding takes stays in it.
+   */
+  seedOnly?: boolean;
 }
 
 interface DemoRun {
@@ -60,7 +65,8 @@ export async function demoCommand(
 
   // Progress only when a person watches: the command's own stderr, on a terminal, not with --json.
   const progressStream = opts.progressStream ?? (io === processIo ? process.stderr : undefined);
-  const progress = !flags.json && progressStream ? terminalProgress(progressStream) : undefined;
+  const progress =
+    (!flags.json || flags.seedOnly) && progressStream ? terminalProgress(progressStream) : undefined;
   const say = (line: string) => {
     if (!flags.json) io.err(line);
   };
@@ -78,6 +84,10 @@ export async function demoCommand(
       ...(flags.reseed ? { reseed: true } : {}),
       ...(opts.size ? { size: opts.size } : {}),
     });
+    if (flags.seedOnly) {
+      io.out(JSON.stringify(demo));
+      return demo.state === 'foreign' ? 1 : 0;
+    }
     if (demo.state === 'foreign') {
       // Not ours: the demo workflows would not validate against it, so nothing more is done.
       if (flags.json) io.out(toJson(summary(demo, [], [])));

@@ -4,6 +4,7 @@
  * starts the executor (crash recovery first) and the scheduler, and prints where it is and where
  * its admin token is (a file only its owner can read; the store keeps only the token's hash).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serve as serveHttp } from '@hono/node-server';
@@ -11,8 +12,9 @@ import { ensureAdminToken } from '../../auth/admin-token.js';
 import { TokenAuthenticator } from '../../auth/tokens.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { runSettings } from '../../config/schema.js';
+import { packagePath } from '../../package-root.js';
 import { connectorOptions } from '../../connections.js';
-import { ensureDemo, installDemoWorkflows, terminalProgress } from '../../demo/index.js';
+import { demoState, ensureDemo, installDemoWorkflows, type EnsureDemoResult } from '../../demo/index.js';
 import { createHttpApp, loopbackHosts } from '../../http/app.js';
 import { runDatasetsFromRecords } from '../../observability/lineage.js';
 import { createLineageSink } from '../../observability/lineage-sink.js';
@@ -93,7 +95,7 @@ export async function serveCommand(
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   logger.info({ address: url, state: statePath, adminToken: admin.file }, 'listening');
 
-  await prepareDemo(loaded, service, pool, io, logger);
+  await prepareDemo(loaded, flags.config, service, pool, io, logger);
   const recovery = await service.startRuns();
   logger.info({ recovery }, 'executor started');
   const scheduler = new Scheduler({
@@ -139,10 +141,14 @@ export async function serveCommand(
 
 /**
  * The embedded default gets the demo warehouse on first start, and its workflows saved and
- * scheduled. A failure here is reported and the daemon goes on without the demo.
+ * scheduled. Seeding runs in a child process (`edgeflow demo --seed-only`): DuckDB's buffers for
+ * building ~1M orders are hundreds of MB, and a process rarely gives freed memory back, so the
+ * daemon would keep them for its whole life. A failure here is reported and the daemon goes on
+ * without the demo.
  */
 async function prepareDemo(
   loaded: LoadedConfig,
+  configFlag: string | undefined,
   service: Service,
   pool: ConnectorPool,
   io: Io,
@@ -153,16 +159,20 @@ async function prepareDemo(
   try {
     if (local.path !== ':memory:')
       mkdirSync(path.dirname(path.resolve(loaded.baseDir, local.path)), { recursive: true });
-    const result = await ensureDemo({
-      connector: await service.connector('local'),
-      log: (line) => io.err(line),
-      progress: terminalProgress(),
-    });
-    if (result.seeded) {
-      logger.info({ tables: result.tables, seconds: result.seconds }, 'demo warehouse seeded');
-      // DuckDB keeps what it just wrote in its buffer pool (hundreds of MB): closing the warehouse
-      // lets it go; the next use opens it again.
-      await pool.closeAll();
+    const state = await demoState(await service.connector('local'));
+    if (state === 'foreign') {
+      io.err('main.orders exists and is not the demo dataset: the demo is not installed');
+      return;
+    }
+    if (state !== 'present') {
+      if (local.path === ':memory:') {
+        await ensureDemo({ connector: await service.connector('local'), log: (l) => io.err(l) });
+      } else {
+        // The child opens the DuckDB file: this process lets go of it first.
+        await pool.closeAll();
+        const result = await seedInChild(configFlag);
+        logger.info({ tables: result.tables, seconds: result.seconds }, 'demo warehouse seeded');
+      }
     }
     const installed = await installDemoWorkflows(service);
     const saved = installed.filter((w) => w.status === 'saved');
@@ -174,6 +184,34 @@ async function prepareDemo(
       `the demo could not be prepared (${(e as Error).message.split('\n')[0]}); the daemon runs without it`,
     );
   }
+}
+
+/** `edgeflow demo --seed-only` in a child: its progress and messages on our stderr, its result back. */
+function seedInChild(configFlag: string | undefined): Promise<EnsureDemoResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        ...process.execArgv,
+        packagePath('bin', 'edgeflow.js'),
+        'demo',
+        '--seed-only',
+        ...(configFlag ? ['--config', configFlag] : []),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`seeding exited with code ${code}`);
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as EnsureDemoResult);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
 }
 
 /** The datasets of a run for its OpenLineage events: its stored lineage and its document's sources. */
@@ -206,7 +244,7 @@ function resolvedSecrets(loaded: LoadedConfig): string[] {
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as {
       version?: string;
     };
     return pkg.version ?? '0.0.0';

@@ -1,0 +1,68 @@
+/**
+ * `npm start` on a fresh machine, as the README promises: the daemon on the embedded DuckDB
+ * default seeds the demo warehouse (in a child process), saves and schedules the demo workflows,
+ * writes an admin token only its owner can read, and serves them; a second start seeds nothing.
+ */
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { daemonApi } from '../../test/support/daemon-api.js';
+import { startDaemon, type DaemonProcess } from '../../test/support/daemon-process.js';
+
+const cwd = mkdtempSync(path.join(tmpdir(), 'edgeflow-first-start-'));
+const stateDir = path.join(cwd, '.edgeflow');
+let daemon: DaemonProcess;
+const { api, waitForRun, tokens } = daemonApi(() => daemon);
+const env = { EDGEFLOW_CONFIG: '' };
+
+beforeAll(async () => {
+  daemon = await startDaemon({ cwd, env, timeoutMs: 180_000 });
+  // The admin token the daemon wrote; it implies every lower scope (waitForRun reads with 'read').
+  tokens.admin = tokens.read = readFileSync(path.join(stateDir, 'admin.token'), 'utf8').trim();
+}, 200_000);
+
+afterAll(async () => {
+  expect(await daemon?.stop()).toBe(0);
+});
+
+describe('the first start of the embedded default', () => {
+  it('seeds the demo, saves and schedules its workflows, and says where the token is', async () => {
+    const out = daemon.output();
+    expect(out).toMatch(/seeded the demo warehouse in [\d.]+ s: .*main\.orders 1,000,000/);
+    expect(out).toContain('saved and scheduled the demo workflows');
+    expect(out).toContain(path.join(stateDir, 'admin.token'));
+    expect(statSync(path.join(stateDir, 'admin.token')).mode & 0o777).toBe(0o600);
+
+    const list = await api('GET', '/v1/workflows', { token: 'admin' });
+    expect(list.status, list.text).toBe(200);
+    expect(list.json.workflows.map((w: { name: string }) => w.name).sort()).toEqual([
+      'daily_store_revenue',
+      'monthly_refunds',
+      'top_customers_by_region',
+    ]);
+    const wf = await api('GET', '/v1/workflows/daily_store_revenue', { token: 'admin' });
+    expect(wf.json.schedule).toMatchObject({ cron: '15 6 * * *', timezone: 'Europe/Madrid', enabled: true });
+    expect(Date.parse(wf.json.schedule.nextFireAt)).toBeGreaterThan(Date.now());
+  });
+
+  it('runs a demo workflow over the API', async () => {
+    const r = await api('POST', '/v1/workflows/top_customers_by_region/runs', { token: 'admin' });
+    expect(r.status, r.text).toBe(202);
+    const run = await waitForRun(r.json.id, { timeoutMs: 60_000 });
+    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    const tables = await api('GET', '/v1/connections/local/tables?schema=analytics', { token: 'admin' });
+    expect(tables.json.tables.map((t: { parts: string[] }) => t.parts.join('.'))).toContain(
+      'analytics.top_customers_by_region',
+    );
+  }, 90_000);
+
+  it('seeds nothing on the next start', async () => {
+    expect(await daemon.stop()).toBe(0);
+    daemon = await startDaemon({ cwd, env });
+    expect(daemon.output()).not.toMatch(/seeded the demo warehouse/);
+    expect(daemon.output()).not.toMatch(/saved and scheduled/);
+    const list = await api('GET', '/v1/workflows', { token: 'admin' });
+    expect(list.json.workflows).toHaveLength(3);
+  }, 60_000);
+});
