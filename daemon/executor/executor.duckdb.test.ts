@@ -368,4 +368,22 @@ describe('executor on DuckDB', () => {
       await rows(rt.connector, `SELECT count(*) AS n FROM (${ordersExpectedSql('src').big})`),
     );
   });
+
+  it('survives the run store failing under a step: the run fails with the reason, nothing is left unhandled', async () => {
+    const rt = await setup();
+    const finishStep = rt.store.finishStep.bind(rt.store);
+    let broken = 0;
+    rt.store.finishStep = (runId, stepId, out) => {
+      if (stepId === 'write:out_rev' && broken++ === 0) throw new Error('disk I/O error (injected)');
+      return finishStep(runId, stepId, out);
+    };
+    const { run } = await rt.service.startRun({ document: ordersWorkflow('src', 'out') });
+    const done = await finished(rt, run.id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatchObject({ code: 'STATE_ERROR' });
+    expect(done.error?.message).toMatch(/disk I\/O error \(injected\)/);
+    // The executor goes on: the next run succeeds.
+    const again = await rt.service.startRun({ document: ordersWorkflow('src', 'out') });
+    expect((await finished(rt, again.run.id)).status).toBe('succeeded');
+  });
 });

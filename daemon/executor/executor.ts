@@ -183,10 +183,14 @@ export class Executor {
     const e = new RunExecution(this.ctx, run, again);
     this.executions.set(run.id, e);
     this.ensureTicker();
-    void e.done.finally(() => {
-      this.executions.delete(run.id);
-      if (this.started && !this.draining) this.tick();
-    });
+    void e.done
+      .finally(() => {
+        this.executions.delete(run.id);
+        if (this.started && !this.draining) this.tick();
+      })
+      // A run whose end could not be recorded (the store failed) stays `running` under this
+      // executor: recovery takes it over once its heartbeat is stale. Never an unhandled rejection.
+      .catch(() => undefined);
     return e;
   }
 

@@ -152,10 +152,19 @@ export class RunExecution {
         if (this.ctx.draining()) continue;
         inflight.set(
           step.id,
-          this.runOne(step, connector, steps).finally(() => {
-            inflight.delete(step.id);
-            this.nudge();
-          }),
+          this.runOne(step, connector, steps)
+            // The run store failed under a step (a disk error, a lock held past busy_timeout): the
+            // run stops here; what the store recorded stays for recovery to resume from.
+            .catch((e: unknown) =>
+              this.halt({
+                kind: 'fail',
+                error: { code: 'STATE_ERROR', message: `the run store failed: ${(e as Error).message}` },
+              }),
+            )
+            .finally(() => {
+              inflight.delete(step.id);
+              this.nudge();
+            }),
         );
       }
       if (inflight.size === 0) {
@@ -212,8 +221,9 @@ export class RunExecution {
       this.log('info', `started (attempt ${attempt} of ${claimed.maxAttempts}): ${step.purpose}`, step.id);
       const t0 = clock.now();
       const settings = this.ctx.settings(this.run.connection);
+      let out: Awaited<ReturnType<typeof runStep>>;
       try {
-        const out = await runStep(step, {
+        out = await runStep(step, {
           connector,
           label: { workflow, run: this.run.id, step: step.id, origin: this.run.trigger },
           ledgerRun: this.run.rootId,
@@ -224,29 +234,31 @@ export class RunExecution {
           onQueryId: (id) => void store.setStepQueryId(this.run.id, step.id, id),
           ledgers: this.ctx.ledgers,
         });
-        store.finishStep(this.run.id, step.id, { rows: out.rows, bytes: out.bytes });
-        steps.set(step.id, { ...claimed, status: 'succeeded', rows: out.rows, bytes: out.bytes });
-        const durationMs = clock.now() - t0;
-        this.log(
-          'info',
-          out.alreadyAppended
-            ? `already appended by an earlier attempt (found in the ledger): not appended again`
-            : `succeeded in ${durationMs} ms${out.rows !== null ? `, ${out.rows} rows` : ''}`,
-          step.id,
-        );
-        this.ctx.emit({
-          type: 'step.succeeded',
-          runId: this.run.id,
-          workflow,
-          stepId: step.id,
-          attempt,
-          durationMs,
-          rows: out.rows,
-          bytes: out.bytes,
-        });
       } catch (e) {
         this.failed(step, claimed, e, connector, steps, clock.now() - t0);
+        return;
       }
+      // Outside the statement's try: a store failure here is not the warehouse's (see execute).
+      store.finishStep(this.run.id, step.id, { rows: out.rows, bytes: out.bytes });
+      steps.set(step.id, { ...claimed, status: 'succeeded', rows: out.rows, bytes: out.bytes });
+      const durationMs = clock.now() - t0;
+      this.log(
+        'info',
+        out.alreadyAppended
+          ? `already appended by an earlier attempt (found in the ledger): not appended again`
+          : `succeeded in ${durationMs} ms${out.rows !== null ? `, ${out.rows} rows` : ''}`,
+        step.id,
+      );
+      this.ctx.emit({
+        type: 'step.succeeded',
+        runId: this.run.id,
+        workflow,
+        stepId: step.id,
+        attempt,
+        durationMs,
+        rows: out.rows,
+        bytes: out.bytes,
+      });
     } finally {
       release();
     }

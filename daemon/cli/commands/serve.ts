@@ -51,6 +51,10 @@ export async function serveCommand(
     secrets: resolvedSecrets(loaded),
     destination: { write: (line: string) => io.err(line) },
   });
+  // The last line of defence: a failure nobody awaited is logged, and the daemon stays up.
+  const onUnhandled = (reason: unknown) =>
+    logger.error({ reason: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection');
+  process.on('unhandledRejection', onUnhandled);
   const store = RunStore.open(statePath);
   const metrics = new DaemonMetrics();
   // Queue depth: runs waiting for the executor to claim them, read when Prometheus scrapes.
@@ -135,6 +139,7 @@ export async function serveCommand(
   await closed;
   await lineage.flush();
   store.close();
+  process.off('unhandledRejection', onUnhandled);
   logger.info('stopped');
   return 0;
 }
