@@ -53,7 +53,10 @@ export async function serveCommand(
   });
   // The last line of defence: a failure nobody awaited is logged, and the daemon stays up.
   const onUnhandled = (reason: unknown) =>
-    logger.error({ reason: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection');
+    logger.error(
+      { reason: reason instanceof Error ? reason.message : String(reason) },
+      'unhandled rejection',
+    );
   process.on('unhandledRejection', onUnhandled);
   const store = RunStore.open(statePath);
   const metrics = new DaemonMetrics();
