@@ -447,3 +447,74 @@ describe('order and scale', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe('the tool block', () => {
+  function toolGraph(tool: object, params: object = { since: { type: 'date' } }, nodes?: NodeDoc[]) {
+    const parsed = parseWorkflow({
+      edgeflow: 1,
+      name: 'g',
+      params,
+      nodes: nodes ?? [src(), filter('recent', 'orders'), out('saved', 'recent')],
+      tool,
+    });
+    if (!parsed.workflow) return { diagnostics: parsed.diagnostics };
+    return buildGraph(parsed.workflow, getComponent, COMPONENT_IDS);
+  }
+
+  it('is accepted when it names declared params and an existing node', () => {
+    const { diagnostics } = toolGraph({
+      name: 'recent_orders',
+      description: 'd',
+      params: ['since'],
+      returns: 'recent',
+    });
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('names an unknown param, an unknown node and an output node, with hints', () => {
+    const { diagnostics } = toolGraph({ name: 'x', description: 'd', params: ['sinse'], returns: 'recnt' });
+    expect(brief(diagnostics)).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_PARAM', path: '$.tool.params[0]' }),
+      expect.objectContaining({ code: 'UNKNOWN_NODE', path: '$.tool.returns' }),
+    ]);
+    expect(diagnostics.map((d) => d.hint)).toEqual([
+      expect.stringContaining('since'),
+      expect.stringContaining('recent'),
+    ]);
+    const output = toolGraph({ name: 'x', description: 'd', returns: 'saved' });
+    expect(output.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'INVALID_VALUE',
+        path: '$.tool.returns',
+        hint: expect.stringContaining('recent'),
+      }),
+    ]);
+  });
+
+  it('refuses a bad name, an unknown key and a row cap over 1000 at parse time', () => {
+    const { diagnostics } = toolGraph({
+      name: 'Bad-Name',
+      description: 'd',
+      returns: 'recent',
+      maxRows: 5000,
+      mod: 'sync',
+    });
+    expect(diagnostics.map((d) => d.path).sort()).toEqual(['$.tool.maxRows', '$.tool.mod', '$.tool.name']);
+  });
+
+  it("counts the tool's node as a use: no NO_OUTPUT or UNUSED_NODE warning for a tool-only workflow", () => {
+    const { diagnostics } = toolGraph({ name: 'x', description: 'd', returns: 'recent' }, {}, [
+      src(),
+      filter('recent', 'orders'),
+    ]);
+    expect(diagnostics).toEqual([]);
+    const unused = toolGraph({ name: 'x', description: 'd', returns: 'recent' }, {}, [
+      src(),
+      filter('recent', 'orders'),
+      filter('other', 'orders'),
+    ]);
+    expect(brief(unused.diagnostics)).toEqual([
+      expect.objectContaining({ code: 'UNUSED_NODE', nodeId: 'other' }),
+    ]);
+  });
+});

@@ -222,6 +222,7 @@ export function buildGraph(
   });
 
   const outputs = sortedIds.filter((id) => nodes.get(id)!.def.category === 'output');
+  checkTool(wf, specs, diagnostics);
   reachability(nodes, specs, outputs, diagnostics, wf);
 
   return { graph: { nodes, order: analysable, consumers, outputs }, diagnostics };
@@ -288,6 +289,48 @@ function resolveRef(
   return { node: target, outPort };
 }
 
+/** A `tool` block names params the workflow declares and a node it has. */
+function checkTool(
+  wf: Workflow,
+  specs: Map<string, { spec: NodeSpec; index: number }>,
+  diagnostics: Diagnostic[],
+): void {
+  const tool = wf.tool;
+  if (!tool) return;
+  const declared = Object.keys(wf.params);
+  (tool.params ?? []).forEach((p, i) => {
+    if (!declared.includes(p))
+      diagnostics.push({
+        severity: 'error',
+        code: 'UNKNOWN_PARAM',
+        path: `$.tool.params[${i}]`,
+        message: `the tool exposes param "${p}", which the workflow does not declare`,
+        hint:
+          declared.length > 0
+            ? didYouMean(p, declared, 'params')
+            : 'declare it under "params", e.g. "params": {"since": {"type": "date"}}',
+      });
+  });
+  const returned = specs.get(tool.returns);
+  if (!returned)
+    diagnostics.push({
+      severity: 'error',
+      code: 'UNKNOWN_NODE',
+      path: '$.tool.returns',
+      message: `the tool returns node "${tool.returns}", which does not exist`,
+      hint: didYouMean(tool.returns, [...specs.keys()], 'node ids'),
+    });
+  else if (returned.spec.type === 'output.table')
+    diagnostics.push({
+      severity: 'error',
+      code: 'INVALID_VALUE',
+      path: '$.tool.returns',
+      nodeId: tool.returns,
+      message: `the tool returns node "${tool.returns}", an output.table, which has no rows to read`,
+      hint: `return the node it writes from: "${Object.values(returned.spec.inputs ?? {}).flat()[0] ?? 'its input'}"`,
+    });
+}
+
 /**
  * Warns about nodes whose result reaches no output (when the workflow has outputs at all). Follows
  * the references as written, even those that failed to resolve (a wrong port, an unknown
@@ -310,7 +353,8 @@ function reachability(
     });
     return;
   }
-  if (outputs.length === 0) {
+  const toolNode = wf.tool && specs.has(wf.tool.returns) ? wf.tool.returns : undefined;
+  if (outputs.length === 0 && !toolNode) {
     diagnostics.push({
       severity: 'warning',
       code: 'NO_OUTPUT',
@@ -326,7 +370,8 @@ function reachability(
       .map((ref) => (ref.includes('.') ? ref.slice(0, ref.indexOf('.')) : ref));
   const read = new Set([...specs.keys()].flatMap((id) => upstream(id).filter((up) => up !== id)));
   const useful = new Set<string>();
-  const queue = [...outputs];
+  // A tool's result is a use of its node and everything upstream of it.
+  const queue = [...outputs, ...(toolNode ? [toolNode] : [])];
   while (queue.length) {
     const id = queue.pop()!;
     if (useful.has(id)) continue;
@@ -341,7 +386,7 @@ function reachability(
         path: n.path,
         nodeId: n.spec.id,
         message: `node "${n.spec.id}" feeds no output${read.has(n.spec.id) ? '' : ' (nothing reads it)'}`,
-        hint: 'connect it to an output.table, or remove it',
+        hint: `connect it to an output.table${wf.tool ? " or the tool's node" : ''}, or remove it`,
       });
     }
   }

@@ -38,6 +38,32 @@ export const scheduleSchema = z.strictObject({
   maxCatchup: z.number().int().min(1).max(1000).optional().describe('bound for catchup: all (default 10)'),
 });
 
+export const TOOL_MODES = ['sync', 'async'] as const;
+
+/** Publishes a saved workflow as its own MCP tool (DESIGN.md §1.7). */
+export const toolSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(NAME_PATTERN, 'a tool name is lower-case letters, digits and _ and starts with a letter')
+    .max(64)
+    .describe('the MCP tool name, e.g. store_revenue_by_day'),
+  description: z
+    .string()
+    .min(1)
+    .max(2000)
+    .describe('what the tool answers and when to use it, written for a model'),
+  params: z
+    .array(z.string())
+    .optional()
+    .describe('the workflow params the tool takes as arguments (default: all)'),
+  returns: z.string().min(1).describe('the node whose rows the tool returns'),
+  maxRows: z.number().int().min(1).max(1000).optional().describe('rows returned at most (default 100)'),
+  mode: z
+    .enum(TOOL_MODES)
+    .optional()
+    .describe('sync (default): answer with the rows; async: start a run and answer with its id'),
+});
+
 export const workflowSchema = z.strictObject({
   edgeflow: z.number().describe('format version; 1'),
   name: z
@@ -52,11 +78,13 @@ export const workflowSchema = z.strictObject({
   params: z.record(z.string(), paramDeclSchema).optional(),
   nodes: z.array(nodeSchema),
   schedule: scheduleSchema.optional(),
+  tool: toolSchema.optional(),
 });
 
 export type ParamDecl = z.infer<typeof paramDeclSchema>;
 export type NodeSpec = z.infer<typeof nodeSchema>;
 export type ScheduleSpec = z.infer<typeof scheduleSchema>;
+export type ToolSpec = z.infer<typeof toolSchema>;
 export type WorkflowDoc = z.infer<typeof workflowSchema>;
 
 /** A parsed workflow, with defaults applied. */

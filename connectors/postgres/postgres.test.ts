@@ -175,12 +175,13 @@ describePostgres('postgres connector', () => {
       const one = await openPostgres({ url: PG_URL!, max: 1 });
       try {
         let id = '';
-        const running = one.execute('SELECT pg_sleep(30)', { onQueryId: (q) => (id = q) });
+        // The failure is heard from the start: it may land before the cancel call returns.
+        const running = failure(one.execute('SELECT pg_sleep(30)', { onQueryId: (q) => (id = q) }));
         await sleep(200);
         expect(await activeOn(db, id.split(':')[0]!)).toEqual(['SELECT pg_sleep(30)']);
         const started = Date.now();
         await one.cancel(id);
-        expect(one.classify(await failure(running))).toBe('cancelled');
+        expect(one.classify(await running)).toBe('cancelled');
         expect(Date.now() - started).toBeLessThan(2_000);
         await expectIdle(db, id.split(':')[0]!);
         // The one connection came back clean.
@@ -238,10 +239,13 @@ describePostgres('postgres connector', () => {
       const one = await openPostgres({ url: PG_URL!, max: 1 });
       try {
         let pid = '';
-        const running = one.execute('SELECT pg_sleep(30)', { onQueryId: (id) => (pid = id.split(':')[0]!) });
+        // The failure is heard from the start: it may land before pg_terminate_backend returns.
+        const running = failure(
+          one.execute('SELECT pg_sleep(30)', { onQueryId: (id) => (pid = id.split(':')[0]!) }),
+        );
         await sleep(200);
         await db.query('SELECT pg_terminate_backend($1)', [Number(pid)]);
-        const err = (await failure(running)) as ConnectorError;
+        const err = (await running) as ConnectorError;
         expect(err.details.code).toBe('57P01'); // admin_shutdown
         expect(one.classify(err)).toBe('transient');
         expect((await one.execute('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
