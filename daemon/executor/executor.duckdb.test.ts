@@ -14,6 +14,7 @@ import {
   ordersExpectedSql,
   ordersSetupSql,
   ordersWorkflow,
+  slowNodes,
   rows,
   testRuntime,
   waitFor,
@@ -267,20 +268,7 @@ describe('executor on DuckDB', () => {
   it('cancels a long query in the engine; the run is cancelled and its staging tables dropped', async () => {
     const rt = await setup();
     const doc = workflowDoc('long', [
-      {
-        id: 'base',
-        type: 'source.sql',
-        config: { sql: 'SELECT range AS i FROM range(60000)', columns: [{ name: 'i', type: 'bigint' }] },
-      },
-      {
-        id: 'slow',
-        type: 'sql',
-        inputs: { in: 'base' },
-        config: {
-          sql: 'SELECT count(*) AS n FROM {{in}} a CROSS JOIN {{in}} b WHERE (a.i * 7 + b.i) % 13 = 5',
-          columns: [{ name: 'n', type: 'bigint' }],
-        },
-      },
+      ...slowNodes(),
       {
         id: 'out_slow',
         type: 'output.table',

@@ -254,6 +254,29 @@ export function ordersSetupSql(dialect: 'duckdb' | 'postgres', src: string): str
 }
 
 /** The expected outputs of ordersWorkflow, written by hand. */
+/**
+ * Two nodes DuckDB takes minutes on unless cancelled: `base` (`rows` numbers) and `slow`, a filtered
+ * cross join of `base` with itself. Read `slow` from an output to make a run that has to be stopped.
+ */
+export function slowNodes(rows = 60_000): Array<Record<string, unknown>> {
+  return [
+    {
+      id: 'base',
+      type: 'source.sql',
+      config: { sql: `SELECT range AS i FROM range(${rows})`, columns: [{ name: 'i', type: 'bigint' }] },
+    },
+    {
+      id: 'slow',
+      type: 'sql',
+      inputs: { in: 'base' },
+      config: {
+        sql: 'SELECT count(*) AS n FROM {{in}} a CROSS JOIN {{in}} b WHERE (a.i * 7 + b.i) % 13 = 5',
+        columns: [{ name: 'n', type: 'bigint' }],
+      },
+    },
+  ];
+}
+
 export function ordersExpectedSql(src: string, minAmount = 3): { revenue: string; big: string } {
   return {
     revenue: `SELECT store_id, sum(amount) AS revenue, count(*) AS n FROM ${src}.orders

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../store/index.js';
 import type { Io } from '../io.js';
 import { main } from '../main.js';
+import { ordersExpectedSql, ordersSetupSql, ordersWorkflow, slowNodes } from '../../executor/testing.js';
 import { runCommand } from './run.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-run-'));
@@ -43,30 +44,9 @@ function workflowFile(name: string, doc: Record<string, unknown>): string {
   return file;
 }
 
-const revenue = workflowFile('revenue', {
-  params: { min_amount: { type: 'number', default: 0 } },
-  nodes: [
-    { id: 'orders', type: 'source.table', config: { table: 'main.orders' } },
-    {
-      id: 'paid',
-      type: 'filter',
-      inputs: { in: 'orders' },
-      config: { where: "status = 'paid' AND amount >= :min_amount" },
-    },
-    {
-      id: 'rev',
-      type: 'aggregate',
-      inputs: { in: 'paid' },
-      config: { groupBy: ['store_id'], measures: { revenue: 'sum(amount)', n: 'count(*)' } },
-    },
-    {
-      id: 'out',
-      type: 'output.table',
-      inputs: { in: 'rev' },
-      config: { table: 'analytics.store_revenue', mode: 'replace' },
-    },
-  ],
-});
+// orders → paid (a :min_amount param) → revenue per store, and a second append output.
+const revenue = path.join(dir, 'revenue.json');
+writeFileSync(revenue, JSON.stringify(ordersWorkflow('src', 'analytics', 'revenue')));
 
 beforeAll(async () => {
   writeFileSync(
@@ -75,10 +55,7 @@ beforeAll(async () => {
   );
   const instance = await DuckDBInstance.create(db);
   const conn = await instance.connect();
-  await conn.run(`CREATE TABLE main.orders AS
-    SELECT i AS id, i % 5 AS store_id, CASE WHEN i % 3 = 0 THEN 'refunded' ELSE 'paid' END AS status,
-           (i % 17) * 2.5 AS amount
-    FROM range(1, 2001) t(i)`);
+  for (const sql of ordersSetupSql('duckdb', 'src')) await conn.run(sql);
   conn.closeSync();
   instance.closeSync();
 });
@@ -99,11 +76,9 @@ describe('edgeflow run', () => {
     };
     expect(view).toMatchObject({ status: 'succeeded', trigger: 'cli', params: { min_amount: 10 } });
     expect(view.steps.every((s) => s.status === 'succeeded')).toBe(true);
-    const written = await query('SELECT store_id, revenue, n FROM analytics.store_revenue ORDER BY store_id');
-    const expected = await query(`SELECT store_id, sum(amount) AS revenue, count(*) AS n FROM main.orders
-      WHERE status = 'paid' AND amount >= 10 GROUP BY store_id ORDER BY store_id`);
-    expect(written).toEqual(expected);
-    expect(written).toHaveLength(5);
+    const written = await query('SELECT * FROM analytics.store_revenue ORDER BY store_id');
+    expect(written).toEqual(await query(ordersExpectedSql('src', 10).revenue));
+    expect(written.length).toBeGreaterThan(0);
 
     const store = RunStore.open(path.join(dir, 'state', 'state.db'));
     try {
@@ -125,7 +100,7 @@ describe('edgeflow run', () => {
         name: 'saved_revenue',
         connection: 'local',
         nodes: [
-          { id: 'orders', type: 'source.table', config: { table: 'main.orders' } },
+          { id: 'orders', type: 'source.table', config: { table: 'src.orders' } },
           {
             id: 'out',
             type: 'output.table',
@@ -141,7 +116,9 @@ describe('edgeflow run', () => {
     expect(await main(args, first)).toBe(0);
     const a = JSON.parse(first.text().out) as { id: string; version: number; status: string };
     expect(a).toMatchObject({ version: 1, status: 'succeeded' });
-    expect(await query('SELECT count(*)::INT AS n FROM analytics.orders_copy')).toEqual([{ n: 2000 }]);
+    expect(await query('SELECT count(*)::INT AS n FROM analytics.orders_copy')).toEqual(
+      await query('SELECT count(*)::INT AS n FROM src.orders'),
+    );
 
     const second = capture();
     expect(await main(args, second)).toBe(0);
@@ -189,20 +166,7 @@ describe('edgeflow run', () => {
   it('cancels the run on Ctrl-C: the query stops in the engine, the run is cancelled, exit 130', async () => {
     const slow = workflowFile('slow', {
       nodes: [
-        {
-          id: 'base',
-          type: 'source.sql',
-          config: { sql: 'SELECT range AS i FROM range(200000)', columns: [{ name: 'i', type: 'bigint' }] },
-        },
-        {
-          id: 'slow',
-          type: 'sql',
-          inputs: { in: 'base' },
-          config: {
-            sql: 'SELECT count(*) AS n FROM {{in}} a CROSS JOIN {{in}} b WHERE (a.i * 7 + b.i) % 13 = 5',
-            columns: [{ name: 'n', type: 'bigint' }],
-          },
-        },
+        ...slowNodes(200_000),
         { id: 'out', type: 'output.table', inputs: { in: 'slow' }, config: { table: 'analytics.slow' } },
       ],
     });
