@@ -1,0 +1,46 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  checkTemplate,
+  loadTemplate,
+  PROMPT_TEMPLATES,
+  PromptTemplateError,
+  renderPrompt,
+  renderTemplate,
+  templateVariables,
+  type PromptName,
+} from './index.js';
+
+describe('prompt templates', () => {
+  it('every template on disk is declared, and uses exactly its declared variables', () => {
+    const onDisk = readdirSync(path.join(import.meta.dirname, 'mcp'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `mcp/${f.slice(0, -3)}`)
+      .sort();
+    expect(onDisk).toEqual(Object.keys(PROMPT_TEMPLATES).sort());
+    for (const name of Object.keys(PROMPT_TEMPLATES) as PromptName[]) {
+      const text = loadTemplate(name);
+      expect(templateVariables(text).sort(), name).toEqual([...PROMPT_TEMPLATES[name]].sort());
+    }
+  });
+
+  it('a template that uses an unknown variable fails', () => {
+    expect(() => checkTemplate('Explain {{name}} for {{audience}}', ['name'], 't')).toThrow(
+      /t uses unknown variable\(s\) \{\{audience\}\}/,
+    );
+    expect(() => checkTemplate('Explain {{ name }}', ['name'])).not.toThrow();
+  });
+
+  it('renders every variable, and refuses a missing one', () => {
+    const text = renderPrompt('mcp/debug_run', { run_id: 'r_1', run: '{"status":"failed"}' });
+    expect(text).toContain('run r_1');
+    expect(text).toContain('{"status":"failed"}');
+    expect(text).not.toMatch(/\{\{/);
+    expect(() => renderTemplate('Hi {{who}}', {})).toThrow(PromptTemplateError);
+  });
+
+  it('a value is inserted as is, never re-expanded', () => {
+    expect(renderTemplate('{{a}}|{{b}}', { a: '{{b}}', b: 'x' })).toBe('{{b}}|x');
+  });
+});
