@@ -15,7 +15,8 @@ import { didYouMean } from '../../compiler/suggest.js';
 import { parseWorkflow } from '../../compiler/workflow/parse.js';
 import type { Workflow } from '../../compiler/workflow/model.js';
 import type { PortableType } from '../../compiler/schema/types.js';
-import { ConnectorError, type TableListing } from '../../connectors/connector.js';
+import { ConnectorError, type Estimate, type TableListing } from '../../connectors/connector.js';
+import { mermaidDiagram } from '../../compiler/diagram.js';
 import { liveCatalog } from '../catalog/live-catalog.js';
 import type { LoadedConfig } from '../config/load.js';
 import { DIALECT_OF } from '../connections.js';
@@ -32,6 +33,20 @@ import {
 } from './runs.js';
 
 export { ServiceError } from './errors.js';
+export type { ServiceErrorCode } from './errors.js';
+export type {
+  LogRecord,
+  RunRecord,
+  ScheduleRecord,
+  WorkflowSummary,
+  WorkflowVersion,
+} from '../store/index.js';
+export type { Diagnostic } from '../../compiler/diagnostics.js';
+export type { ComponentDoc } from '../../compiler/docs.js';
+export type { TableInfo } from '../../compiler/catalog.js';
+export type { RunPlan, PlanStep } from '../../compiler/planner/plan.js';
+export type { Estimate, TableListing } from '../../connectors/connector.js';
+export type { WorkflowDoc } from '../../compiler/workflow/model.js';
 export type {
   RunServiceOptions,
   RunView,
@@ -101,6 +116,35 @@ export interface CompileResult {
   sql?: string;
   columns?: Array<{ name: string; type: PortableType }>;
   plan?: RunPlan;
+  diagnostics: Diagnostic[];
+}
+
+/** What one output (or the previewed node) would read, as the warehouse estimates it. */
+export interface StatementEstimate {
+  /** The output node (or, in a workflow without outputs, the node asked for). */
+  node: string;
+  /** The table the output writes; absent for a plain node. */
+  target?: string;
+  /** The plan's write step for this output. */
+  step?: string;
+  /** The SELECT that was estimated: what the output reads. */
+  sql: string;
+  estimate?: Estimate;
+  /** Why there is no estimate (the warehouse refused the EXPLAIN / dry run). */
+  error?: string;
+}
+
+export interface EstimateResult {
+  ok: boolean;
+  connection: string;
+  dialect: DialectName;
+  statements: StatementEstimate[];
+  /** Bytes read, summed over the statements, when the warehouse gave bytes for every one. */
+  totalBytes?: number;
+  /** Cost in US dollars, summed, when the warehouse gave a price for every statement. */
+  totalCostUsd?: number;
+  /** Plain words on what the warehouse can and cannot tell. */
+  note: string;
   diagnostics: Diagnostic[];
 }
 
@@ -348,7 +392,13 @@ export class Service {
   }
 
   async preview(
-    req: WorkflowRequest & { node: string; limit?: number; params?: Record<string, unknown> },
+    req: WorkflowRequest & {
+      node: string;
+      limit?: number;
+      params?: Record<string, unknown>;
+      /** Who asks, for the statement's label (default `preview`; the MCP server says `mcp`). */
+      origin?: string;
+    },
   ): Promise<PreviewResult> {
     const limit = req.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREVIEW_ROWS)
@@ -370,7 +420,10 @@ export class Service {
         paramNames: query.bindings.map((b) => b.name),
         maxRows: limit,
         readOnly: true,
-        label: { ...(p.analysis.workflow ? { workflow: p.analysis.workflow.name } : {}), origin: 'preview' },
+        label: {
+          ...(p.analysis.workflow ? { workflow: p.analysis.workflow.name } : {}),
+          origin: req.origin ?? 'preview',
+        },
       });
       const rows = (result.rows ?? []).map(plainRow);
       return {
@@ -384,6 +437,95 @@ export class Service {
     } catch (e) {
       return warehouseError(e, query.sql);
     }
+  }
+
+  /**
+   * What a workflow would read, as the warehouse estimates it before anything runs: one estimate
+   * per output (the SELECT the output writes), or for a workflow without outputs the node asked for
+   * (default: the last). BigQuery gives bytes (a dry run), PostgreSQL and DuckDB planner rows/cost.
+   */
+  async estimate(
+    req: WorkflowRequest & { node?: string; params?: Record<string, unknown>; signal?: AbortSignal },
+  ): Promise<EstimateResult> {
+    const p = await this.prepare({ ...req, offline: false }, { checkDialect: false });
+    const a = p.analysis;
+    const base = { connection: p.connection, dialect: p.dialect };
+    const outputs = req.node ? [req.node] : (a.graph?.outputs ?? []);
+    const nodes =
+      outputs.length > 0 ? outputs : [a.workflow?.nodes.at(-1)?.id].filter((x) => x !== undefined);
+    const fail = (diagnostics: Diagnostic[]): EstimateResult => ({
+      ok: false,
+      ...base,
+      statements: [],
+      note: 'nothing was estimated: the workflow has errors',
+      diagnostics,
+    });
+    if (!a.workflow || nodes.length === 0) return fail(a.diagnostics);
+    const plan = compilePlan(a, {
+      ...(req.params ? { params: req.params } : {}),
+      ...this.policy(p.connection),
+    }).plan;
+    const queries = [];
+    for (const node of nodes) {
+      const { query, diagnostics } = compilePreview(a, {
+        node,
+        ...(req.params ? { params: req.params } : {}),
+        paramMode: 'bind',
+      });
+      if (!query) return fail(diagnostics);
+      queries.push({ node, query });
+    }
+    if (p.offlineReason)
+      throw new ServiceError('CONNECTION_UNAVAILABLE', `cannot estimate: ${p.offlineReason}`);
+    const c = await this.pool.get(p.connection);
+    const statements: StatementEstimate[] = [];
+    for (const { node, query } of queries) {
+      const step = plan?.steps.find((s) => s.target?.node === node);
+      const one: StatementEstimate = {
+        node,
+        ...(step?.target ? { target: step.target.table, step: step.id } : {}),
+        sql: query.sql,
+      };
+      try {
+        one.estimate = await c.estimate(query.sql, {
+          params: query.bindings.map((b) => b.value),
+          paramNames: query.bindings.map((b) => b.name),
+          ...(req.signal ? { signal: req.signal } : {}),
+        });
+      } catch (e) {
+        one.error = (e as Error).message.split('\n')[0]!;
+      }
+      statements.push(one);
+    }
+    const all = <K extends 'bytesProcessed' | 'costUsd'>(k: K) =>
+      statements.every((s) => s.estimate?.[k] !== undefined)
+        ? statements.reduce((sum, s) => sum + (s.estimate?.[k] ?? 0), 0)
+        : undefined;
+    const totalBytes = all('bytesProcessed');
+    const totalCostUsd = all('costUsd');
+    return {
+      ok: statements.every((s) => s.estimate !== undefined),
+      ...base,
+      statements,
+      ...(totalBytes !== undefined ? { totalBytes } : {}),
+      ...(totalCostUsd !== undefined ? { totalCostUsd } : {}),
+      note: ESTIMATE_NOTES[c.type],
+      diagnostics: a.diagnostics,
+    };
+  }
+
+  /** A Mermaid flowchart of a workflow's DAG (undefined when the document does not parse). */
+  diagram(workflow: unknown): { diagram?: string; diagnostics: Diagnostic[] } {
+    const parsed = parseWorkflow(workflow);
+    return {
+      ...(parsed.workflow ? { diagram: mermaidDiagram(parsed.workflow) } : {}),
+      diagnostics: parsed.diagnostics,
+    };
+  }
+
+  /** Hears each new version of a saved workflow (the MCP server republishes workflow tools). */
+  onWorkflowSaved(listener: (saved: { name: string; version: number }) => void): () => void {
+    return this.runService().onWorkflowSaved(listener);
   }
 
   /** writeSchemas, staging schema and schema creation for a connection. */
@@ -413,6 +555,16 @@ export class Service {
     await this.pool.closeAll();
   }
 }
+
+const ESTIMATE_NOTES: Record<'duckdb' | 'postgres' | 'bigquery' | 'snowflake', string> = {
+  duckdb:
+    'DuckDB cannot estimate bytes or cost: it gives only its planner row estimate (no bytes, no price: it runs locally at no charge).',
+  postgres: 'PostgreSQL gives its planner rows and cost units (not bytes, not money).',
+  bigquery:
+    'BigQuery dry run: bytes the query would read (what on-demand pricing bills), with a price where known.',
+  snowflake:
+    'Snowflake EXPLAIN gives the bytes the plan would scan after pruning, but no price: it bills warehouse time, which the plan does not predict.',
+};
 
 /**
  * A warehouse failure as the service reports it: the connector's (redacted) message, its class,

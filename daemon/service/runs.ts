@@ -120,6 +120,7 @@ export class RunService {
   readonly store: RunStore;
   readonly executor: Executor;
   private readonly listeners = new Set<ExecutorListener>();
+  private readonly savedListeners = new Set<(saved: { name: string; version: number }) => void>();
   private readonly maxStepAttempts: number;
   private readonly maxRunAttempts: number;
   private started = false;
@@ -162,6 +163,12 @@ export class RunService {
   subscribe(listener: ExecutorListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Hears each new version saved through this process (not an unchanged save). Returns the unsubscribe. */
+  onWorkflowSaved(listener: (saved: { name: string; version: number }) => void): () => void {
+    this.savedListeners.add(listener);
+    return () => this.savedListeners.delete(listener);
   }
 
   /** The daemon's start: crash recovery, then queued runs are claimed as they come. */
@@ -209,6 +216,13 @@ export class RunService {
     const declared = parsed.workflow.schedule;
     const schedule =
       saved.created && declared ? await this.scheduleWorkflow(saved.name, declared) : undefined;
+    if (saved.created)
+      for (const l of this.savedListeners)
+        try {
+          l({ name: saved.name, version: saved.version });
+        } catch {
+          // A listener's failure must not fail the save.
+        }
     return { ...saved, diagnostics: result.diagnostics, ...(schedule ? { schedule } : {}) };
   }
 
