@@ -10,6 +10,7 @@ import { StoreError } from '../store/errors.js';
 import { compileCommand } from './commands/compile.js';
 import { componentsCommand } from './commands/components.js';
 import { demoCommand } from './commands/demo.js';
+import { mcpCommand } from './commands/mcp.js';
 import { previewCommand } from './commands/preview.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
@@ -28,7 +29,10 @@ usage:
   edgeflow run FILE|NAME [--connection C] [--param k=v]… [--idempotency-key K] [--json]
                                            runs once, now, with the daemon's executor; recorded in the run store
   edgeflow components [ID] [--json]
-  edgeflow serve [--listen HOST:PORT]      the daemon (HTTP API on 127.0.0.1:8787 by default)
+  edgeflow serve [--listen HOST:PORT]      the daemon (HTTP API on 127.0.0.1:8787 by default, MCP at /mcp)
+  edgeflow mcp [--scope read|run|write|admin]
+                                           MCP over stdio for desktop agents (scope run by default;
+                                           stdout carries only MCP messages, logs go to stderr)
   edgeflow demo [--reseed] [--no-run] [--json]
                                            seeds the demo warehouse, saves, schedules and runs the demo workflows
   edgeflow token create --scopes read,run,write,admin [--name N] [--json]
@@ -52,6 +56,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   listen: { type: 'string' },
   scopes: { type: 'string' },
+  scope: { type: 'string' },
   name: { type: 'string' },
   reseed: { type: 'boolean' },
   'no-run': { type: 'boolean' },
@@ -127,6 +132,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           {
             ...(values.config ? { config: values.config } : {}),
             ...(values.listen ? { listen: values.listen } : {}),
+          },
+          io,
+        );
+      case 'mcp':
+        return await mcpCommand(
+          {
+            ...(values.config ? { config: values.config } : {}),
+            ...(values.scope ? { scope: values.scope } : {}),
           },
           io,
         );

@@ -13,17 +13,20 @@ import { authenticate } from './middleware/auth.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
 import { hostCheck } from './middleware/host-check.js';
+import { originCheck } from './middleware/origin-check.js';
 import { observe } from './middleware/observe.js';
 import { requestId } from './middleware/request-id.js';
 import { openApiDocument } from './openapi.js';
 import { methodsByPath, mountRoutes, type AnyRoute } from './route.js';
 import { assistantRoutes } from './routes/assistant.js';
 import { catalogRoutes, type CatalogService } from './routes/catalog.js';
+import { mcpRoutes, type McpHttpFace } from './routes/mcp.js';
 import type { RunsFace } from './routes/runs-face.js';
 import { systemRoutes } from './routes/system.js';
 import { workflowRoutes } from './routes/workflows.js';
 
 export type { RunsFace } from './routes/runs-face.js';
+export type { McpHttpFace } from './routes/mcp.js';
 export { loopbackHosts } from './middleware/host-check.js';
 
 /** A workflow of 10,000 nodes is about 2 MB of JSON; nothing the API takes is bigger. */
@@ -40,6 +43,8 @@ export interface HttpAppOptions {
   allowedHosts?: () => ReadonlySet<string> | undefined;
   maxBodyBytes?: number;
   version?: string;
+  /** MCP over Streamable HTTP at /mcp (mcp/http.ts, injected by the composition root); without it 503. */
+  mcp?: McpHttpFace;
 }
 
 export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
@@ -56,11 +61,13 @@ export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
     ...catalogRoutes(opts.service),
     ...workflowRoutes(opts.runs ?? runsUnavailable),
     ...assistantRoutes(),
+    ...mcpRoutes(opts.mcp),
   ];
 
   app.use('*', requestId());
   app.use('*', observe({ logger, metrics }));
   app.use('*', hostCheck(opts.allowedHosts ?? (() => undefined)));
+  app.use('*', originCheck(opts.allowedHosts ?? (() => undefined)));
   app.use('*', authenticate(opts.authenticator, ['/healthz']));
   app.use('*', bodyLimit(opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
   mountRoutes(app, routes);

@@ -25,6 +25,7 @@ import { Scheduler } from '../../scheduler/index.js';
 import { runStoreSchedules } from '../../scheduler/run-store-schedules.js';
 import { ConnectorPool } from '../../service/connectors.js';
 import { Service } from '../../service/index.js';
+import { createMcpHttpHandler } from '../../../mcp/http.js';
 import { RunStore, type RunRecord } from '../../store/index.js';
 import { UsageError, type Io } from '../io.js';
 
@@ -81,6 +82,11 @@ export async function serveCommand(
   const admin = ensureAdminToken(stateDir, store);
   // Set once listening (the port may be 0 until then); read by every request.
   let hosts: ReadonlySet<string> | undefined = undefined;
+  const mcp = createMcpHttpHandler({
+    service,
+    version: packageVersion(),
+    log: (message) => logger.warn({ component: 'mcp' }, message),
+  });
   const app = createHttpApp({
     service,
     runs: service,
@@ -89,6 +95,7 @@ export async function serveCommand(
     metrics,
     allowedHosts: () => hosts,
     version: packageVersion(),
+    mcp,
   });
   // Listening first: /healthz answers while the rest starts (the demo check opens DuckDB).
   const server = serveHttp({ fetch: app.fetch, hostname: host, port });
@@ -136,8 +143,10 @@ export async function serveCommand(
   io.err('shutting down');
   logger.info('shutting down');
   await scheduler.stop();
-  // New requests are refused while running steps get their grace period.
+  // New requests are refused while running steps get their grace period. MCP sessions end first:
+  // their open SSE streams would hold the server open.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  await mcp.close();
   await service.close();
   await closed;
   await lineage.flush();
@@ -237,7 +246,7 @@ function lineageOf(loaded: LoadedConfig, store: RunStore, run: RunRecord) {
  * The resolved secret values of every connection, for the logger to scrub from any line. A
  * secret that cannot be resolved now cannot be in a line either.
  */
-function resolvedSecrets(loaded: LoadedConfig): string[] {
+export function resolvedSecrets(loaded: LoadedConfig): string[] {
   const out: string[] = [];
   for (const name of Object.keys(loaded.config.connections)) {
     try {
@@ -250,7 +259,7 @@ function resolvedSecrets(loaded: LoadedConfig): string[] {
   return out;
 }
 
-function packageVersion(): string {
+export function packageVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as {
       version?: string;
