@@ -132,6 +132,9 @@ export async function serveCommand(
     io.err(
       `admin token ${admin.status === 'created' ? 'created' : admin.status === 'migrated' ? 'moved into the run store (hashed)' : 'kept'} in ${admin.file} (readable only by you): ${curl}`,
     );
+  io.err(
+    `MCP for agents: ${url}/mcp (Streamable HTTP; send the same token as "Authorization: Bearer …"; a read token sees only read tools) — see the README's "MCP" section for Claude Desktop and Cursor`,
+  );
   if (!hosts) io.err(`warning: listening on ${host}, not only on this machine`);
 
   await new Promise<void>((resolve) => {
