@@ -5,6 +5,7 @@
  * compiler's reason; a repeated key — even within one burst — is one run.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { describePostgres, PG_URL } from '../../test/support/postgres.js';
 import {
   finished,
   loadedConfig,
@@ -87,5 +88,88 @@ describe('scheduled runs', () => {
     await expect(
       rt.service.startRun({ ...fire('2026-03-01T06:00:00.000Z'), connection: 'elsewhere' }),
     ).rejects.toMatchObject({ code: 'UNKNOWN_CONNECTION' });
+  });
+});
+
+describe('raw SQL in a workflow', () => {
+  const breakout = (sql: string) => ({
+    edgeflow: 1,
+    name: 'inj',
+    connection: 'local',
+    nodes: [
+      { id: 's', type: 'source.sql', config: { sql, columns: [{ name: 'x', type: 'int' }] } },
+      { id: 'o', type: 'output.table', inputs: { in: 's' }, config: { table: 'out.t' } },
+    ],
+  });
+
+  it('runs when it is one SELECT', async () => {
+    const rt = await setup();
+    const { run } = await rt.service.startRun({
+      document: breakout('SELECT count(*)::INT AS x FROM src.orders'),
+    });
+    expect((await finished(rt, run.id)).status).toBe('succeeded');
+    expect(await rows(rt.connector, 'SELECT x FROM out.t')).toEqual(
+      await rows(rt.connector, 'SELECT count(*)::INT AS x FROM src.orders'),
+    );
+  });
+
+  it('is refused, by the engine, when it breaks out of its parentheses into more statements', async () => {
+    const rt = await setup();
+    const attack =
+      'SELECT 1 AS x) AS _q) SELECT * FROM s; DROP TABLE src.orders; ' +
+      'CREATE TABLE out.zz AS WITH s AS (SELECT _q.x FROM (SELECT 1 AS x';
+    await expect(rt.service.startRun({ document: breakout(attack) })).rejects.toMatchObject({
+      code: 'INVALID_WORKFLOW',
+      details: { diagnostics: [expect.objectContaining({ nodeId: 's', path: '$.nodes[0].config.sql' })] },
+    });
+    expect(
+      await rows(
+        rt.connector,
+        "SELECT count(*)::INT AS n FROM duckdb_tables() WHERE table_name IN ('orders', 'zz')",
+      ),
+    ).toEqual([{ n: 1 }]);
+    expect(rt.store.listRuns({ workflow: 'inj' }).runs).toEqual([]);
+  });
+
+  it('is refused when it writes', async () => {
+    const rt = await setup();
+    await expect(
+      rt.service.startRun({
+        document: breakout('INSERT INTO src.orders SELECT * FROM src.orders RETURNING 1 AS x'),
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_WORKFLOW' });
+  });
+});
+
+describePostgres('raw SQL on PostgreSQL', () => {
+  const schema = 'raw_sql_guard';
+  it('refuses a breakout into a data-modifying CTE: the read-only session stops the DELETE', async () => {
+    const rt = testRuntime({ config: loadedConfig({ pg: { type: 'postgres', url: PG_URL } }) });
+    runtimes.push(rt);
+    const c = await rt.service.connector('pg');
+    await c.execute(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.execute(`CREATE SCHEMA ${schema}`);
+    await c.execute(`CREATE TABLE ${schema}.victim AS SELECT g AS id FROM generate_series(1, 5) g`);
+    try {
+      const attack = `SELECT 1 AS x) AS _q), d AS (DELETE FROM ${schema}.victim RETURNING 1) SELECT * FROM s, (SELECT 1 AS x`;
+      const doc = {
+        edgeflow: 1,
+        name: 'inj_pg',
+        connection: 'pg',
+        nodes: [
+          { id: 's', type: 'source.sql', config: { sql: attack, columns: [{ name: 'x', type: 'int' }] } },
+          { id: 'o', type: 'output.table', inputs: { in: 's' }, config: { table: `${schema}.out` } },
+        ],
+      };
+      const refused = await rt.service.startRun({ document: doc }).then(
+        () => undefined,
+        (e: unknown) => e as { code: string; message: string },
+      );
+      expect(refused?.code).toBe('INVALID_WORKFLOW');
+      expect(refused?.message).toMatch(/read-only/);
+      expect((await c.execute(`SELECT count(*)::int AS n FROM ${schema}.victim`)).rows).toEqual([{ n: 5 }]);
+    } finally {
+      await c.execute(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    }
   });
 });

@@ -42,6 +42,7 @@ import type { ScheduleRecord } from '../store/index.js';
 import { runSettings } from '../config/schema.js';
 import { DIALECT_OF } from '../connections.js';
 import { ServiceError } from './errors.js';
+import { checkRawSql } from './raw-sql-guard.js';
 import type { Service } from './index.js';
 import { workflowHash } from './workflow-hash.js';
 
@@ -482,6 +483,10 @@ export class RunService {
           ...(prepared.offlineReason ? { offlineReason: prepared.offlineReason } : {}),
         },
       );
+    await checkRawSql(analysis, await this.service.connector(prepared.connection), {
+      ...(o.params ? { params: o.params } : {}),
+      label: { workflow: analysis.workflow.name, run: o.runId, origin: 'check' },
+    });
     return { analysis, plan, prepared };
   }
 
