@@ -770,3 +770,45 @@ describe('MCP server: workflows as tools', () => {
     expect(t!.description).toMatch(/version two/);
   });
 });
+
+describe('secrets', () => {
+  it('never shows a connection password in any tool result, resource or error', async () => {
+    const CANARY = 'canary-mcp-7f3e91-pw';
+    const rt = testRuntime({
+      config: loadedConfig({
+        local: { type: 'duckdb', path: ':memory:' },
+        // Unreachable on purpose: every use of it is an error path.
+        pg: { type: 'postgres', url: `postgres://edgeflow:${CANARY}@127.0.0.1:1/warehouse` },
+      }),
+    });
+    runtimes.push(rt);
+    const { client } = await connect(rt.service as unknown as McpService, 'admin');
+    const onPg = (nodes: unknown[]) => ({ edgeflow: 1, name: 'on_pg', connection: 'pg', nodes });
+    const doc = onPg([
+      {
+        id: 's',
+        type: 'source.sql',
+        config: { sql: 'SELECT 1 AS x', columns: [{ name: 'x', type: 'int' }] },
+      },
+      { id: 'o', type: 'output.table', inputs: { in: 's' }, config: { table: 'analytics.o' } },
+    ]);
+    const answers: unknown[] = [
+      await call(client, 'list_connections'),
+      await call(client, 'list_tables', { connection: 'pg' }),
+      await call(client, 'describe_table', { connection: 'pg', table: 'public.t' }),
+      await call(client, 'validate_workflow', { workflow: doc }),
+      await call(client, 'compile_workflow', { workflow: doc }),
+      await call(client, 'preview_workflow', { workflow: doc, node: 's' }),
+      await call(client, 'estimate_workflow', { workflow: doc }),
+      await call(client, 'save_workflow', { workflow: doc }),
+      await call(client, 'run_workflow', { name: 'on_pg', wait: true }),
+      await call(client, 'run_workflow', { workflow: doc }),
+      await client.readResource({ uri: 'edgeflow://workflows/on_pg' }),
+    ];
+    const text = JSON.stringify(answers);
+    // The answers are about the pg connection (errors included), yet name no secret.
+    expect(text).toContain('"pg"');
+    expect(text).not.toContain(CANARY);
+    expect(text).not.toContain(encodeURIComponent(CANARY));
+  });
+});
