@@ -14,6 +14,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  answer,
+  startFakeOpenAI,
   loadedConfig,
   ordersExpectedSql,
   ordersSetupSql,
@@ -405,9 +407,10 @@ describe('MCP server: tools', () => {
     structured(await call(client, 'schedule_workflow', { name: 'paid_orders', remove: true }));
     expect(rt.service.getSchedule('paid_orders')).toBeUndefined();
 
-    // generate_workflow does not pretend.
+    // generate_workflow without an assistant block says how to configure it, and how to do without.
     const gen = toolError(await call(client, 'generate_workflow', { request: 'revenue per store' }));
-    expect(gen.code).toBe('NOT_IMPLEMENTED');
+    expect(gen.code).toBe('ASSISTANT_NOT_CONFIGURED');
+    expect(JSON.stringify(gen)).toMatch(/assistant block/);
     expect(JSON.stringify(gen)).toMatch(/validate_workflow/);
   });
 
@@ -810,5 +813,36 @@ describe('secrets', () => {
     expect(text).toContain('"pg"');
     expect(text).not.toContain(CANARY);
     expect(text).not.toContain(encodeURIComponent(CANARY));
+  });
+});
+
+describe('generate_workflow', () => {
+  it('calls the assistant through the service and returns the workflow, unsaved', async () => {
+    const fake = await startFakeOpenAI();
+    const config = loadedConfig({ local: { type: 'duckdb', path: ':memory:' } });
+    (config.config as { assistant?: unknown }).assistant = { baseURL: fake.baseURL, model: 'fake-model' };
+    const rt = testRuntime({ config });
+    runtimes.push(rt);
+    try {
+      const c = await rt.service.connector('local');
+      for (const sql of ordersSetupSql('duckdb', 'src')) await c.execute(sql);
+      const wf = {
+        edgeflow: 1,
+        name: 'paid_orders',
+        nodes: [
+          { id: 'o', type: 'source.table', config: { table: 'src.orders' } },
+          { id: 'paid', type: 'filter', inputs: { in: 'o' }, config: { where: "status = 'paid'" } },
+        ],
+      };
+      fake.script(answer(wf, 'paid orders'));
+      const { client } = await connect(rt.service, 'write');
+      const r = structured<{ workflow: { name: string }; validation: { valid: boolean }; rounds: number }>(
+        await call(client, 'generate_workflow', { request: 'paid orders', connection: 'local' }),
+      );
+      expect(r).toMatchObject({ workflow: { name: 'paid_orders' }, validation: { valid: true }, rounds: 0 });
+      expect(rt.service.listWorkflows().map((w) => w.name)).not.toContain('paid_orders');
+    } finally {
+      await fake.close();
+    }
   });
 });

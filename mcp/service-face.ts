@@ -3,6 +3,7 @@
  * structurally, so the server can be given the daemon's service, or a narrower one in a test.
  */
 import type {
+  AssistantResult,
   ComponentDoc,
   ConnectionSummary,
   CompileResult,
@@ -19,6 +20,7 @@ import type {
   StartRunResult,
   TableInfo,
   TableListing,
+  GenerateRequest,
   ValidateResult,
   WorkflowRequest,
   WorkflowSummary,
@@ -61,4 +63,7 @@ export interface McpService {
   getRun(id: string): RunView;
   runLogs(id: string, opts?: { after?: number; limit?: number }): LogRecord[];
   cancelRun(id: string): { run: RunRecord; effect: 'cancelled' | 'requested' | 'finished' };
+
+  /** The assistant (absent in a narrow test service: generate_workflow then says NOT_IMPLEMENTED). */
+  generateWorkflow?(req: GenerateRequest): Promise<AssistantResult>;
 }

@@ -786,9 +786,10 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
       title: 'Generate a workflow from a request',
       scope: 'write',
       description:
-        "Turns a plain-language request into a validated workflow with edgeflow's assistant. NOT AVAILABLE YET in " +
-        'this version: it answers NOT_IMPLEMENTED. Build the workflow yourself instead (the build_workflow prompt ' +
-        'lists the steps). Example: {"request": "revenue of paid orders per store", "connection": "local"}',
+        "Turns a plain-language request into a validated workflow with edgeflow's assistant (the model configured " +
+        'in the assistant block of the config). Returns the workflow, an explanation, the validation result, the ' +
+        'repair rounds, token usage and latency, or a clarifying `question`. It never saves or runs: call ' +
+        'save_workflow / run_workflow yourself. Example: {"request": "revenue of paid orders per store", "connection": "local"}',
       input: z.strictObject({ request: z.string().min(1), connection: z.string().optional() }),
       annotations: {
         readOnlyHint: false,
@@ -797,13 +798,40 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
         openWorldHint: true,
       },
     },
-    async () =>
-      errorResult({
-        code: 'NOT_IMPLEMENTED',
-        message: 'the workflow assistant is not available in this version of edgeflow',
-        details: {
-          hint: 'write the workflow yourself: list_tables, describe_table, list_components, describe_component, then validate_workflow until valid (the build_workflow prompt lists the steps)',
-        },
-      }),
+    async (args, extra) => {
+      const buildItYourself =
+        'build it yourself: list_tables, describe_table, list_components, describe_component, then validate_workflow until valid (the build_workflow prompt lists the steps)';
+      if (!svc.generateWorkflow)
+        return errorResult({
+          code: 'NOT_IMPLEMENTED',
+          message: 'the workflow assistant is not available in this server',
+          details: { hint: buildItYourself },
+        });
+      try {
+        const r = await svc.generateWorkflow({
+          request: args.request,
+          ...(args.connection ? { connection: args.connection } : {}),
+          signal: extra.signal,
+        });
+        return jsonResult(
+          r,
+          r.workflow && r.validation.valid
+            ? 'A valid workflow (not saved: save_workflow saves it, run_workflow runs it).'
+            : r.question
+              ? `The assistant asks: ${r.question}`
+              : 'The assistant gave no valid workflow; see explanation and validation.diagnostics.',
+        );
+      } catch (e) {
+        if (e instanceof ServiceError && e.code === 'ASSISTANT_NOT_CONFIGURED') {
+          const hint = (e.details as { hint?: string } | undefined)?.hint;
+          return errorResult({
+            code: e.code,
+            message: e.message,
+            details: { hint: `${hint ? `${hint}; or ` : ''}${buildItYourself}` },
+          });
+        }
+        throw e;
+      }
+    },
   );
 }

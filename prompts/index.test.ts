@@ -6,6 +6,7 @@ import {
   loadTemplate,
   PROMPT_TEMPLATES,
   PromptTemplateError,
+  promptVersion,
   renderPrompt,
   renderTemplate,
   templateVariables,
@@ -14,9 +15,12 @@ import {
 
 describe('prompt templates', () => {
   it('every template on disk is declared, and uses exactly its declared variables', () => {
-    const onDisk = readdirSync(path.join(import.meta.dirname, 'mcp'))
-      .filter((f) => f.endsWith('.md'))
-      .map((f) => `mcp/${f.slice(0, -3)}`)
+    const onDisk = ['mcp', 'assistant']
+      .flatMap((dir) =>
+        readdirSync(path.join(import.meta.dirname, dir))
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => `${dir}/${f.slice(0, -3)}`),
+      )
       .sort();
     expect(onDisk).toEqual(Object.keys(PROMPT_TEMPLATES).sort());
     for (const name of Object.keys(PROMPT_TEMPLATES) as PromptName[]) {
@@ -38,6 +42,11 @@ describe('prompt templates', () => {
     expect(text).toContain('{"status":"failed"}');
     expect(text).not.toMatch(/\{\{/);
     expect(() => renderTemplate('Hi {{who}}', {})).toThrow(PromptTemplateError);
+  });
+
+  it('names a version: the header version and a hash of the text', () => {
+    expect(promptVersion('assistant/system')).toMatch(/^assistant\/system@v1-[0-9a-f]{8}$/);
+    expect(promptVersion('assistant/repair')).toMatch(/^assistant\/repair@v1-[0-9a-f]{8}$/);
   });
 
   it('a value is inserted as is, never re-expanded', () => {

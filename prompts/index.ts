@@ -3,6 +3,7 @@
  * A template may use only the variables its entry below declares: `loadTemplate` refuses one that
  * uses another (a test loads every template), and `renderPrompt` wants every declared variable.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,9 @@ export const PROMPT_TEMPLATES = {
   'mcp/build_workflow': ['request', 'connection'],
   'mcp/explain_workflow': ['name', 'document', 'diagram'],
   'mcp/debug_run': ['run_id', 'run'],
+  'assistant/system': ['connection', 'dialect', 'components', 'tables'],
+  'assistant/repair': ['round', 'max_rounds', 'diagnostics'],
+  'assistant/nudge': ['problem'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type PromptName = keyof typeof PROMPT_TEMPLATES;
@@ -85,4 +89,17 @@ export function loadTemplate(name: PromptName): string {
 
 export function renderPrompt<N extends PromptName>(name: N, vars: PromptVariables<N>): string {
   return renderTemplate(loadTemplate(name), vars, `prompt ${name}`);
+}
+
+const VERSION_HEADER = /^<!--.*\bversion:\s*([^\s,]+).*-->/;
+
+/**
+ * A template's version as a report names it: `name@v<header version>-<hash of the text>`, so an
+ * edit shows up even when the header was not bumped.
+ */
+export function promptVersion(name: PromptName): string {
+  const text = loadTemplate(name);
+  const declared = VERSION_HEADER.exec(text)?.[1] ?? '0';
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
+  return `${name}@v${declared}-${hash}`;
 }

@@ -9,6 +9,7 @@ import { RunStore } from '../store/index.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConnectorPool } from '../service/connectors.js';
 import { Service } from '../service/index.js';
+import { answer, startFakeOpenAI } from '../assistant/fake-openai.js';
 import { createHttpApp } from './app.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-http-'));
@@ -150,5 +151,51 @@ describe('HTTP API', () => {
     });
     expect(extra.status).toBe(400);
     expect((await json(extra)).error.code).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('POST /v1/assistant/generate', () => {
+  it('without an assistant block: 503 ASSISTANT_NOT_CONFIGURED with a hint how to configure', async () => {
+    const r = await call('/v1/assistant/generate', {
+      method: 'POST',
+      body: JSON.stringify({ request: 'x' }),
+    });
+    expect(r.status).toBe(503);
+    const body = await json(r);
+    expect(body.error.code).toBe('ASSISTANT_NOT_CONFIGURED');
+    expect(body.error.details.hint).toMatch(/assistant: \{ baseURL/);
+  });
+
+  it('with one: the assistant answers through the fake endpoint; the workflow is returned, not saved', async () => {
+    const fake = await startFakeOpenAI();
+    const withAssistant: LoadedConfig = {
+      ...config,
+      config: {
+        ...config.config,
+        assistant: { baseURL: fake.baseURL, model: 'fake-model', apiKey: 'k-test' },
+      },
+    };
+    const s = new Service(withAssistant, new ConnectorPool(withAssistant));
+    const a = createHttpApp({ service: s, authenticator: new TokenAuthenticator(store) });
+    try {
+      fake.script(answer({ ...wf, name: 'big_orders' }, 'orders above 3'));
+      const r = await a.request('/v1/assistant/generate', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ request: 'orders above 3', connection: 'local' }),
+      });
+      expect(r.status).toBe(200);
+      const body = await json(r);
+      expect(body).toMatchObject({
+        workflow: { name: 'big_orders' },
+        validation: { valid: true },
+        rounds: 0,
+      });
+      expect(body.model).toBe('fake-model');
+      expect(store.listWorkflows().map((w) => w.name)).not.toContain('big_orders');
+    } finally {
+      await s.close();
+      await fake.close();
+    }
   });
 });

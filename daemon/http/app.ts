@@ -18,7 +18,7 @@ import { observe } from './middleware/observe.js';
 import { requestId } from './middleware/request-id.js';
 import { openApiDocument } from './openapi.js';
 import { methodsByPath, mountRoutes, type AnyRoute } from './route.js';
-import { assistantRoutes } from './routes/assistant.js';
+import { assistantRoutes, type AssistantFace } from './routes/assistant.js';
 import { catalogRoutes, type CatalogService } from './routes/catalog.js';
 import { mcpRoutes, type McpHttpFace } from './routes/mcp.js';
 import type { RunsFace } from './routes/runs-face.js';
@@ -33,7 +33,8 @@ export { loopbackHosts } from './middleware/host-check.js';
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface HttpAppOptions {
-  service: CatalogService;
+  /** The service; its `generateWorkflow`, when present, answers POST /v1/assistant/generate. */
+  service: CatalogService & Partial<AssistantFace>;
   /** Workflows, runs and schedules (the Service); without it those routes answer 503. */
   runs?: RunsFace;
   authenticator: TokenAuthenticator;
@@ -60,7 +61,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
     }),
     ...catalogRoutes(opts.service),
     ...workflowRoutes(opts.runs ?? runsUnavailable),
-    ...assistantRoutes(),
+    ...assistantRoutes(opts.service.generateWorkflow ? (opts.service as AssistantFace) : undefined),
     ...mcpRoutes(opts.mcp),
   ];
 

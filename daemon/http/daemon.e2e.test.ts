@@ -296,13 +296,16 @@ describe('the daemon over HTTP', () => {
     );
   });
 
-  it('answers 501 for the assistant, which is a later issue', async () => {
+  it('answers 503 with a hint for the assistant when the config has no assistant block', async () => {
     const r = await api('POST', '/v1/assistant/generate', {
       token: 'write',
       body: { request: 'revenue per store' },
     });
-    expect(r.status).toBe(501);
-    expect(r.json.error).toMatchObject({ code: 'NOT_IMPLEMENTED', details: { hint: expect.any(String) } });
+    expect(r.status).toBe(503);
+    expect(r.json.error).toMatchObject({
+      code: 'ASSISTANT_NOT_CONFIGURED',
+      details: { hint: expect.stringContaining('assistant') },
+    });
   });
 
   it('serves Prometheus metrics to a read token', async () => {

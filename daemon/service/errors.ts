@@ -10,7 +10,9 @@ export type ServiceErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'CONFLICT'
-  | 'STATE_UNAVAILABLE';
+  | 'STATE_UNAVAILABLE'
+  | 'ASSISTANT_NOT_CONFIGURED'
+  | 'ASSISTANT_UNAVAILABLE';
 
 const STATUS: Record<ServiceErrorCode, number> = {
   NOT_FOUND: 404,
@@ -24,6 +26,8 @@ const STATUS: Record<ServiceErrorCode, number> = {
   FORBIDDEN: 403,
   CONFLICT: 409,
   STATE_UNAVAILABLE: 503,
+  ASSISTANT_NOT_CONFIGURED: 503,
+  ASSISTANT_UNAVAILABLE: 502,
 };
 
 export class ServiceError extends Error {

@@ -17,6 +17,14 @@ import type { Workflow } from '../../compiler/workflow/model.js';
 import type { PortableType } from '../../compiler/schema/types.js';
 import { ConnectorError, type Estimate, type TableListing } from '../../connectors/connector.js';
 import { mermaidDiagram } from '../../compiler/diagram.js';
+import {
+  assistantFromConfig,
+  generateWorkflow,
+  type AssistantDeps,
+  type AssistantResult,
+  type ConfiguredAssistant,
+  type GenerateRequest,
+} from '../assistant/index.js';
 import { liveCatalog } from '../catalog/live-catalog.js';
 import type { LoadedConfig } from '../config/load.js';
 import { DIALECT_OF } from '../connections.js';
@@ -60,7 +68,13 @@ export type {
 export interface ServiceOptions {
   /** The run store and executor settings: without them, workflow and run methods fail STATE_UNAVAILABLE. */
   runs?: RunServiceOptions;
+  /** The assistant's endpoint settings (timeout, retries) and hooks; the endpoint itself is in the config. */
+  assistant?: Pick<AssistantDeps, 'endpoint' | 'structuredOutput' | 'context' | 'onEvent'> & {
+    env?: NodeJS.ProcessEnv;
+  };
 }
+
+export type { AssistantResult, GenerateRequest } from '../assistant/index.js';
 
 export const MAX_PREVIEW_ROWS = 1000;
 
@@ -167,6 +181,52 @@ export class Service {
     opts: ServiceOptions = {},
   ) {
     this.runs = opts.runs ? new RunService(this, opts.runs) : undefined;
+    this.assistantOptions = opts.assistant ?? {};
+  }
+
+  private readonly assistantOptions: NonNullable<ServiceOptions['assistant']>;
+  private configuredAssistant: ConfiguredAssistant | undefined;
+
+  /** Whether the config has an `assistant` block. */
+  hasAssistant(): boolean {
+    return this.config.config.assistant !== undefined;
+  }
+
+  /**
+   * The assistant: a plain-language request becomes a validated workflow (daemon/assistant/). It
+   * reads tables and components and validates, nothing else: it never saves, runs or schedules.
+   */
+  async generateWorkflow(req: GenerateRequest): Promise<AssistantResult> {
+    const { env, endpoint, ...rest } = this.assistantOptions;
+    this.configuredAssistant ??= assistantFromConfig(this.config, env ? { env } : {});
+    const a = this.configuredAssistant;
+    if (!a)
+      throw new ServiceError('ASSISTANT_NOT_CONFIGURED', 'the assistant is not configured', {
+        hint: 'add an assistant block to the config, e.g. assistant: { baseURL: ${env:OPENAI_BASE_URL}, model: gpt-4.1-mini, apiKey: ${env:OPENAI_API_KEY} } (any OpenAI-compatible endpoint: OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp server)',
+      });
+    try {
+      return await generateWorkflow(
+        {
+          service: this,
+          client: a.client,
+          model: a.model,
+          ...rest,
+          endpoint: { ...endpoint, redact: a.redact },
+        },
+        req,
+      );
+    } catch (e) {
+      if (e instanceof ServiceError) {
+        const message = a.redact(e.message);
+        if (message === e.message) throw e;
+        throw new ServiceError(e.code, message, e.details);
+      }
+      if (req.signal?.aborted) throw e;
+      throw new ServiceError(
+        'ASSISTANT_UNAVAILABLE',
+        a.redact(`the assistant failed: ${(e as Error).message}`),
+      );
+    }
   }
 
   private runService(): RunService {

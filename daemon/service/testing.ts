@@ -16,3 +16,4 @@ export {
   type TestRuntime,
 } from '../executor/testing.js';
 export type { Connector, ExecuteOptions } from '../../connectors/connector.js';
+export { answer, startFakeOpenAI, type FakeOpenAI } from '../assistant/fake-openai.js';
