@@ -10,6 +10,8 @@ import { StoreError } from '../store/errors.js';
 import { compileCommand } from './commands/compile.js';
 import { componentsCommand } from './commands/components.js';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
+import { generateCommand } from './commands/generate.js';
 import { mcpCommand } from './commands/mcp.js';
 import { previewCommand } from './commands/preview.js';
 import { runCommand } from './commands/run.js';
@@ -29,6 +31,13 @@ usage:
   edgeflow run FILE|NAME [--connection C] [--param k=v]… [--idempotency-key K] [--json]
                                            runs once, now, with the daemon's executor; recorded in the run store
   edgeflow components [ID] [--json]
+  edgeflow generate "REQUEST" [--connection C] [--out FILE] [--json]
+                                           the assistant: a request becomes a validated workflow (printed, not saved)
+  edgeflow eval [--model M] [--base-url U] [--cases GLOB] [--concurrency N] [--budget-usd X]
+                [--price-in USD] [--price-out USD] [--out DIR] [--json]
+                                           the assistant's eval suite; report (JSON + Markdown) in .evals/
+                                           (prices: US dollars per 1M prompt / completion tokens, 0 by default)
+  edgeflow eval --compare A.json B.json    the differences between two eval reports
   edgeflow serve [--listen HOST:PORT]      the daemon (HTTP API on 127.0.0.1:8787 by default, MCP at /mcp)
   edgeflow mcp [--scope read|run|write|admin]
                                            MCP over stdio for desktop agents (scope run by default;
@@ -54,6 +63,15 @@ const OPTIONS = {
   'run-id': { type: 'string' },
   'idempotency-key': { type: 'string' },
   limit: { type: 'string' },
+  out: { type: 'string' },
+  model: { type: 'string' },
+  'base-url': { type: 'string' },
+  cases: { type: 'string' },
+  concurrency: { type: 'string' },
+  'budget-usd': { type: 'string' },
+  'price-in': { type: 'string' },
+  'price-out': { type: 'string' },
+  compare: { type: 'boolean' },
   listen: { type: 'string' },
   scopes: { type: 'string' },
   scope: { type: 'string' },
@@ -166,6 +184,30 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         );
       case 'components':
         return componentsCommand(rest[0], common, io);
+      case 'generate':
+        return await generateCommand(
+          rest.join(' ') || undefined,
+          { ...common, ...(values.out ? { out: values.out } : {}) },
+          io,
+        );
+      case 'eval':
+        return await evalCommand(
+          rest,
+          {
+            ...(values.config ? { config: values.config } : {}),
+            ...(values.json ? { json: true } : {}),
+            ...(values.model ? { model: values.model } : {}),
+            ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+            ...(values.cases ? { cases: values.cases } : {}),
+            ...(values.concurrency ? { concurrency: values.concurrency } : {}),
+            ...(values['budget-usd'] ? { budgetUsd: values['budget-usd'] } : {}),
+            ...(values['price-in'] ? { priceIn: values['price-in'] } : {}),
+            ...(values['price-out'] ? { priceOut: values['price-out'] } : {}),
+            ...(values.out ? { out: values.out } : {}),
+            ...(values.compare ? { compare: true } : {}),
+          },
+          io,
+        );
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

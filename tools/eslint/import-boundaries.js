@@ -3,7 +3,7 @@
 //   connectors/ imports compiler types only (`import type`)
 //   daemon/     imports compiler and connectors (not mcp/)
 //   mcp/        imports the daemon's service layer only (daemon/service/)
-//   only the composition root (daemon/cli/) imports mcp/ and the HTTP layer (daemon/http/)
+//   only the composition root (daemon/cli/) imports mcp/, evals/ and the HTTP layer (daemon/http/)
 import path from 'node:path';
 
 const LAYERS = ['compiler', 'connectors', 'daemon', 'mcp', 'prompts', 'evals'];
@@ -35,7 +35,8 @@ function violation(from, to, isTypeOnly) {
         : `connectors/ may not import ${to.layer}/`;
     case 'daemon':
       if (to.layer === 'compiler' || to.layer === 'connectors' || to.layer === 'prompts') return undefined;
-      if (to.layer === 'mcp' && from.rest.startsWith('cli/')) return undefined;
+      // The composition root wires mcp/ and runs evals/ (`edgeflow eval`).
+      if ((to.layer === 'mcp' || to.layer === 'evals') && from.rest.startsWith('cli/')) return undefined;
       return `daemon/ may not import ${to.layer}/ (only daemon/cli/, the composition root, wires mcp/)`;
     case 'mcp':
       if (to.layer === 'daemon' && to.rest.startsWith('service/')) return undefined;
