@@ -14,9 +14,22 @@ export async function generateCommand(
 ): Promise<number> {
   if (!request?.trim())
     throw new UsageError('generate needs a REQUEST, e.g. edgeflow generate "revenue per store"');
-  const r = await withService(flags.config, (s) =>
-    s.generateWorkflow({ request, ...(flags.connection ? { connection: flags.connection } : {}) }),
-  );
+  // Ctrl-C stops the conversation with the endpoint (the request in flight is aborted).
+  const ctl = new AbortController();
+  const onInterrupt = () => ctl.abort(new Error('interrupted'));
+  process.once('SIGINT', onInterrupt);
+  let r;
+  try {
+    r = await withService(flags.config, (s) =>
+      s.generateWorkflow({
+        request,
+        signal: ctl.signal,
+        ...(flags.connection ? { connection: flags.connection } : {}),
+      }),
+    );
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
   const ok = r.workflow !== undefined && r.validation.valid;
   if (flags.out && r.workflow !== undefined)
     writeFileSync(flags.out, `${JSON.stringify(r.workflow, null, 2)}\n`);
