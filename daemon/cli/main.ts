@@ -7,17 +7,7 @@ import { ConfigError } from '../config/load.js';
 import { ConnectionError } from '../connections.js';
 import { ServiceError } from '../service/errors.js';
 import { StoreError } from '../store/errors.js';
-import { compileCommand } from './commands/compile.js';
-import { componentsCommand } from './commands/components.js';
-import { demoCommand } from './commands/demo.js';
-import { evalCommand } from './commands/eval.js';
-import { generateCommand } from './commands/generate.js';
-import { mcpCommand } from './commands/mcp.js';
-import { previewCommand } from './commands/preview.js';
-import { runCommand } from './commands/run.js';
-import { serveCommand } from './commands/serve.js';
-import { tokenCommand } from './commands/token.js';
-import { validateCommand } from './commands/validate.js';
+// Commands load when they run: `edgeflow serve` does not load the eval harness, `edgeflow mcp` not the HTTP server.
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import { formatForTerminal } from './format.js';
 import { processIo, toJson, UsageError, type Io } from './io.js';
@@ -110,9 +100,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     };
     switch (command) {
       case 'validate':
-        return await validateCommand(file(), common, io);
+        return await (await import('./commands/validate.js')).validateCommand(file(), common, io);
       case 'compile':
-        return await compileCommand(
+        return await (
+          await import('./commands/compile.js')
+        ).compileCommand(
           file(),
           {
             ...common,
@@ -124,7 +116,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io,
         );
       case 'preview':
-        return await previewCommand(
+        return await (
+          await import('./commands/preview.js')
+        ).previewCommand(
           file(),
           {
             ...common,
@@ -136,7 +130,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         );
       case 'run':
         if (!rest[0]) throw new UsageError('run needs a workflow FILE or the NAME of a saved workflow');
-        return await runCommand(
+        return await (
+          await import('./commands/run.js')
+        ).runCommand(
           rest[0],
           {
             ...common,
@@ -146,7 +142,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io,
         );
       case 'serve':
-        return await serveCommand(
+        return await (
+          await import('./commands/serve.js')
+        ).serveCommand(
           {
             ...(values.config ? { config: values.config } : {}),
             ...(values.listen ? { listen: values.listen } : {}),
@@ -154,7 +152,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io,
         );
       case 'mcp':
-        return await mcpCommand(
+        return await (
+          await import('./commands/mcp.js')
+        ).mcpCommand(
           {
             ...(values.config ? { config: values.config } : {}),
             ...(values.scope ? { scope: values.scope } : {}),
@@ -162,7 +162,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io,
         );
       case 'token':
-        return tokenCommand(
+        return (await import('./commands/token.js')).tokenCommand(
           rest,
           {
             ...common,
@@ -172,7 +172,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io,
         );
       case 'demo':
-        return await demoCommand(
+        return await (
+          await import('./commands/demo.js')
+        ).demoCommand(
           {
             ...(values.config ? { config: values.config } : {}),
             ...(values.json ? { json: true } : {}),
@@ -183,15 +185,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io,
         );
       case 'components':
-        return componentsCommand(rest[0], common, io);
+        return (await import('./commands/components.js')).componentsCommand(rest[0], common, io);
       case 'generate':
-        return await generateCommand(
+        return await (
+          await import('./commands/generate.js')
+        ).generateCommand(
           rest.join(' ') || undefined,
           { ...common, ...(values.out ? { out: values.out } : {}) },
           io,
         );
       case 'eval':
-        return await evalCommand(
+        return await (
+          await import('./commands/eval.js')
+        ).evalCommand(
           rest,
           {
             ...(values.config ? { config: values.config } : {}),

@@ -17,13 +17,12 @@ import type { Workflow } from '../../compiler/workflow/model.js';
 import type { PortableType } from '../../compiler/schema/types.js';
 import { ConnectorError, type Estimate, type TableListing } from '../../connectors/connector.js';
 import { mermaidDiagram } from '../../compiler/diagram.js';
-import {
-  assistantFromConfig,
-  generateWorkflow,
-  type AssistantDeps,
-  type AssistantResult,
-  type ConfiguredAssistant,
-  type GenerateRequest,
+// Types only: the assistant (and the openai client) load on the first request that needs them.
+import type {
+  AssistantDeps,
+  AssistantResult,
+  ConfiguredAssistant,
+  GenerateRequest,
 } from '../assistant/index.js';
 import { liveCatalog } from '../catalog/live-catalog.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -77,6 +76,9 @@ export interface ServiceOptions {
 export type { AssistantResult, GenerateRequest } from '../assistant/index.js';
 
 export const MAX_PREVIEW_ROWS = 1000;
+
+const ASSISTANT_HINT =
+  'add an assistant block to the config, e.g. assistant: { baseURL: ${env:OPENAI_BASE_URL}, model: gpt-4.1-mini, apiKey: ${env:OPENAI_API_KEY} } (any OpenAI-compatible endpoint: OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp server)';
 
 export interface WorkflowRequest {
   /** The workflow: JSON/YAML text or an object. */
@@ -198,11 +200,16 @@ export class Service {
    */
   async generateWorkflow(req: GenerateRequest): Promise<AssistantResult> {
     const { env, endpoint, ...rest } = this.assistantOptions;
+    if (!this.hasAssistant())
+      throw new ServiceError('ASSISTANT_NOT_CONFIGURED', 'the assistant is not configured', {
+        hint: ASSISTANT_HINT,
+      });
+    const { assistantFromConfig, generateWorkflow } = await import('../assistant/index.js');
     this.configuredAssistant ??= assistantFromConfig(this.config, env ? { env } : {});
     const a = this.configuredAssistant;
     if (!a)
       throw new ServiceError('ASSISTANT_NOT_CONFIGURED', 'the assistant is not configured', {
-        hint: 'add an assistant block to the config, e.g. assistant: { baseURL: ${env:OPENAI_BASE_URL}, model: gpt-4.1-mini, apiKey: ${env:OPENAI_API_KEY} } (any OpenAI-compatible endpoint: OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp server)',
+        hint: ASSISTANT_HINT,
       });
     try {
       return await generateWorkflow(

@@ -25,7 +25,7 @@ import { Scheduler } from '../../scheduler/index.js';
 import { runStoreSchedules } from '../../scheduler/run-store-schedules.js';
 import { ConnectorPool } from '../../service/connectors.js';
 import { Service } from '../../service/index.js';
-import { createMcpHttpHandler } from '../../../mcp/http.js';
+import type { createMcpHttpHandler } from '../../../mcp/http.js';
 import { RunStore, type RunRecord } from '../../store/index.js';
 import { UsageError, type Io } from '../io.js';
 
@@ -82,11 +82,24 @@ export async function serveCommand(
   const admin = ensureAdminToken(stateDir, store);
   // Set once listening (the port may be 0 until then); read by every request.
   let hosts: ReadonlySet<string> | undefined = undefined;
-  const mcp = createMcpHttpHandler({
-    service,
-    version: packageVersion(),
-    log: (message) => logger.warn({ component: 'mcp' }, message),
-  });
+  // The MCP server (and its SDK) loads on the first /mcp request: a daemon no agent talks to
+  // starts faster and stays smaller.
+  let mcpHandler: Promise<ReturnType<typeof createMcpHttpHandler>> | undefined;
+  const mcpLoaded = () =>
+    (mcpHandler ??= import('../../../mcp/http.js').then((m) =>
+      m.createMcpHttpHandler({
+        service,
+        version: packageVersion(),
+        log: (message) => logger.warn({ component: 'mcp' }, message),
+      }),
+    ));
+  const mcp = {
+    handle: async (...args: Parameters<ReturnType<typeof createMcpHttpHandler>['handle']>) =>
+      (await mcpLoaded()).handle(...args),
+    close: async () => {
+      if (mcpHandler) await (await mcpHandler).close();
+    },
+  };
   const app = createHttpApp({
     service,
     runs: service,
