@@ -17,6 +17,8 @@ export interface ToolContext {
 }
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+/** Changes state, destroys nothing, and a repeat changes nothing more (save, schedule, cancel). */
+const WRITES_IDEMPOTENT = { ...READ, readOnlyHint: false };
 
 export const BUILTIN_TOOLS = [
   'list_connections',
@@ -506,12 +508,7 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
         diagnostics: z.array(s.diagnostic),
         schedule: s.schedule.optional(),
       }),
-      annotations: {
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: WRITES_IDEMPOTENT,
     },
     async (a) => {
       const r = await svc.saveWorkflow(a.workflow);
@@ -717,12 +714,7 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
         'outputs already written stay. A finished run is returned unchanged (effect "finished"). Example: {"id": "r_01J…"}',
       input: z.strictObject({ id: z.string() }),
       output: z.object({ run: s.run, effect: z.enum(['cancelled', 'requested', 'finished']) }),
-      annotations: {
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: WRITES_IDEMPOTENT,
     },
     async (a) => {
       const r = svc.cancelRun(a.id);
@@ -751,12 +743,7 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
         remove: z.boolean().optional().describe('remove the schedule instead'),
       }),
       output: z.object({ workflow: z.string(), schedule: s.schedule.nullable(), removed: z.boolean() }),
-      annotations: {
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: WRITES_IDEMPOTENT,
     },
     async (a) => {
       if (a.remove) {

@@ -6,20 +6,18 @@
  * one row, no staging table is left, the Idempotency-Key still names the same run, and the run's
  * logs tell the recovery. Then SIGTERM during a run: the daemon exits 0 and nothing is doubled.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../connectors/connector.js';
 import { openDuckDb } from '../../connectors/duckdb/index.js';
 import { daemonApi } from '../../test/support/daemon-api.js';
+import { e2eDir, writeE2eWarehouse } from '../../test/support/e2e-warehouse.js';
 import { rows } from '../executor/testing.js';
 import { startDaemon, type DaemonProcess } from '../../test/support/daemon-process.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-crash-'));
-const cfg = path.join(dir, 'edgeflow.yaml');
-const stateDir = path.join(dir, 'state');
-const wh = path.join(dir, 'wh.duckdb');
+const e2e = e2eDir('edgeflow-crash-');
+const { dir, cfg, stateDir, wh } = e2e;
 let daemon: DaemonProcess | undefined;
 const { api, tokens, waitForRun } = daemonApi(() => daemon!);
 
@@ -155,20 +153,7 @@ async function runUntilTheAppendRuns(key: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const c = await openDuckDb({ path: wh });
-  await c.execute(`CREATE TABLE main.orders AS
-    SELECT i AS order_id, i % 7 AS store_id, (i % 50)::DOUBLE AS amount,
-           CASE WHEN i % 4 = 0 THEN 'refunded' ELSE 'paid' END AS status
-    FROM range(1, 5001) t(i)`);
-  await c.close();
-  writeFileSync(
-    cfg,
-    `listen: 127.0.0.1:8787
-state: ${JSON.stringify(path.join(stateDir, 'state.db'))}
-connections:
-  wh: { type: duckdb, path: ${JSON.stringify(wh)} }
-`,
-  );
+  await writeE2eWarehouse(e2e, { rows: 5000, stores: 7, amounts: 50 });
   await start();
   const saved = await api('PUT', '/v1/workflows/crash_flow', { token: 'admin', body: workflow });
   expect(saved.status, saved.text).toBe(201);

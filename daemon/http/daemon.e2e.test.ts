@@ -3,18 +3,16 @@
  * auth matrix, workflows, runs, idempotency, cancel, logs, metrics, the OpenAPI document,
  * malformed requests, DNS rebinding, and a canary secret that must never come out.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckDb } from '../../connectors/duckdb/index.js';
 import { daemonApi } from '../../test/support/daemon-api.js';
+import { e2eDir, writeE2eWarehouse } from '../../test/support/e2e-warehouse.js';
 import { runCli, startDaemon, type DaemonProcess } from '../../test/support/daemon-process.js';
 
 const CANARY = 'canary-e2e-4c1f0a9d-pw';
-const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-e2e-'));
-const cfg = path.join(dir, 'edgeflow.yaml');
-const stateDir = path.join(dir, 'state');
+const e2e = e2eDir('edgeflow-e2e-');
+const { dir, cfg, stateDir } = e2e;
 let daemon: DaemonProcess;
 const { tokens, bodies, api, withHost, waitForRun, createTokens } = daemonApi(() => daemon);
 
@@ -43,23 +41,13 @@ const workflow = (extra: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  const wh = path.join(dir, 'wh.duckdb');
-  const c = await openDuckDb({ path: wh });
-  await c.execute(`CREATE TABLE main.orders AS
-    SELECT i AS order_id, i % 7 AS store_id, (i % 50)::DOUBLE AS amount,
-           CASE WHEN i % 4 = 0 THEN 'refunded' ELSE 'paid' END AS status
-    FROM range(1, 5001) t(i)`);
-  await c.close();
-  writeFileSync(
-    cfg,
-    `listen: 127.0.0.1:8787
-state: ${JSON.stringify(path.join(stateDir, 'state.db'))}
-connections:
-  wh: { type: duckdb, path: ${JSON.stringify(wh)} }
-  pg: { type: postgres, url: 'postgres://edgeflow:${CANARY}@127.0.0.1:1/warehouse' }
-lineage: { file: ${JSON.stringify(path.join(dir, 'lineage.jsonl'))} }
-`,
-  );
+  await writeE2eWarehouse(e2e, {
+    rows: 5000,
+    stores: 7,
+    amounts: 50,
+    connections: `  pg: { type: postgres, url: 'postgres://edgeflow:${CANARY}@127.0.0.1:1/warehouse' }\n`,
+    config: `lineage: { file: ${JSON.stringify(path.join(dir, 'lineage.jsonl'))} }\n`,
+  });
   daemon = await startDaemon({ config: cfg });
   await createTokens(cfg, stateDir);
 }, 120_000);

@@ -4,19 +4,15 @@
  * the session's, a session belongs to its token, Host and Origin are checked, and a run started by
  * an agent runs in the daemon.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckDb } from '../../connectors/duckdb/index.js';
 import { daemonApi, type Scope } from '../../test/support/daemon-api.js';
+import { e2eDir, writeE2eWarehouse } from '../../test/support/e2e-warehouse.js';
 import { startDaemon, type DaemonProcess } from '../../test/support/daemon-process.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-mcp-http-'));
-const cfg = path.join(dir, 'edgeflow.yaml');
-const stateDir = path.join(dir, 'state');
+const e2e = e2eDir('edgeflow-mcp-http-');
+const { cfg, stateDir } = e2e;
 let daemon: DaemonProcess;
 const { tokens, api, withHost, createTokens } = daemonApi(() => daemon);
 const clients: Client[] = [];
@@ -69,22 +65,7 @@ function post(headers: Record<string, string>, body: unknown = INITIALIZE) {
 }
 
 beforeAll(async () => {
-  const wh = path.join(dir, 'wh.duckdb');
-  const c = await openDuckDb({ path: wh });
-  await c.execute(`CREATE TABLE main.orders AS
-    SELECT i AS order_id, i % 3 AS store_id, (i % 20)::DOUBLE AS amount,
-           CASE WHEN i % 4 = 0 THEN 'refunded' ELSE 'paid' END AS status
-    FROM range(1, 201) t(i)`);
-  await c.close();
-  // The connection is `wh`, not `local`: the daemon seeds its 1M-row demo only into `local`.
-  writeFileSync(
-    cfg,
-    `listen: 127.0.0.1:8787
-state: ${JSON.stringify(path.join(stateDir, 'state.db'))}
-connections:
-  wh: { type: duckdb, path: ${JSON.stringify(wh)} }
-`,
-  );
+  await writeE2eWarehouse(e2e, { rows: 200, stores: 3, amounts: 20 });
   daemon = await startDaemon({ config: cfg });
   await createTokens(cfg, stateDir);
 }, 120_000);

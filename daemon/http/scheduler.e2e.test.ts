@@ -8,20 +8,14 @@
  * (the clock cannot be moved for a spawned process); the expected fire times are computed here
  * with Intl, independently of croner.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckDb } from '../../connectors/duckdb/index.js';
 import { daemonApi } from '../../test/support/daemon-api.js';
+import { e2eDir, writeE2eWarehouse } from '../../test/support/e2e-warehouse.js';
 import { startDaemon, type DaemonProcess } from '../../test/support/daemon-process.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-sched-e2e-'));
-const cfg = path.join(dir, 'edgeflow.yaml');
-const stateDir = path.join(dir, 'state');
-const statePath = path.join(stateDir, 'state.db');
-const wh = path.join(dir, 'wh.duckdb');
+const e2e = e2eDir('edgeflow-sched-e2e-');
+const { cfg, stateDir, statePath } = e2e;
 let daemon: DaemonProcess;
 const { api, waitForRun, createTokens } = daemonApi(() => daemon);
 
@@ -99,15 +93,7 @@ async function restart(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const c = await openDuckDb({ path: wh });
-  await c.execute(
-    `CREATE TABLE main.orders AS SELECT i AS order_id, i % 3 AS store_id FROM range(1, 301) t(i)`,
-  );
-  await c.close();
-  writeFileSync(
-    cfg,
-    `state: ${JSON.stringify(statePath)}\nconnections:\n  wh: { type: duckdb, path: ${JSON.stringify(wh)} }\n`,
-  );
+  await writeE2eWarehouse(e2e, { rows: 300, stores: 3, amounts: 20 });
   daemon = await startDaemon({ config: cfg });
   await createTokens(cfg, stateDir);
 }, 120_000);

@@ -28,6 +28,7 @@ import { liveCatalog } from '../catalog/live-catalog.js';
 import type { LoadedConfig } from '../config/load.js';
 import { DIALECT_OF } from '../connections.js';
 import type { ConnectorPool } from './connectors.js';
+import { boundParams } from './bindings.js';
 import { ServiceError } from './errors.js';
 import {
   RunService,
@@ -483,8 +484,7 @@ export class Service {
     const c = await this.pool.get(p.connection);
     try {
       const result = await c.execute(query.sql, {
-        params: query.bindings.map((b) => b.value),
-        paramNames: query.bindings.map((b) => b.name),
+        ...boundParams(query),
         maxRows: limit,
         readOnly: true,
         label: {
@@ -555,8 +555,7 @@ export class Service {
       };
       try {
         one.estimate = await c.estimate(query.sql, {
-          params: query.bindings.map((b) => b.value),
-          paramNames: query.bindings.map((b) => b.name),
+          ...boundParams(query),
           ...(req.signal ? { signal: req.signal } : {}),
         });
       } catch (e) {

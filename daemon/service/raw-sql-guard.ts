@@ -12,6 +12,7 @@ import type { WorkflowAnalysis } from '../../compiler/analyze.js';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import { compilePreview } from '../../compiler/planner/preview.js';
 import type { Connector } from '../../connectors/connector.js';
+import { boundParams } from './bindings.js';
 import { ServiceError } from './errors.js';
 
 const RAW_SQL_COMPONENTS = new Set(['source.sql', 'sql']);
@@ -34,8 +35,7 @@ export async function checkRawSql(
     if (!query) continue; // the plan reports why it cannot compile
     try {
       await connector.execute(query.sql, {
-        params: query.bindings.map((b) => b.value),
-        paramNames: query.bindings.map((b) => b.name),
+        ...boundParams(query),
         readOnly: true,
         maxRows: 0,
         label: opts.label,

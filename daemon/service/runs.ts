@@ -229,16 +229,18 @@ export class RunService {
 
   getWorkflow(name: string, version?: number): WorkflowVersion {
     const v = this.store.getWorkflowVersion(name, version);
-    if (!v) {
-      const exists = version !== undefined && this.store.getWorkflowVersion(name);
-      throw new ServiceError(
-        'NOT_FOUND',
-        exists
-          ? `workflow "${name}" has no version ${version}; its latest is ${exists.version}`
-          : `no saved workflow "${name}"; save it first (PUT /v1/workflows/${name}, or save_workflow)`,
-      );
-    }
+    if (!v) throw this.workflowNotFound(name, version);
     return v;
+  }
+
+  private workflowNotFound(name: string, version?: number): ServiceError {
+    const latest = version !== undefined && this.store.versionHead(name);
+    return new ServiceError(
+      'NOT_FOUND',
+      latest
+        ? `workflow "${name}" has no version ${version}; its latest is ${latest.version}`
+        : `no saved workflow "${name}"; save it first (PUT /v1/workflows/${name}, or save_workflow)`,
+    );
   }
 
   listWorkflows(): WorkflowSummary[] {
@@ -513,23 +515,14 @@ export class RunService {
       );
     let input: NewRunInput;
     try {
-      // The latest version's number and connection only: the document is read when the run compiles.
-      const head =
-        req.version === undefined
-          ? this.store.latestVersionHead(req.workflow)
-          : (() => {
-              const v = this.getWorkflow(req.workflow!, req.version);
-              return {
-                version: v.version,
-                connection: (v.document as { connection?: string }).connection ?? null,
-              };
-            })();
-      if (!head) this.getWorkflow(req.workflow); // throws NOT_FOUND with its hint
-      const connection = req.connection ?? head!.connection ?? 'local';
+      // The version's number and connection only: the document is read when the run compiles.
+      const head = this.store.versionHead(req.workflow, req.version);
+      if (!head) throw this.workflowNotFound(req.workflow, req.version);
+      const connection = req.connection ?? head.connection ?? 'local';
       input = {
         id: newRunId(),
         workflow: req.workflow,
-        version: head!.version,
+        version: head.version,
         trigger: 'schedule',
         // A key already used comes back from createRun as that run (created: false).
         idempotencyKey: key,

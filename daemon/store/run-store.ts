@@ -94,9 +94,9 @@ export class RunStore {
     return workflows.getWorkflowVersion(this.sql, name, version);
   }
 
-  /** The latest version's number and declared connection (a scheduled fire needs no more). */
-  latestVersionHead(name: string): { version: number; connection: string | null } | undefined {
-    return workflows.latestVersionHead(this.sql, name);
+  /** A version's number and declared connection, the latest by default (a scheduled fire needs no more). */
+  versionHead(name: string, version?: number): { version: number; connection: string | null } | undefined {
+    return workflows.versionHead(this.sql, name, version);
   }
 
   listWorkflows(): WorkflowSummary[] {

@@ -80,18 +80,31 @@ export function getWorkflowVersion(sql: Sql, name: string, version?: number): Wo
   return row ? versionRecord(row as VersionRow) : undefined;
 }
 
-/** The latest version's number and declared connection, without reading the document into JS. */
-export function latestVersionHead(
+/**
+ * A version's number and declared connection (the latest, or `version`), without reading the
+ * document into JS.
+ */
+export function versionHead(
   sql: Sql,
   name: string,
+  version?: number,
 ): { version: number; connection: string | null } | undefined {
-  return sql
-    .stmt(
-      `SELECT v.version, json_extract(v.document, '$.connection') AS connection
-       FROM workflows w JOIN workflow_versions v ON v.name = w.name AND v.version = w.latest_version
-       WHERE w.name = ?`,
-    )
-    .get(name) as { version: number; connection: string | null } | undefined;
+  return (
+    version === undefined
+      ? sql
+          .stmt(
+            `SELECT v.version, json_extract(v.document, '$.connection') AS connection
+             FROM workflows w JOIN workflow_versions v ON v.name = w.name AND v.version = w.latest_version
+             WHERE w.name = ?`,
+          )
+          .get(name)
+      : sql
+          .stmt(
+            `SELECT version, json_extract(document, '$.connection') AS connection
+             FROM workflow_versions WHERE name = ? AND version = ?`,
+          )
+          .get(name, version)
+  ) as { version: number; connection: string | null } | undefined;
 }
 
 export function listWorkflows(sql: Sql): WorkflowSummary[] {
