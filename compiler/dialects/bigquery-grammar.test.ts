@@ -813,6 +813,45 @@ function scalarExpressions(): string[] {
     'CAST(s AS geography)',
     'substr(s, 2, i)',
     'substr(s, -3, 2)',
+    // text functions
+    "starts_with(s, 'a')",
+    'ends_with(s, s2)',
+    'left(s, 3)',
+    'left(s, i)',
+    'right(s, b)',
+    "split_part(s, ',', 1)",
+    "split_part(s, '::', 3)",
+    // regular expressions (literal patterns are re-written; others passed as they are)
+    "regexp_like(s, '^a\\d+\\.(?:x|y)\\b')",
+    "regexp_like(s, '(?i)[]a-z\\-]{2,5}\\s$')",
+    'regexp_like(s, s2)',
+    "regexp_replace(s, '(\\w+)@(\\w+)', '\\2 at \\1 (\\0) \\\\')",
+    'regexp_replace(s, s2, s)',
+    "regexp_extract(s, 'a.c')",
+    "regexp_extract(s, '(a)|(b)', 2)",
+    "regexp_extract(s, '(?i)k=(\\w+)', 1)",
+    'regexp_extract(s, s2)',
+    // trigonometry
+    'sin(d)',
+    'cos(n)',
+    'tan(i)',
+    'asin(d)',
+    'acos(n)',
+    'atan(d)',
+    'atan2(d, i)',
+    'radians(n)',
+    'degrees(d)',
+    'pi()',
+    // formatting
+    "format_date(dt, 'YYYY-MM-DD Dy Mon Month')",
+    'format_date(ts, \'DD/MM/YYYY "at %" HH24:MI:SS\')',
+    // untyped nulls
+    "format_date(null, 'YYYY')",
+    "regexp_extract(null, '(a)', 1)",
+    "split_part(null, ',', 2)",
+    "starts_with(null, s) AND regexp_like(null, 'a')",
+    'left(null, 1) || right(s, null)',
+    'asin(null) + atan2(null, d) + radians(null)',
     // literals
     "date '2024-01-31'",
     "timestamp '2024-01-31 10:00:00'",
@@ -849,7 +888,14 @@ function scalarExpressions(): string[] {
       e.push(`date_add(${c}, 3, '${unit}')`, `date_add(${c}, -i, '${unit}')`);
       e.push(`date_diff('${unit}', ${c}, ${other})`);
     }
-    for (const part of [...DATE_UNITS.filter((u) => u !== 'week'), 'week', 'dow', 'doy']) {
+    for (const part of [
+      ...DATE_UNITS.filter((u) => u !== 'week'),
+      'week',
+      'dow',
+      'doy',
+      'isodow',
+      'isoyear',
+    ]) {
       if (kind === 'date' && TIME_UNITS.has(part)) continue;
       e.push(`extract(${part} from ${c})`);
     }
@@ -881,6 +927,12 @@ const AGGREGATES = [
   "string_agg(s, 'it''s \\ ')",
   'sum(n) / count(*)',
   'round(avg(d), 2) + max(i)',
+  'count_if(flag)',
+  "count_if(s LIKE 'a%')",
+  'median(d)',
+  'median(i)',
+  'percentile_cont(n, 0.9)',
+  'percentile_cont(d, 0) + percentile_cont(d, 1)',
 ];
 
 const WINDOWS = [
@@ -975,6 +1027,48 @@ function expressionCases(): Case[] {
   cases.push(
     distinctWindow('window count(distinct) over an ordered window is UNSUPPORTED', ['ts'], /DISTINCT/),
   );
+  // percentile_cont is analytic in BigQuery: a whole partition only.
+  const partitionWindow = (name: string, config: Record<string, unknown>, unsupported?: RegExp): Case => ({
+    name,
+    workflow: wf(`win_percentile_${config['orderBy'] ? 'ordered' : 'partition'}`, [
+      source('types', 'main.types'),
+      {
+        id: 'w',
+        type: 'window',
+        inputs: { in: 'types' },
+        config: {
+          partitionBy: ['s2'],
+          columns: { v: 'median(n)', p: 'percentile_cont(d, 0.25)', c: 'count_if(flag)' },
+          ...config,
+        },
+      },
+      sink('w'),
+    ]),
+    previews: ['w'],
+    ...(unsupported ? { unsupported } : {}),
+  });
+  cases.push(partitionWindow('window median and percentile_cont over a partition', {}));
+  cases.push(
+    partitionWindow(
+      'window median over an ordered window is UNSUPPORTED',
+      { orderBy: ['ts'] },
+      /ordered window/,
+    ),
+  );
+  cases.push({
+    name: 'regexp_extract of a group with a pattern that is not a literal is UNSUPPORTED',
+    workflow: wf('regex_group_param', [
+      source('types', 'main.types'),
+      {
+        id: 'c',
+        type: 'compute',
+        inputs: { in: 'types' },
+        config: { columns: { v: 'regexp_extract(s, s2, 1)' } },
+      },
+      sink('c'),
+    ]),
+    unsupported: /pattern written as a literal/,
+  });
   WINDOWS.forEach((expr, i) =>
     cases.push({
       name: `window ${expr}`,

@@ -2,9 +2,14 @@ import { T, isInteger, type PortableType } from '../schema/types.js';
 import type { SqlExpr, TableHints } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
 import { TIME_UNITS, type DateUnit } from '../expr/functions.js';
+import type { DateFormatFlavor } from '../expr/date-format.js';
 import {
   Dialect,
+  asDouble,
+  percentileOf,
+  percentileOverPartition,
   substrNonNegativeLength,
+  typedNull,
   aggregate,
   castToResult,
   plain,
@@ -12,6 +17,7 @@ import {
   unitSql,
   type DialectCapabilities,
   type FunctionRenderer,
+  type RegexArg,
   type WindowedRenderer,
 } from './dialect.js';
 
@@ -108,7 +114,7 @@ export class BigQueryDialect extends Dialect {
 
   protected override extract(part: string, arg: SqlExpr, w: SqlWriter): string {
     const x = w.expr(arg);
-    if (part === 'dow') return `MOD(EXTRACT(DAYOFWEEK FROM ${x}) + 5, 7) + 1`; // DAYOFWEEK: 1 = Sunday
+    if (part === 'dow' || part === 'isodow') return `MOD(EXTRACT(DAYOFWEEK FROM ${x}) + 5, 7) + 1`; // DAYOFWEEK: 1 = Sunday
     const field = { week: 'ISOWEEK', doy: 'DAYOFYEAR' }[part] ?? part.toUpperCase();
     return `EXTRACT(${field} FROM ${x})`;
   }
@@ -148,8 +154,54 @@ export class BigQueryDialect extends Dialect {
     return `DATETIME_DIFF(${dt(b)}, ${dt(a)}, ${this.part(unit)})`;
   }
 
+  protected override readonly dateFormatFlavor: DateFormatFlavor = 'strftime';
+
+  protected override formatDate(x: SqlExpr, format: string, w: SqlWriter): string {
+    const fn = x.type.kind === 'date' ? 'FORMAT_DATE' : 'FORMAT_DATETIME';
+    return `${fn}(${w.string(format)}, ${w.expr(x)})`;
+  }
+
+  protected override regexMatch(text: string, re: RegexArg): string {
+    return `REGEXP_CONTAINS(${text}, ${re.sql})`;
+  }
+
+  protected override regexReplace(text: string, re: RegexArg, replacement: string): string {
+    return `REGEXP_REPLACE(${text}, ${re.sql}, ${replacement})`;
+  }
+
+  /**
+   * REGEXP_EXTRACT returns the pattern's only capturing group, or the whole match when it has
+   * none: a literal pattern is re-written with just the wanted group capturing.
+   */
+  protected override regexSubstr(text: string, pattern: SqlExpr, group: number, w: SqlWriter): string {
+    if (pattern.k === 'lit' && typeof pattern.value === 'string')
+      return `REGEXP_EXTRACT(${text}, ${this.regex(pattern, w, { onlyGroup: group }).sql})`;
+    if (group > 0)
+      w.unsupported(
+        'regexp_extract of a group needs the pattern written as a literal (REGEXP_EXTRACT takes the only group of its pattern)',
+        'write the pattern in the expression, or extract the whole match (no group argument)',
+      );
+    // A pattern with a group of its own then fails in BigQuery ("more than 1 capturing group").
+    return `REGEXP_EXTRACT(${text}, CONCAT('(', ${w.expr(pattern)}, ')'))`;
+  }
+
+  /**
+   * BigQuery's PERCENTILE_CONT is analytic only; as an aggregate the group's sorted values go into
+   * one array and the two nearest are interpolated as PostgreSQL and DuckDB do (exact, but a group
+   * must fit in one row, about 100 MB).
+   */
+  protected override percentile(c: SqlExpr & { k: 'fn' }, w: SqlWriter): string {
+    const x = asDouble(c.args[0]!, w);
+    const sorted = `ARRAY_AGG(${x} IGNORE NULLS ORDER BY ${x})`;
+    const pos = `(${percentileOf(c)} * (COUNT(${x}) - 1))`;
+    const at = (round: string) => `${sorted}[SAFE_OFFSET(CAST(${round}(${pos}) AS INT64))]`;
+    return `(${at('FLOOR')} + (${at('CEIL')} - ${at('FLOOR')}) * (${pos} - FLOOR(${pos})))`;
+  }
+
   override readonly windowedFunctions: Readonly<Record<string, WindowedRenderer>> = {
     avg: AVG_AS_RESULT.windowed,
+    median: percentileOverPartition(analyticPercentile),
+    percentile_cont: percentileOverPartition(analyticPercentile),
   };
 
   override concatOperator(parts: string[], w: SqlWriter): string {
@@ -182,6 +234,21 @@ export class BigQueryDialect extends Dialect {
       },
       sign: (c, w) => `CAST(SIGN(${w.expr(c.args[0]!)}) AS ${w.type(T.int)})`,
       power: plain('POWER'),
+      // No PI() or RADIANS/DEGREES in BigQuery; ACOS(-1) is π to the last bit.
+      pi: () => 'ACOS(-1)',
+      radians: (c, w) =>
+        c.args[0]!.type.kind === 'null' ? typedNull(c, w) : `(${w.operand(c.args[0]!)} * (ACOS(-1) / 180))`,
+      degrees: (c, w) =>
+        c.args[0]!.type.kind === 'null' ? typedNull(c, w) : `(${w.operand(c.args[0]!)} * (180 / ACOS(-1)))`,
+      count_if: aggregate('COUNTIF'),
+      // Appending n - 1 delimiters makes the n-th field exist ('' past the end, like SPLIT_PART).
+      split_part: (c, w) => {
+        const [text, delim, n] = c.args as [SqlExpr, SqlExpr, SqlExpr & { value: number }];
+        const d = String((delim as { value: unknown }).value);
+        const padded =
+          n.value > 1 ? `CONCAT(${w.expr(text)}, ${w.string(d.repeat(n.value - 1))})` : w.expr(text);
+        return `SPLIT(${padded}, ${w.expr(delim)})[OFFSET(${n.value - 1})]`;
+      },
       // SUBSTR fails on a negative length; the portable meaning is empty text.
       substr: substrNonNegativeLength,
       mod: (c, w) => {
@@ -214,6 +281,9 @@ export class BigQueryDialect extends Dialect {
     return out;
   }
 }
+
+const analyticPercentile: FunctionRenderer = (c, w) =>
+  `PERCENTILE_CONT(${asDouble(c.args[0]!, w)}, ${percentileOf(c)})`;
 
 function distinctUnordered(render: FunctionRenderer): FunctionRenderer {
   return (c, w) => {

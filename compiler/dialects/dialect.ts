@@ -4,7 +4,18 @@
  * Differences are data (tables and flags), not `if (dialect === 'x')` branches in components.
  */
 import { UnsupportedError } from '../diagnostics.js';
+import { parseDateFormat, renderDateFormat, type DateFormatFlavor } from '../expr/date-format.js';
 import { DATE_UNITS, FRAMED_WINDOW_FUNCTIONS, type DateUnit } from '../expr/functions.js';
+import {
+  PatternError,
+  parsePattern,
+  parseReplacement,
+  renderPattern,
+  renderReplacement,
+  type PortablePattern,
+  type RegexFlavor,
+  type RenderOptions,
+} from '../expr/regex.js';
 import { T, isInteger, type PortableType } from '../schema/types.js';
 import type { SampleQuery, SqlExpr, Statement, TableHints } from '../sql/ast.js';
 import { indent, type SqlWriter } from '../sql/writer.js';
@@ -133,6 +144,68 @@ export function nullIfAnyNull(name: string): FunctionRenderer {
   };
 }
 
+/**
+ * A typed null for a call whose argument is an untyped null literal, where the renderer would
+ * compare or multiply it (BigQuery: "Operands of < cannot be literal NULL").
+ */
+export function typedNull(c: SqlExpr & { k: 'fn' }, w: SqlWriter): string {
+  return `CAST(NULL AS ${w.type(c.type)})`;
+}
+
+/** null outside [-1, 1] (the portable meaning) where engines would raise an error. */
+export function unitDomain(name: string): FunctionRenderer {
+  return (c, w) => {
+    const x = c.args[0]!;
+    if (x.type.kind === 'null') return typedNull(c, w);
+    return `CASE WHEN ${w.wrap(x, 5)} BETWEEN -1 AND 1 THEN ${name}(${w.expr(x)}) END`;
+  };
+}
+
+/** LEFT/RIGHT where a negative count is empty text (PostgreSQL and DuckDB would drop characters instead). */
+export function leftOrRight(name: string, count = (e: SqlExpr, w: SqlWriter) => w.expr(e)): FunctionRenderer {
+  return (c, w) => {
+    const [text, n] = c.args as [SqlExpr, SqlExpr];
+    const sql = `${name}(${w.expr(text)}, ${count(n, w)})`;
+    if (n.k === 'lit' && typeof n.value === 'number' && n.value >= 0) return sql;
+    if (n.type.kind === 'null') return typedNull(c, w);
+    return `CASE WHEN ${w.wrap(n, 5)} < 0 THEN ${w.string('')} ELSE ${sql} END`;
+  };
+}
+
+/** x as a double: every warehouse interpolates percentiles in doubles (PostgreSQL casts to float8). */
+export function asDouble(x: SqlExpr, w: SqlWriter): string {
+  return x.type.kind === 'double' ? w.expr(x) : `CAST(${w.expr(x)} AS ${w.type(T.double)})`;
+}
+
+/** The fraction of percentile_cont (a literal), or 0.5 for median. */
+export function percentileOf(c: SqlExpr & { k: 'fn' }): number {
+  if (c.name === 'median') return 0.5;
+  const p = c.args[1];
+  if (p?.k === 'lit' && typeof p.value === 'number') return p.value;
+  // `-0` is a literal to the type checker.
+  if (p?.k === 'unary' && p.arg.k === 'lit' && typeof p.arg.value === 'number') return -p.arg.value;
+  throw new Error('internal: percentile must be a literal');
+}
+
+/** percentile_cont over a window: BigQuery and Snowflake take only a whole partition (no order, no frame). */
+export function percentileOverPartition(render: FunctionRenderer): WindowedRenderer {
+  return (c, over, w) => {
+    if (c.over?.orderBy.length || c.over?.frame)
+      w.unsupported(
+        `${c.name}() over an ordered window or a frame is not available`,
+        'drop the window orderBy and frame, or aggregate with an aggregate node and join the result back',
+      );
+    return `${render(c, w)} ${over}`;
+  };
+}
+
+/** A regular-expression argument as a dialect reads it; `pattern` is set when it was a literal. */
+export interface RegexArg {
+  sql: string;
+  pattern?: PortablePattern;
+  caseInsensitive: boolean;
+}
+
 export abstract class Dialect {
   abstract readonly name: DialectName;
   abstract readonly title: string;
@@ -174,6 +247,19 @@ export abstract class Dialect {
     if (this.foldUnquoted === 'lower') return name.toLowerCase();
     return name;
   }
+
+  /**
+   * Whether two stored names (as parseTableName gives them) name the same object. Names are
+   * compared exactly once folded, except where the warehouse itself ignores case (DuckDB).
+   */
+  sameName(a: string, b: string): boolean {
+    return this.foldUnquoted === 'none' && this.caseInsensitiveNames
+      ? a.toLowerCase() === b.toLowerCase()
+      : a === b;
+  }
+
+  /** Unquoted and quoted names alike match whatever their case (DuckDB). */
+  protected readonly caseInsensitiveNames: boolean = false;
 
   /**
    * The name a new column gets. A plain lower-case name is what a user would have typed unquoted,
@@ -359,6 +445,94 @@ export abstract class Dialect {
     return {};
   }
 
+  /** How the warehouse reads regular expressions. */
+  protected readonly regexFlavor: RegexFlavor = 're2';
+  /** How the warehouse writes a date format. */
+  protected readonly dateFormatFlavor: DateFormatFlavor = 'postgres';
+
+  /**
+   * A pattern argument: a literal is parsed and re-written for the warehouse (UNSUPPORTED with the
+   * reason when it cannot be); a parameter or column is passed as the warehouse reads it.
+   */
+  protected regex(e: SqlExpr, w: SqlWriter, opts?: RenderOptions): RegexArg {
+    if (e.k !== 'lit' || typeof e.value !== 'string') return { sql: w.expr(e), caseInsensitive: false };
+    const pattern = parsePattern(e.value);
+    try {
+      const text = renderPattern(pattern, this.regexFlavor, opts);
+      return { sql: w.string(text), pattern, caseInsensitive: pattern.caseInsensitive };
+    } catch (err) {
+      if (err instanceof PatternError)
+        return w.unsupported(`regular expression ${JSON.stringify(e.value)}: ${err.message}`, err.hint);
+      throw err;
+    }
+  }
+
+  /** The number a pattern's capturing group has in the pattern as written for the warehouse. */
+  protected groupNumber(_pattern: PortablePattern | undefined, group: number): number {
+    return group;
+  }
+
+  /** A replacement argument: a literal's group references are written the warehouse's way. */
+  protected replacement(e: SqlExpr, pattern: PortablePattern | undefined, w: SqlWriter): string {
+    if (e.k !== 'lit' || typeof e.value !== 'string') {
+      const renumbered =
+        pattern && [...Array(pattern.groups).keys()].some((g) => this.groupNumber(pattern, g + 1) !== g + 1);
+      if (renumbered)
+        w.unsupported(
+          'a replacement that is not a literal cannot follow the renumbered groups of this pattern',
+          'write the replacement as a literal, or the pattern without (?:…)',
+        );
+      return w.expr(e);
+    }
+    try {
+      const parts = parseReplacement(e.value);
+      return w.string(renderReplacement(parts, this.regexFlavor, (g) => this.groupNumber(pattern, g)));
+    } catch (err) {
+      if (err instanceof PatternError)
+        return w.unsupported(`replacement ${JSON.stringify(e.value)}: ${err.message}`, err.hint);
+      throw err;
+    }
+  }
+
+  /** True when the pattern matches somewhere in the text. */
+  protected regexMatch(text: string, re: RegexArg): string {
+    return `REGEXP_LIKE(${text}, ${re.sql})`;
+  }
+
+  /** The first match (group 0) or one of its groups; null when nothing matches. */
+  protected regexSubstr(text: string, pattern: SqlExpr, group: number, w: SqlWriter): string {
+    const re = this.regex(pattern, w).sql;
+    return group === 0
+      ? `REGEXP_SUBSTR(${text}, ${re})`
+      : `REGEXP_SUBSTR(${text}, ${re}, 1, 1, '', ${group})`;
+  }
+
+  protected regexReplace(text: string, re: RegexArg, replacement: string): string {
+    return `REGEXP_REPLACE(${text}, ${re.sql}, ${replacement}, 'g')`;
+  }
+
+  /** regexp_extract: null without a match, '' for a group that takes no part in it. */
+  protected regexExtract(c: SqlExpr & { k: 'fn' }, w: SqlWriter): string {
+    const [text, pattern, g] = c.args as [SqlExpr, SqlExpr, SqlExpr | undefined];
+    const group = g?.k === 'lit' && typeof g.value === 'number' ? g.value : 0;
+    const re = this.regex(pattern, w);
+    const sub = this.regexSubstr(w.expr(text), pattern, group, w);
+    const optional = group > 0 && (!re.pattern || re.pattern.optionalGroups.has(group));
+    return optional
+      ? `CASE WHEN ${this.regexMatch(w.expr(text), re)} THEN COALESCE(${sub}, ${w.string('')}) END`
+      : sub;
+  }
+
+  protected formatDate(x: SqlExpr, format: string, w: SqlWriter): string {
+    const value = x.type.kind === 'null' ? `CAST(NULL AS ${w.type(T.timestamp)})` : w.expr(x);
+    return `TO_CHAR(${value}, ${w.string(format)})`;
+  }
+
+  /** percentile_cont and median as an aggregate (PostgreSQL's and Snowflake's spelling). */
+  protected percentile(c: SqlExpr & { k: 'fn' }, w: SqlWriter): string {
+    return `PERCENTILE_CONT(${percentileOf(c)}) WITHIN GROUP (ORDER BY ${asDouble(c.args[0]!, w)})`;
+  }
+
   private baseFunctions(): Record<string, FunctionRenderer> {
     return {
       lower: plain('LOWER'),
@@ -389,6 +563,32 @@ export abstract class Dialect {
       },
       greatest: plain('GREATEST'),
       least: plain('LEAST'),
+      sin: plain('SIN'),
+      cos: plain('COS'),
+      tan: plain('TAN'),
+      asin: unitDomain('ASIN'),
+      acos: unitDomain('ACOS'),
+      atan: plain('ATAN'),
+      atan2: plain('ATAN2'),
+      radians: plain('RADIANS'),
+      degrees: plain('DEGREES'),
+      pi: () => 'PI()',
+      starts_with: plain('STARTS_WITH'),
+      ends_with: plain('ENDS_WITH'),
+      left: leftOrRight('LEFT'),
+      right: leftOrRight('RIGHT'),
+      split_part: plain('SPLIT_PART'),
+      regexp_like: (c, w) => this.regexMatch(w.expr(c.args[0]!), this.regex(c.args[1]!, w)),
+      regexp_replace: (c, w) => {
+        const re = this.regex(c.args[1]!, w);
+        return this.regexReplace(w.expr(c.args[0]!), re, this.replacement(c.args[2]!, re.pattern, w));
+      },
+      regexp_extract: (c, w) => this.regexExtract(c, w),
+      format_date: (c, w) => {
+        const parts = parseDateFormat(String((c.args[1] as { value: unknown }).value));
+        if (typeof parts === 'string') throw new Error(`internal: ${parts}`);
+        return this.formatDate(c.args[0]!, renderDateFormat(parts, this.dateFormatFlavor), w);
+      },
       current_date: () => 'CURRENT_DATE',
       current_timestamp: () => 'CURRENT_TIMESTAMP',
       date_trunc: (c, w) => {
@@ -407,6 +607,9 @@ export abstract class Dialect {
       stddev: aggregate('STDDEV_SAMP'),
       any_value: aggregate('ANY_VALUE'),
       string_agg: aggregate('STRING_AGG'),
+      count_if: (c, w) => `COUNT(CASE WHEN ${w.expr(c.args[0]!)} THEN 1 END)`,
+      median: (c, w) => this.percentile(c, w),
+      percentile_cont: (c, w) => this.percentile(c, w),
       row_number: () => 'ROW_NUMBER()',
       rank: () => 'RANK()',
       dense_rank: () => 'DENSE_RANK()',
@@ -421,7 +624,7 @@ export abstract class Dialect {
   /** `extract(part from x)` as an integer; `dow` is ISO (1 = Monday … 7 = Sunday). */
   protected extract(part: string, arg: SqlExpr, w: SqlWriter): string {
     const x = w.expr(arg);
-    const field = { dow: 'ISODOW', doy: 'DOY', week: 'WEEK' }[part] ?? part.toUpperCase();
+    const field = { dow: 'ISODOW', isodow: 'ISODOW', doy: 'DOY', week: 'WEEK' }[part] ?? part.toUpperCase();
     const inner = `EXTRACT(${field} FROM ${x})`;
     return `CAST(${part === 'second' ? `FLOOR(${inner})` : inner} AS ${w.type(T.bigint)})`;
   }

@@ -2,8 +2,11 @@ import { T, isInteger, type PortableType } from '../schema/types.js';
 import type { DateUnit } from '../expr/functions.js';
 import type { SampleQuery, SqlExpr } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
+import type { DateFormatFlavor } from '../expr/date-format.js';
 import {
   Dialect,
+  asDouble,
+  percentileOf,
   substrNonNegativeLength,
   typedDollarPlaceholder,
   aggregate,
@@ -11,6 +14,7 @@ import {
   nullIfAnyNull,
   type DialectCapabilities,
   type FunctionRenderer,
+  type RegexArg,
   type WindowedRenderer,
 } from './dialect.js';
 
@@ -22,6 +26,7 @@ export class DuckDbDialect extends Dialect {
   readonly name = 'duckdb' as const;
   readonly title = 'DuckDB';
   readonly foldUnquoted = 'none' as const; // case-insensitive, case-preserving
+  protected override readonly caseInsensitiveNames = true;
   protected readonly unquotedName = /^[a-z_][a-z0-9_]*$/;
   readonly caps: DialectCapabilities = {
     qualify: true,
@@ -87,6 +92,31 @@ export class DuckDbDialect extends Dialect {
     if (unit === 'week')
       return `(DATE_DIFF('day', DATE_TRUNC('week', ${w.expr(a)}), DATE_TRUNC('week', ${w.expr(b)})) // 7)`;
     return super.dateDiff(unit, a, b, w);
+  }
+
+  protected override readonly dateFormatFlavor: DateFormatFlavor = 'strftime';
+
+  protected override formatDate(x: SqlExpr, format: string, w: SqlWriter): string {
+    return `STRFTIME(${w.expr(x)}, ${w.string(format)})`;
+  }
+
+  // regexp_matches finds a match anywhere (regexp_full_match anchors).
+  protected override regexMatch(text: string, re: RegexArg): string {
+    return `REGEXP_MATCHES(${text}, ${re.sql})`;
+  }
+
+  protected override regexExtract(c: SqlExpr & { k: 'fn' }, w: SqlWriter): string {
+    // regexp_extract gives '' without a match; the portable meaning is null.
+    const [text, pattern, g] = c.args as [SqlExpr, SqlExpr, SqlExpr | undefined];
+    const re = this.regex(pattern, w);
+    const x = w.expr(text);
+    const group = g ? `, ${w.expr(g)}` : '';
+    return `CASE WHEN ${this.regexMatch(x, re)} THEN REGEXP_EXTRACT(${x}, ${re.sql}${group}) END`;
+  }
+
+  // quantile_cont is exact (approx_quantile is the estimate).
+  protected override percentile(c: SqlExpr & { k: 'fn' }, w: SqlWriter): string {
+    return `QUANTILE_CONT(${asDouble(c.args[0]!, w)}, ${percentileOf(c)})`;
   }
 
   override sample(q: SampleQuery, w: SqlWriter): string {

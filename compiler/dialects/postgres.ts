@@ -1,8 +1,10 @@
 import { T, isInteger, type PortableType } from '../schema/types.js';
 import type { SqlExpr } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
+import type { RegexFlavor } from '../expr/regex.js';
 import {
   Dialect,
+  leftOrRight,
   typedDollarPlaceholder,
   aggregate,
   castToResult,
@@ -84,6 +86,14 @@ export class PostgresDialect extends Dialect {
 
   protected override rowHashHex(alias: string, seed: number, w: SqlWriter): string {
     return `MD5(CAST(ROW(${w.ident(alias)}.*) AS TEXT) || ${w.string(String(seed))})`;
+  }
+
+  protected override readonly regexFlavor: RegexFlavor = 'postgres';
+
+  protected override formatDate(x: SqlExpr, format: string, w: SqlWriter): string {
+    // to_char has date-less overloads (timestamp, timestamptz, interval…): say which.
+    const value = x.type.kind === 'timestamp' ? w.expr(x) : `CAST(${w.expr(x)} AS TIMESTAMP)`;
+    return `TO_CHAR(${value}, ${w.string(format)})`;
   }
 
   protected override dateDiff(unit: DateUnit, a: SqlExpr, b: SqlExpr, w: SqlWriter): string {
@@ -174,11 +184,21 @@ export class PostgresDialect extends Dialect {
         return `(ARRAY_AGG(${x}) FILTER (WHERE ${x} IS NOT NULL))[1]`;
       },
       sign: (c, w) => `CAST(SIGN(${w.expr(c.args[0]!)}) AS ${w.type(T.int)})`,
+      // LEFT and RIGHT take an integer count.
+      left: leftOrRight('LEFT', integerArg),
+      right: leftOrRight('RIGHT', integerArg),
+      // PostgreSQL 15 has starts_with but no ends_with.
+      ends_with: (c, w) => {
+        const [text, suffix] = c.args as [SqlExpr, SqlExpr];
+        return `(RIGHT(${w.expr(text)}, LENGTH(${w.expr(suffix)})) = ${w.operand(suffix)})`;
+      },
     };
   }
 
   // The any_value emulation indexes the aggregate's array, so OVER goes inside the brackets.
   override readonly windowedFunctions: Readonly<Record<string, WindowedRenderer>> = {
+    median: noOrderedSetWindow,
+    percentile_cont: noOrderedSetWindow,
     avg: AS_RESULT.avg.windowed,
     stddev: AS_RESULT.stddev.windowed,
     sum: AS_RESULT.sum.windowed,
@@ -193,6 +213,17 @@ export class PostgresDialect extends Dialect {
     return `ALTER TABLE ${w.table(from)} RENAME TO ${w.ident(to[to.length - 1]!)}`;
   }
 }
+
+function integerArg(e: SqlExpr, w: SqlWriter): string {
+  return e.type.kind === 'int' || e.type.kind === 'null' ? w.expr(e) : `CAST(${w.expr(e)} AS INTEGER)`;
+}
+
+// "OVER is not supported for ordered-set aggregate percentile_cont".
+const noOrderedSetWindow: WindowedRenderer = (c, _over, w) =>
+  w.unsupported(
+    `${c.name}() over a window is not available (PostgreSQL has no ordered-set aggregates over windows)`,
+    'aggregate with an aggregate node, then join the result back',
+  );
 
 /**
  * round() of a double as DuckDB (and C's round) computes it: halves away from zero on the binary

@@ -146,6 +146,33 @@ const MATRIX: Array<[string, Row]> = [
     },
   ],
   [
+    "regexp_like(txt, '\\d.')",
+    {
+      duckdb: "REGEXP_MATCHES(txt, '[0-9].')",
+      postgres: "REGEXP_LIKE(txt, E'[0-9][^\\\\n]')",
+      bigquery: "REGEXP_CONTAINS(txt, '[0-9].')",
+      snowflake: "(REGEXP_INSTR(TXT, '[0-9].') > 0)",
+    },
+  ],
+  [
+    "split_part(txt, ',', 2)",
+    {
+      duckdb: "SPLIT_PART(txt, ',', 2)",
+      postgres: "SPLIT_PART(txt, ',', 2)",
+      bigquery: "SPLIT(CONCAT(txt, ','), ',')[OFFSET(1)]",
+      snowflake: "SPLIT_PART(TXT, ',', 2)",
+    },
+  ],
+  [
+    "format_date(dt, 'DD Mon YYYY')",
+    {
+      duckdb: "STRFTIME(dt, '%d %b %Y')",
+      postgres: "TO_CHAR(CAST(dt AS TIMESTAMP), 'DD Mon YYYY')",
+      bigquery: "FORMAT_DATE('%d %b %Y', dt)",
+      snowflake: "TO_CHAR(DT, 'DD MON YYYY')",
+    },
+  ],
+  [
     "'it''s \\ here'",
     {
       duckdb: "'it''s \\ here'",

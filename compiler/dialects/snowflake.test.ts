@@ -188,3 +188,124 @@ describe('Snowflake arithmetic and aggregates', () => {
     expect(preview).toContain("LISTAGG(S, ', ') AS V");
   });
 });
+
+/** The UNSUPPORTED diagnostic of a computed column `v = expr`, or undefined when it compiles. */
+function refusal(
+  expr: string,
+  node: Record<string, unknown> = { type: 'compute', config: { columns: { v: expr } } },
+) {
+  const analysis = analyzeWorkflow(
+    {
+      edgeflow: 1,
+      name: 'sf',
+      nodes: [
+        { id: 'src', type: 'source.table', config: { table: 'main.t' } },
+        { id: 'c', inputs: { in: 'src' }, ...node },
+      ],
+    },
+    { dialect: 'snowflake', catalog },
+  );
+  return analysis.diagnostics.find((d) => d.code === 'UNSUPPORTED');
+}
+
+describe('Snowflake trigonometry, text and date functions', () => {
+  it('spells the math functions natively, asin/acos null outside [-1, 1]', () => {
+    expect(render('pi()')).toBe('PI()');
+    expect(render('radians(d) + degrees(n)')).toBe('RADIANS(D) + DEGREES(N)');
+    expect(render('atan2(d, i)')).toBe('ATAN2(D, I)');
+    expect(render('asin(d)')).toBe('CASE WHEN D BETWEEN -1 AND 1 THEN ASIN(D) END');
+    expect(render('sin(d) * cos(d) / tan(d)')).toBe('SIN(D) * COS(D) / NULLIF(TAN(D), 0)');
+  });
+
+  it('writes STARTSWITH/ENDSWITH, SPLIT_PART and a guarded LEFT/RIGHT', () => {
+    expect(render("starts_with(s, 'a')")).toBe("STARTSWITH(S, 'a')");
+    expect(render('ends_with(s, "lower_case")')).toBe('ENDSWITH(S, "lower_case")');
+    expect(render("split_part(s, '|', 2)")).toBe("SPLIT_PART(S, '|', 2)");
+    expect(render('left(s, 2)')).toBe('LEFT(S, 2)');
+    expect(render('right(s, i)')).toBe("CASE WHEN I < 0 THEN '' ELSE RIGHT(S, I) END");
+  });
+
+  it('extracts the ISO year and day of week, and formats dates with TO_CHAR', () => {
+    expect(render('extract(isoyear from dt)')).toBe('YEAROFWEEKISO(DT)');
+    expect(render('extract(isodow from ts)')).toBe('DAYOFWEEKISO(TS)');
+    expect(render('format_date(ts, \'YYYY-MM-DD"T"HH24:MI:SS\')')).toBe(
+      'TO_CHAR(TS, \'YYYY-MM-DD"T"HH24:MI:SS\')',
+    );
+    expect(render("format_date(dt, 'Dy DD Mon YYYY, Month')")).toBe("TO_CHAR(DT, 'DY DD MON YYYY, MMMM')");
+  });
+});
+
+describe('Snowflake regular expressions', () => {
+  it('finds a match anywhere with REGEXP_INSTR (REGEXP_LIKE anchors), (?i) as the i parameter', () => {
+    expect(render("regexp_like(s, 'a.c')")).toBe("(REGEXP_INSTR(S, 'a.c') > 0)");
+    expect(render("regexp_like(s, '(?i)^ab')")).toBe("(REGEXP_INSTR(S, '^ab', 1, 1, 0, 'i') > 0)");
+    expect(render('regexp_like(s, "lower_case")')).toBe('(REGEXP_INSTR(S, "lower_case") > 0)');
+  });
+
+  it('writes \\d, \\w, \\s as ASCII classes and brackets the POSIX way (no backslash inside)', () => {
+    expect(render("regexp_like(s, '\\d+\\.\\w\\b')")).toBe(
+      "(REGEXP_INSTR(S, '[0-9]+\\\\.[0-9A-Za-z_]\\\\b') > 0)",
+    );
+    expect(render("regexp_like(s, '[\\]\\-a-z^]')")).toBe("(REGEXP_INSTR(S, '[]a-z^-]') > 0)");
+    expect(render("regexp_like(s, '[\\^]')")).toBe("(REGEXP_INSTR(S, '\\\\^') > 0)");
+  });
+
+  it('makes (?:…) capturing and renumbers the groups extract and replace refer to', () => {
+    expect(render("regexp_extract(s, '(?:k|key)=(\\w+)', 1)")).toBe(
+      "REGEXP_SUBSTR(S, '(k|key)=([0-9A-Za-z_]+)', 1, 1, 'e', 2)",
+    );
+    expect(render("regexp_replace(s, '(?:x)(y)', '<\\1>')")).toBe("REGEXP_REPLACE(S, '(x)(y)', '<\\\\2>')");
+    // A group that may take no part is '' (as on DuckDB), inside a match.
+    const { preview } = compile([
+      {
+        id: 'c',
+        type: 'compute',
+        inputs: { in: 'src' },
+        config: { columns: { v: "regexp_extract(s, '(?i)a(b)?', 1)" } },
+      },
+    ]);
+    expect(preview).toContain(
+      "CASE WHEN (REGEXP_INSTR(S, 'a(b)?', 1, 1, 0, 'i') > 0) THEN COALESCE(REGEXP_SUBSTR(S, 'a(b)?', 1, 1, 'ie', 1), '') END AS V",
+    );
+    expect(render("regexp_extract(s, 'a+')")).toBe("REGEXP_SUBSTR(S, 'a+')");
+    expect(render("regexp_replace(s, '(?i)a', 'b')")).toBe("REGEXP_REPLACE(S, 'a', 'b', 1, 0, 'i')");
+  });
+
+  it('refuses what Snowflake cannot read the portable way, naming the reason', () => {
+    expect(refusal("regexp_like(s, 'a+?')")?.message).toMatch(
+      /Snowflake cannot run this compute node: .*non-greedy/,
+    );
+    expect(refusal("regexp_replace(s, 'a', '[\\0]')")?.message).toMatch(/whole-match reference/);
+    expect(refusal("regexp_replace(s, 'a', '\\\\')")?.message).toMatch(/backslash in a replacement/);
+    expect(refusal("regexp_like(s, '[\\\\a]')")?.message).toMatch(/backslash inside \[ \]/);
+    expect(refusal("regexp_replace(s, '(?:a)(b)', s)")?.message).toMatch(/renumbered groups/);
+    expect(refusal("regexp_replace(s, '(a)(b)', s)")).toBeUndefined();
+  });
+});
+
+describe('Snowflake count_if and percentiles', () => {
+  it('writes COUNT_IF and an exact PERCENTILE_CONT … WITHIN GROUP over doubles', () => {
+    const { preview } = compile([
+      {
+        id: 'c',
+        type: 'aggregate',
+        inputs: { in: 'src' },
+        config: { measures: { a: "count_if(s = 'x')", b: 'median(n)', p: 'percentile_cont(d, 0.9)' } },
+      },
+    ]);
+    expect(preview).toContain("COUNT_IF(S = 'x') AS A");
+    expect(preview).toContain('PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY CAST(N AS DOUBLE)) AS B');
+    expect(preview).toContain('PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY D) AS P');
+  });
+
+  it('takes a percentile over a whole partition only', () => {
+    const window = (config: Record<string, unknown>) => ({
+      type: 'window',
+      config: { partitionBy: ['s'], columns: { m: 'median(d)' }, ...config },
+    });
+    expect(refusal('', window({}))).toBeUndefined();
+    expect(refusal('', window({ orderBy: ['ts'] }))?.message).toMatch(/median\(\) over an ordered window/);
+    const { preview } = compile([{ id: 'c', inputs: { in: 'src' }, ...window({}) }]);
+    expect(preview).toContain('PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY D) OVER (PARTITION BY S) AS M');
+  });
+});

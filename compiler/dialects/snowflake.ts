@@ -2,13 +2,18 @@ import { T, type PortableType } from '../schema/types.js';
 import type { SqlExpr, TableHints } from '../sql/ast.js';
 import type { SqlWriter } from '../sql/writer.js';
 import type { DateUnit } from '../expr/functions.js';
+import type { DateFormatFlavor } from '../expr/date-format.js';
+import { snowflakeGroupNumbers, type PortablePattern, type RegexFlavor } from '../expr/regex.js';
 import {
   Dialect,
   aggregate,
   castToResult,
+  percentileOverPartition,
+  plain,
   unitSql,
   type DialectCapabilities,
   type FunctionRenderer,
+  type RegexArg,
   type WindowedRenderer,
 } from './dialect.js';
 
@@ -94,7 +99,13 @@ export class SnowflakeDialect extends Dialect {
 
   protected override extract(part: string, arg: SqlExpr, w: SqlWriter): string {
     const x = w.expr(arg);
-    const fn = { week: 'WEEKISO', dow: 'DAYOFWEEKISO', doy: 'DAYOFYEAR' }[part];
+    const fn = {
+      week: 'WEEKISO',
+      dow: 'DAYOFWEEKISO',
+      isodow: 'DAYOFWEEKISO',
+      isoyear: 'YEAROFWEEKISO',
+      doy: 'DAYOFYEAR',
+    }[part];
     return fn ? `${fn}(${x})` : `EXTRACT(${part.toUpperCase()} FROM ${x})`;
   }
 
@@ -113,9 +124,35 @@ export class SnowflakeDialect extends Dialect {
     return `DATEDIFF(${unitSql(unit)}, ${w.expr(a)}, ${w.expr(b)})`;
   }
 
+  protected override readonly dateFormatFlavor: DateFormatFlavor = 'snowflake';
+  protected override readonly regexFlavor: RegexFlavor = 'snowflake';
+
+  // REGEXP_LIKE anchors the pattern at both ends; REGEXP_INSTR finds it anywhere. (?i) is the 'i' parameter.
+  protected override regexMatch(text: string, re: RegexArg): string {
+    return `(REGEXP_INSTR(${text}, ${re.sql}${re.caseInsensitive ? ", 1, 1, 0, 'i'" : ''}) > 0)`;
+  }
+
+  protected override groupNumber(pattern: PortablePattern | undefined, group: number): number {
+    return (pattern && snowflakeGroupNumbers(pattern).get(group)) ?? group;
+  }
+
+  protected override regexSubstr(text: string, pattern: SqlExpr, group: number, w: SqlWriter): string {
+    const re = this.regex(pattern, w);
+    const i = re.caseInsensitive ? 'i' : '';
+    if (group > 0)
+      return `REGEXP_SUBSTR(${text}, ${re.sql}, 1, 1, '${i}e', ${this.groupNumber(re.pattern, group)})`;
+    return `REGEXP_SUBSTR(${text}, ${re.sql}${i ? ", 1, 1, 'i'" : ''})`;
+  }
+
+  protected override regexReplace(text: string, re: RegexArg, replacement: string): string {
+    return `REGEXP_REPLACE(${text}, ${re.sql}, ${replacement}${re.caseInsensitive ? ", 1, 0, 'i'" : ''})`;
+  }
+
   override readonly windowedFunctions: Readonly<Record<string, WindowedRenderer>> = {
     avg: AS_RESULT.avg.windowed,
     stddev: AS_RESULT.stddev.windowed,
+    median: percentileOverPartition((c, w) => this.functions['median']!(c, w)),
+    percentile_cont: percentileOverPartition((c, w) => this.functions['percentile_cont']!(c, w)),
   };
 
   protected override functionOverrides(): Record<string, FunctionRenderer> {
@@ -131,6 +168,9 @@ export class SnowflakeDialect extends Dialect {
         return `CAST(TRUNC(${w.wrap(a, 7)} / ${w.divisor(b)}) AS ${w.type(T.bigint)})`;
       },
       log10: (c, w) => `LOG(10, ${w.expr(c.args[0]!)})`,
+      starts_with: plain('STARTSWITH'),
+      ends_with: plain('ENDSWITH'),
+      count_if: aggregate('COUNT_IF'),
     };
   }
 

@@ -3,6 +3,8 @@
  * map each name to SQL; this file decides what is valid before any SQL exists.
  */
 import type { FunctionKind } from '../sql/ast.js';
+import { DATE_FORMAT_HELP, hasTimeElement, parseDateFormat } from './date-format.js';
+import { PatternError, parsePattern, parseReplacement } from './regex.js';
 import {
   T,
   commonType,
@@ -22,8 +24,15 @@ export const TIME_UNITS: readonly DateUnit[] = ['hour', 'minute', 'second'];
 
 export interface ArgInfo {
   type: PortableType;
-  /** The literal value when the argument is a literal, for args that must be literals. */
+  /** The value when the argument is written as a literal (always set for `literalArgs`). */
   literal?: string | number | boolean | null;
+}
+
+/** What is wrong with one argument's value (a pattern, a format), beyond its type. */
+export interface ArgProblem {
+  index: number;
+  message: string;
+  hint?: string;
 }
 
 export interface FunctionSig {
@@ -40,6 +49,8 @@ export interface FunctionSig {
   literalArgs?: number[];
   /** The result type, or a message saying what is wrong with the arguments. */
   returns(args: ArgInfo[], call: { star: boolean; distinct: boolean }): PortableType | string;
+  /** Checks literal argument values (patterns, formats) once the types are right. */
+  checkValues?(args: ArgInfo[]): ArgProblem | undefined;
 }
 
 const fmt = (t: PortableType) => formatType(t);
@@ -82,6 +93,30 @@ function unitArg(args: ArgInfo[], index: number, name: string): DateUnit | strin
   }
   return u.toLowerCase() as DateUnit;
 }
+
+function integerLiteral(a: ArgInfo | undefined): number | undefined {
+  return typeof a?.literal === 'number' && Number.isInteger(a.literal) ? a.literal : undefined;
+}
+
+/** The problem with a literal regular expression (argument `index`), if any. */
+function patternProblem(args: ArgInfo[], index: number): ArgProblem | undefined {
+  const text = args[index]?.literal;
+  if (typeof text !== 'string') return undefined;
+  try {
+    parsePattern(text);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof PatternError)) throw e;
+    return { index, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+  }
+}
+
+function groupCount(args: ArgInfo[], index: number): number | undefined {
+  const text = args[index]?.literal;
+  return typeof text === 'string' ? parsePattern(text).groups : undefined;
+}
+
+const REGEX_RULES = "the pattern is RE2's portable subset (above); . does not match a line break";
 
 const SIGS: FunctionSig[] = [
   // text
@@ -161,6 +196,125 @@ const SIGS: FunctionSig[] = [
     signature: 'replace(text, from, to)',
     doc: 'replace every occurrence of from with to',
     returns: stringFn('replace'),
+  },
+  {
+    name: 'starts_with',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'starts_with(text, prefix)',
+    doc: 'true when text begins with prefix (case-sensitive)',
+    returns: stringFn('starts_with', T.bool),
+  },
+  {
+    name: 'ends_with',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'ends_with(text, suffix)',
+    doc: 'true when text ends with suffix (case-sensitive)',
+    returns: stringFn('ends_with', T.bool),
+  },
+  {
+    name: 'left',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'left(text, n)',
+    doc: 'the first n characters; empty text when n < 0',
+    returns: (args) => textAndCount('left', args),
+  },
+  {
+    name: 'right',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'right(text, n)',
+    doc: 'the last n characters; empty text when n < 0',
+    returns: (args) => textAndCount('right', args),
+  },
+  {
+    name: 'split_part',
+    kind: 'scalar',
+    minArgs: 3,
+    maxArgs: 3,
+    signature: "split_part(text, ',', n)",
+    doc: "the n-th field (from 1) of text split at a delimiter; '' when there is no n-th field; delimiter and n are literals",
+    literalArgs: [1, 2],
+    returns: (args) => {
+      if (!str(args[0])) return `split_part expects text, got ${fmt(args[0]!.type)}`;
+      const d = args[1]?.literal;
+      if (typeof d !== 'string' || d === '') return 'split_part delimiter must be a non-empty text literal';
+      const n = integerLiteral(args[2]);
+      if (n === undefined || n < 1) return 'split_part field number must be an integer literal, 1 or more';
+      return T.string;
+    },
+  },
+  {
+    name: 'regexp_like',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: "regexp_like(text, 'pattern')",
+    doc: `true when the pattern matches somewhere in text; ${REGEX_RULES}`,
+    returns: stringFn('regexp_like', T.bool),
+    checkValues: (args) => patternProblem(args, 1),
+  },
+  {
+    name: 'regexp_replace',
+    kind: 'scalar',
+    minArgs: 3,
+    maxArgs: 3,
+    signature: "regexp_replace(text, 'pattern', 'replacement')",
+    doc: 'replaces every match; in the replacement `\\1`…`\\9` insert a group, `\\0` the whole match, `\\\\` a backslash',
+    returns: stringFn('regexp_replace'),
+    checkValues: (args) => {
+      const bad = patternProblem(args, 1);
+      if (bad) return bad;
+      const text = args[2]?.literal;
+      if (typeof text !== 'string') return undefined;
+      try {
+        const groups = groupCount(args, 1);
+        const refs = parseReplacement(text).flatMap((p) => ('group' in p ? [p.group] : []));
+        const over = groups === undefined ? undefined : refs.find((g) => g > groups);
+        if (over !== undefined)
+          return {
+            index: 2,
+            message: `the replacement refers to group ${over}, but the pattern has ${groups}`,
+          };
+        return undefined;
+      } catch (e) {
+        if (!(e instanceof PatternError)) throw e;
+        return { index: 2, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+      }
+    },
+  },
+  {
+    name: 'regexp_extract',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 3,
+    signature: "regexp_extract(text, 'pattern' [, group])",
+    doc: "the first match, or the given capturing group of it (a literal number); null when nothing matches, '' for a group that takes no part",
+    literalArgs: [2],
+    returns: (args) => {
+      const bad = stringFn('regexp_extract')(args.slice(0, 2));
+      if (typeof bad === 'string') return bad;
+      if (args.length > 2) {
+        const g = integerLiteral(args[2]);
+        if (g === undefined || g < 0) return 'regexp_extract group must be an integer literal, 0 or more';
+      }
+      return T.string;
+    },
+    checkValues: (args) => {
+      const bad = patternProblem(args, 1);
+      if (bad) return bad;
+      const groups = groupCount(args, 1);
+      const g = integerLiteral(args[2]) ?? 0;
+      if (groups !== undefined && g > groups)
+        return { index: 2, message: `regexp_extract asks for group ${g}, but the pattern has ${groups}` };
+      return undefined;
+    },
   },
   {
     name: 'concat',
@@ -297,6 +451,44 @@ const SIGS: FunctionSig[] = [
     doc: 'e to the power x',
     returns: numericDouble('exp'),
   },
+  ...(
+    [
+      ['sin', 'sine of x (radians)'],
+      ['cos', 'cosine of x (radians)'],
+      ['tan', 'tangent of x (radians)'],
+      ['asin', 'arc sine in radians; null when x is outside [-1, 1]'],
+      ['acos', 'arc cosine in radians; null when x is outside [-1, 1]'],
+      ['atan', 'arc tangent in radians'],
+      ['radians', 'degrees to radians'],
+      ['degrees', 'radians to degrees'],
+    ] as const
+  ).map(([name, doc]): FunctionSig => ({
+    name,
+    kind: 'scalar',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: `${name}(x)`,
+    doc,
+    returns: numericDouble(name),
+  })),
+  {
+    name: 'atan2',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'atan2(y, x)',
+    doc: 'the angle in radians of the point (x, y) from the x axis, in [-π, π]',
+    returns: numericDouble('atan2'),
+  },
+  {
+    name: 'pi',
+    kind: 'scalar',
+    minArgs: 0,
+    maxArgs: 0,
+    signature: 'pi()',
+    doc: 'π',
+    returns: () => T.double,
+  },
   {
     name: 'mod',
     kind: 'scalar',
@@ -360,7 +552,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'extract(hour from ts)',
-    doc: 'a part of a date or timestamp as an integer: year, quarter, month, week (ISO), day, hour, minute, second, dow (1 = Monday … 7 = Sunday), doy',
+    doc: 'a part of a date or timestamp as an integer: year, quarter, month, week (ISO), day, hour, minute, second, dow and isodow (1 = Monday … 7 = Sunday), doy, isoyear (the year its ISO week belongs to)',
     literalArgs: [0],
     returns: (args) => {
       if (!temporal(args[1])) return `extract expects a date or timestamp, got ${fmt(args[1]!.type)}`;
@@ -406,6 +598,33 @@ const SIGS: FunctionSig[] = [
       if (kinds.size > 1)
         return `date_diff arguments must have one type, got ${fmt(args[1]!.type)} and ${fmt(args[2]!.type)}; cast one`;
       return T.bigint;
+    },
+  },
+  {
+    name: 'format_date',
+    kind: 'scalar',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: "format_date(d, 'YYYY-MM-DD')",
+    doc: `a date or timestamp as text; the pattern (a literal) has ${DATE_FORMAT_HELP}`,
+    literalArgs: [1],
+    returns: (args) => {
+      const t = args[0]!.type;
+      if (t.kind === 'timestamptz')
+        return 'format_date formats a date or a timestamp without time zone; cast it first: CAST(x AS timestamp)';
+      if (!temporal(args[0])) return `format_date expects a date or timestamp, got ${fmt(t)}`;
+      return typeof args[1]?.literal === 'string' ? T.string : 'format_date pattern must be a text literal';
+    },
+    checkValues: (args) => {
+      const parts = parseDateFormat(String(args[1]!.literal));
+      if (typeof parts === 'string') return { index: 1, message: parts, hint: DATE_FORMAT_HELP };
+      if (args[0]!.type.kind === 'date' && hasTimeElement(parts))
+        return {
+          index: 1,
+          message: 'a date has no hours, minutes or seconds',
+          hint: 'cast it to timestamp first',
+        };
+      return undefined;
     },
   },
   {
@@ -515,6 +734,43 @@ const SIGS: FunctionSig[] = [
           ? T.string
           : 'string_agg separator must be a text literal',
   },
+  {
+    name: 'count_if',
+    kind: 'aggregate',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'count_if(condition)',
+    doc: 'number of rows where the condition is true',
+    returns: (args) =>
+      args[0]!.type.kind === 'bool' || isWildcard(args[0]!.type)
+        ? T.bigint
+        : `count_if expects a condition, got ${fmt(args[0]!.type)}`,
+  },
+  {
+    name: 'median',
+    kind: 'aggregate',
+    minArgs: 1,
+    maxArgs: 1,
+    signature: 'median(x)',
+    doc: 'the exact middle of the non-null values: percentile_cont(x, 0.5)',
+    returns: numericDouble('median'),
+  },
+  {
+    name: 'percentile_cont',
+    kind: 'aggregate',
+    minArgs: 2,
+    maxArgs: 2,
+    signature: 'percentile_cont(x, 0.9)',
+    doc: 'the exact value at fraction p (a literal, 0…1) of the sorted non-null values, interpolated between the two nearest (BigQuery: from the group sorted into one array, at most ~100 MB); over a window only a whole partition (PostgreSQL: none)',
+    literalArgs: [1],
+    returns: (args) => {
+      if (!num(args[0])) return `percentile_cont expects a number, got ${fmt(args[0]!.type)}`;
+      const p = args[1]?.literal;
+      return typeof p === 'number' && p >= 0 && p <= 1
+        ? T.double
+        : 'percentile_cont fraction must be a number literal from 0 to 1';
+    },
+  },
   // window functions
   {
     name: 'row_number',
@@ -595,6 +851,13 @@ const SIGS: FunctionSig[] = [
     returns: (args) => args[0]!.type,
   },
 ];
+
+function textAndCount(name: string, args: ArgInfo[]): PortableType | string {
+  if (!str(args[0])) return `${name} expects text, got ${fmt(args[0]!.type)}`;
+  return isInteger(args[1]!.type) || isWildcard(args[1]!.type)
+    ? T.string
+    : `${name} count must be an integer`;
+}
 
 function orderable(t: PortableType): boolean {
   return t.kind !== 'geography' && t.kind !== 'other';

@@ -58,7 +58,20 @@ const RESERVED = new Set([
   'exists',
   'over',
 ]);
-const EXTRACT_FIELDS = ['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', 'dow', 'doy'];
+const EXTRACT_FIELDS = [
+  'year',
+  'quarter',
+  'month',
+  'week',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'dow',
+  'doy',
+  'isodow',
+  'isoyear',
+];
 
 class Parser {
   private readonly tokens: Token[];

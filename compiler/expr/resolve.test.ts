@@ -268,7 +268,7 @@ describe('functions and arguments', () => {
     const e = expectFailure('lowr(Status)', 'UNKNOWN_FUNCTION', 'unknown function lowr()');
     expect(e.span).toEqual({ start: 0, end: 4 });
     expect(e.hint).toMatch(/^did you mean "lower"\?/);
-    expect(failure('regexp_replace(Status)').hint).toMatch(/^functions: "lower", "upper"/);
+    expect(failure('frobnicate(Status)').hint).toMatch(/^functions: "lower", "upper"/);
   });
 
   it.each([
@@ -279,6 +279,79 @@ describe('functions and arguments', () => {
     ['date_trunc(Status, ordered_at)', 'argument 1 of date_trunc must be a literal'],
   ])('%s', (text, message) => {
     expectFailure(text, 'WRONG_ARGUMENTS', message);
+  });
+
+  it.each([
+    ['sin(Status)', 'TYPE_MISMATCH', 'sin expects a number, got string'],
+    ['pi(1)', 'WRONG_ARGUMENTS', 'pi takes 0 argument(s), got 1'],
+    ["left(Status, '2')", 'TYPE_MISMATCH', 'left count must be an integer'],
+    ["split_part(Status, '', 1)", 'TYPE_MISMATCH', 'split_part delimiter must be a non-empty text literal'],
+    [
+      "split_part(Status, ',', 0)",
+      'TYPE_MISMATCH',
+      'split_part field number must be an integer literal, 1 or more',
+    ],
+    ["split_part(Status, ',', qty)", 'WRONG_ARGUMENTS', 'argument 3 of split_part must be a literal'],
+    ["regexp_like(Status, 'a(?=b)')", 'WRONG_ARGUMENTS', /lookaround/],
+    [
+      "regexp_extract(Status, '(a)(b)', 3)",
+      'WRONG_ARGUMENTS',
+      'regexp_extract asks for group 3, but the pattern has 2',
+    ],
+    [
+      "regexp_extract(Status, 'a', -1)",
+      'TYPE_MISMATCH',
+      'regexp_extract group must be an integer literal, 0 or more',
+    ],
+    [
+      "regexp_replace(Status, '(a)', '\\2')",
+      'WRONG_ARGUMENTS',
+      'the replacement refers to group 2, but the pattern has 1',
+    ],
+    ["regexp_replace(Status, 'a', '\\n')", 'WRONG_ARGUMENTS', /\\ starts a group reference/],
+    ["format_date(created, 'YYYY')", 'TYPE_MISMATCH', /cast it first: CAST\(x AS timestamp\)/],
+    ["format_date(order_day, 'YYYY HH24')", 'WRONG_ARGUMENTS', 'a date has no hours, minutes or seconds'],
+    ['format_date(ordered_at, Status)', 'WRONG_ARGUMENTS', 'argument 2 of format_date must be a literal'],
+    ['count_if(qty)', 'TYPE_MISMATCH', 'count_if expects a condition, got int'],
+    [
+      'percentile_cont(amount, 1.5)',
+      'TYPE_MISMATCH',
+      'percentile_cont fraction must be a number literal from 0 to 1',
+    ],
+    ['median(Status)', 'TYPE_MISMATCH', 'median expects a number, got string'],
+  ] as const)('%s', (text, code, message) => {
+    expectFailure(text, code, message, { aggregates: 'allowed' });
+  });
+
+  it('points at a bad pattern or format element and lists what is allowed', () => {
+    const e = expectFailure(
+      "format_date(ordered_at, 'YYYY-mm-DD')",
+      'WRONG_ARGUMENTS',
+      /unknown element at "mm-DD"/,
+    );
+    expect(e.span).toEqual({ start: 24, end: 36 });
+    expect(e.hint).toMatch(/^elements YYYY, MM, DD, HH24, MI, SS, Month, Mon, Dy/);
+    const r = expectFailure("regexp_like(Status, '[[:alpha:]]')", 'WRONG_ARGUMENTS', /POSIX classes/);
+    expect(r.span).toEqual({ start: 20, end: 33 });
+    expect(r.hint).toBe('write the ranges, e.g. [A-Za-z]');
+  });
+
+  it.each([
+    ['atan2(score, qty)', 'double'],
+    ['pi()', 'double'],
+    ['radians(amount)', 'double'],
+    ["starts_with(Status, 'a')", 'bool'],
+    ['regexp_like(Status, :label)', 'bool'],
+    ["regexp_extract(Status, '(a)', 1)", 'string'],
+    ["split_part(Status, ',', 2)", 'string'],
+    ['format_date(ordered_at, \'YYYY-MM-DD"T"HH24:MI:SS\')', 'string'],
+    ['extract(isoyear from order_day)', 'bigint'],
+    ['extract(isodow from ordered_at)', 'bigint'],
+    ['count_if(paid)', 'bigint'],
+    ['median(qty)', 'double'],
+    ['percentile_cont(amount, 0.9)', 'double'],
+  ])('%s is %s', (text, type) => {
+    expect(typeOf(text, { aggregates: 'allowed' })).toBe(type);
   });
 
   it('only count takes *', () => {

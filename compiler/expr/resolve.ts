@@ -482,9 +482,10 @@ class Resolver {
     const args = e.args.map((a) => this.visit(a, nested));
     const infos: ArgInfo[] = args.map((a, i) => {
       const info: ArgInfo = { type: a.type };
+      const src = e.args[i]!;
+      const lit = literalValue(src);
+      if (lit !== undefined) info.literal = lit;
       if (sig.literalArgs?.includes(i)) {
-        const src = e.args[i]!;
-        const lit = literalValue(src);
         if (lit === undefined) {
           throw new ExprError(
             'WRONG_ARGUMENTS',
@@ -493,12 +494,19 @@ class Resolver {
             `usage: ${sig.signature}`,
           );
         }
-        info.literal = lit;
       }
       return info;
     });
     const ret = sig.returns(infos, { star: e.star, distinct: e.distinct });
     if (typeof ret === 'string') throw mismatch(ret, e.span, `usage: ${sig.signature}`);
+    const problem = sig.checkValues?.(infos);
+    if (problem)
+      throw new ExprError(
+        'WRONG_ARGUMENTS',
+        problem.message,
+        e.args[problem.index]?.span ?? e.span,
+        problem.hint ?? `usage: ${sig.signature}`,
+      );
     return {
       k: 'fn',
       name: sig.name,

@@ -3,6 +3,7 @@
  * expected value is computed by hand here, so both engines must give the same answer.
  */
 import { expect, it } from 'vitest';
+import { analyzeWorkflow } from '../../compiler/index.js';
 import { type Plain, diffResults, expectSameResults, literalResult, normalize } from '../support/compare.js';
 import { ORDERS, fixtureObjects, type FixtureValue } from '../fixtures/demo-data.js';
 import { forEachEngine, type EngineContext } from '../support/engines.js';
@@ -133,6 +134,31 @@ const ARITHMETIC: Case[] = [
   ['log10(1000)', 3],
 ];
 
+const TRIGONOMETRY: Case[] = [
+  ['sin(0)', 0],
+  ['sin(i7)', Math.sin(7)],
+  ['cos(d)', Math.cos(2.5)],
+  ['tan(fn)', Math.tan(-2.5)],
+  ['sin(radians(30))', 0.5],
+  ['asin(1)', Math.PI / 2],
+  ['acos(-1)', Math.PI],
+  ['asin(0.5e0)', Math.asin(0.5)],
+  // asin and acos are null outside [-1, 1] (engines would raise an error).
+  ['asin(2)', null],
+  ['acos(fn)', null],
+  ['asin(fnull)', null],
+  ['atan(1)', Math.PI / 4],
+  ['atan2(1, -1)', (3 * Math.PI) / 4],
+  ['atan2(-1, -1)', (-3 * Math.PI) / 4],
+  ['atan2(i0, i2)', 0],
+  ['radians(180)', Math.PI],
+  ['radians(d)', (2.5 * Math.PI) / 180],
+  ['degrees(pi())', 180],
+  ['degrees(atan2(i2, i2))', 45],
+  ['pi()', Math.PI],
+  ['pi() * i2', 2 * Math.PI],
+];
+
 const ROUNDING: Case[] = [
   // round halves away from zero, on doubles and decimals, positive and negative.
   ['round(f)', 3],
@@ -220,6 +246,107 @@ const TEXT: Case[] = [
   ["'a_b' LIKE 'a\\_b'", true],
   ["'aXb' ILIKE 'A\\_B'", false],
   ["'a\\b' LIKE '%\\\\%'", true],
+];
+
+const TEXT_FUNCTIONS: Case[] = [
+  ["starts_with(s, 'Ab')", true],
+  ["starts_with(s, 'ab')", false],
+  ["starts_with(s, '')", true],
+  ["starts_with(snull, 'A')", null],
+  ["ends_with(s, 'bc')", true],
+  ["ends_with(s, 'Bc')", false],
+  ["ends_with(s, '')", true],
+  ["ends_with('日本語', '語')", true],
+  ['ends_with(s, snull)', null],
+  // left/right: a negative count is empty text; past the end is the whole text.
+  ['left(s, 2)', 'Ab'],
+  ['left(s, 0)', ''],
+  ['left(s, -1)', ''],
+  ['left(s, im7)', ''],
+  ['left(s, 10)', 'Abc'],
+  ['left(s, inull)', null],
+  ["left('日本語', 2)", '日本'],
+  ['right(s, 2)', 'bc'],
+  ['right(s, -1)', ''],
+  ['right(s, b3)', 'Abc'],
+  ['right(snull, 1)', null],
+  // split_part counts fields from 1; a field past the last is ''.
+  ["split_part('a,b,,c', ',', 1)", 'a'],
+  ["split_part('a,b,,c', ',', 3)", ''],
+  ["split_part('a,b,,c', ',', 4)", 'c'],
+  ["split_part('a,b,,c', ',', 5)", ''],
+  ["split_part(s, ',', 1)", 'Abc'],
+  ["split_part(s, ',', 2)", ''],
+  ["split_part('', ',', 1)", ''],
+  ["split_part('a::b::c', '::', 2)", 'b'],
+  ["split_part('a.b|c', '.', 2)", 'b|c'],
+  ["split_part('a.b|c', '|', 2)", 'c'],
+  ["split_part(snull, ',', 1)", null],
+  // An untyped null is null, not an ambiguous call.
+  ["starts_with(null, 'a')", null],
+  ["ends_with(null, 'a')", null],
+  ['left(null, 1)', null],
+  ["split_part(null, ',', 1)", null],
+  ["regexp_like(null, 'a')", null],
+  ["regexp_extract(null, '(a)', 1)", null],
+  ["regexp_replace(null, 'a', 'b')", null],
+  ["format_date(null, 'YYYY')", null],
+  ['sin(null) IS NULL AND asin(null) IS NULL AND atan2(null, 1) IS NULL', true],
+];
+
+/** Regular expressions in the portable syntax: one meaning whatever the engine's own dialect. */
+const REGEX: Case[] = [
+  ["regexp_like(s, 'b')", true],
+  ["regexp_like(s, '^b')", false],
+  ["regexp_like(s, 'B')", false],
+  ["regexp_like(s, '(?i)^aB')", true],
+  ["regexp_like(snull, 'a')", null],
+  ["regexp_like('foo.bar', 'o\\.b')", true],
+  ["regexp_like('fooxbar', 'o\\.b')", false],
+  ["regexp_like('x{2}', '^x\\{2\\}$')", true],
+  ["regexp_like('xx', '^x{2}$')", true],
+  ["regexp_like(']', '[]a]')", true],
+  ["regexp_like('^', '[\\^]')", true],
+  ["regexp_like('a-b', '^[a\\-]+b$')", true],
+  // \d and \w are ASCII (RE2), not PostgreSQL's locale classes; . stops at a line break.
+  ["regexp_like('a1', 'a\\d')", true],
+  ["regexp_like('٣', '\\d')", false],
+  ["regexp_like('é', '^\\w$')", false],
+  ["regexp_like('a\nb', 'a.b')", false],
+  ["regexp_like('a\nb', 'a[^x]b')", true],
+  ["regexp_like('a\nb', 'a\\nb')", true],
+  ["regexp_like('a\tb', 'a\\sb')", true],
+  // \b is a boundary between [0-9A-Za-z_] and anything else (PostgreSQL's \y counts é as a letter).
+  ["regexp_like('foo bar', '\\bbar\\b')", true],
+  ["regexp_like('foobar', '\\bbar')", false],
+  ["regexp_like('éa', '\\ba')", true],
+  ["regexp_like('ab', 'a\\Bb')", true],
+  // regexp_replace replaces every match; \1 is a group, \0 the whole match, \\ a backslash.
+  ["regexp_replace('a1b22c333', '\\d+', '#')", 'a#b#c#'],
+  ["regexp_replace('john smith', '(\\w+) (\\w+)', '\\2, \\1')", 'smith, john'],
+  ["regexp_replace('abc', 'b', '[\\0]')", 'a[b]c'],
+  ["regexp_replace('a.b', '\\.', '\\\\')", 'a\\b'],
+  ["regexp_replace('a$b&c', '[$&]', '$1&')", 'a$1&b$1&c'],
+  ["regexp_replace('abc', 'x*', '-')", '-a-b-c-'],
+  ["regexp_replace('ABC abc', '(?i)b', '_')", 'A_C a_c'],
+  ["regexp_replace('k=v;x=y', '(?:\\w)=(\\w)', '\\1')", 'v;y'],
+  ["regexp_replace(snull, 'a', 'b')", null],
+  // regexp_extract: the first match or a group; null without a match, '' for a group not taking part.
+  ["regexp_extract('order-123-x', '\\d+')", '123'],
+  ["regexp_extract('order-123-x', '(\\w+)-(\\d+)')", 'order-123'],
+  ["regexp_extract('order-123-x', '(\\w+)-(\\d+)', 2)", '123'],
+  ["regexp_extract('order-123-x', '(\\w+)-(\\d+)', 1)", 'order'],
+  ["regexp_extract('a1b2', '[0-9]', 0)", '1'],
+  ["regexp_extract('abc', 'z')", null],
+  ["regexp_extract('abc', 'z(a)', 1)", null],
+  ["regexp_extract('b', '(a)|b', 1)", ''],
+  ["regexp_extract('ab', 'a(x)?b', 1)", ''],
+  ["regexp_extract('ab', 'a(x?)b', 1)", ''],
+  ["regexp_extract('AbC', '(?i)b(c)', 1)", 'C'],
+  ["regexp_extract('k=v;x=y', '(?:\\w+)=(\\w+)', 1)", 'v'],
+  ["regexp_extract('a\nb', '.+')", 'a'],
+  ['regexp_extract(\'say "hi"\', \'"([^"]*)"\', 1)', 'hi'],
+  ["regexp_extract(snull, 'a')", null],
 ];
 
 const COMPARISON: Case[] = [
@@ -359,6 +486,23 @@ const DATES: Case[] = [
   ["date_diff('second', timestamp '2024-01-15 08:30:44.9', tsfrac)", 1],
   ["date_diff('second', tsfrac, timestamp '2024-01-15 08:30:46.1')", 1],
   ["date_diff('day', dnull, dsun)", null],
+  // isodow is dow; isoyear is the year the ISO week belongs to.
+  ['extract(isodow from dsun)', 7],
+  ['extract(isodow from dmon)', 1],
+  ["extract(isoyear from date '2021-01-03')", 2020],
+  ["extract(isoyear from date '2024-12-30')", 2025],
+  ['extract(isoyear from ts)', 2023],
+  ['extract(isoyear from dleap)', 2024],
+  ['extract(isoyear from dnull)', null],
+  // format_date: the portable pattern elements, English names, quoted text.
+  ["format_date(dleap, 'YYYY-MM-DD')", '2024-02-29'],
+  ['format_date(tsfrac, \'YYYY-MM-DD"T"HH24:MI:SS\')', '2024-01-15T08:30:45'],
+  ["format_date(ts, 'DD/MM/YYYY HH24.MI')", '31/12/2023 23.59'],
+  ["format_date(dsun, 'Dy DD Mon YYYY')", 'Sun 07 Jan 2024'],
+  ["format_date(dleap, 'Month, YYYY')", 'February, 2024'],
+  ['format_date(dmon, \'"Q1 %d" YYYY\')', 'Q1 %d 2024'],
+  ["format_date(date '0900-05-09', 'YYYY-MM-DD')", '0900-05-09'],
+  ["format_date(dnull, 'YYYY')", null],
 ];
 
 /** One `select` node per case, over the values row. */
@@ -375,8 +519,11 @@ async function evaluate(ctx: EngineContext, expr: string): Promise<Plain> {
 forEachEngine('ef_x_expr', (ctx) => {
   const groups: Array<[string, Case[]]> = [
     ['arithmetic and division', ARITHMETIC],
+    ['trigonometry', TRIGONOMETRY],
     ['round halves away from zero', ROUNDING],
     ['text, concatenation and LIKE', TEXT],
+    ['starts_with, ends_with, left, right, split_part', TEXT_FUNCTIONS],
+    ['regular expressions', REGEX],
     ['comparisons, null handling, CASE, IN, BETWEEN', COMPARISON],
     ['casts', CASTS],
     ['dates', DATES],
@@ -493,6 +640,197 @@ forEachEngine('ef_x_expr', (ctx) => {
     expectSameResults(inlined, expected, { label: 'literal' });
   });
 
+  it('a haversine distance written with the trigonometric functions matches JS', async () => {
+    // Madrid–Barcelona, London–New York, a pole to the equator, a point to itself, near-antipodes.
+    const pairs = [
+      [40.4168, -3.7038, 41.3874, 2.1686],
+      [51.5072, -0.1276, 40.7128, -74.006],
+      [90, 0, 0, 0],
+      [10, 20, 10, 20],
+      [0, 0, 0.5, 179.5],
+    ];
+    const wf = workflow([
+      {
+        id: 'p',
+        type: 'source.values',
+        config: {
+          columns: ['id', 'lat1', 'lon1', 'lat2', 'lon2'].map((name) => ({
+            name,
+            type: name === 'id' ? 'int' : 'double',
+          })),
+          rows: pairs.map((p, i) => [i, ...p]),
+        },
+      },
+      {
+        id: 'd',
+        type: 'select',
+        inputs: { in: 'p' },
+        config: {
+          columns: [
+            'id',
+            {
+              as: 'metres',
+              expr:
+                '2 * 6371008.8 * asin(sqrt(power(sin(radians(lat2 - lat1) / 2), 2) + ' +
+                'cos(radians(lat1)) * cos(radians(lat2)) * power(sin(radians(lon2 - lon1) / 2), 2)))',
+            },
+          ],
+        },
+      },
+    ]);
+    const expected = pairs.map((p, i) => [i, haversine(...(p as [number, number, number, number]))]);
+    expect(expected[0]![1]).toBeCloseTo(505_000, -4); // Madrid–Barcelona is about 505 km
+    expectSameResults(await previewRows(ctx, wf, 'd'), literalResult(['id', 'metres'], expected));
+  });
+
+  it('regular expressions over every order note match JavaScript RegExp (same leftmost-first semantics)', async () => {
+    // Patterns whose alternatives do not overlap: RE2, ARE and JS agree on the match.
+    const cases = [
+      { expr: "regexp_like(note, '\\w+ \\w+')", js: (n: string) => /[0-9A-Za-z_]+ [0-9A-Za-z_]+/.test(n) },
+      { expr: "regexp_extract(note, '[^ ]+$')", js: (n: string) => /[^ ]+$/.exec(n)?.[0] ?? null },
+      {
+        expr: "regexp_extract(note, '(\\w+)[ \\\\](\\w+)', 2)",
+        js: (n: string) => /([0-9A-Za-z_]+)[ \\]([0-9A-Za-z_]+)/.exec(n)?.[2] ?? null,
+      },
+      { expr: "regexp_replace(note, '[aeiou]', '*')", js: (n: string) => n.replace(/[aeiou]/g, '*') },
+      {
+        expr: "regexp_replace(note, '(?i)(g|s)(\\w)', '\\2\\1')",
+        js: (n: string) => n.replace(/(g|s)([0-9A-Za-z_])/gi, '$2$1'),
+      },
+    ];
+    const wf = workflow([
+      ...sources(ctx, 'orders'),
+      {
+        id: 'r',
+        type: 'select',
+        inputs: { in: 'orders' },
+        config: { columns: ['order_id', ...cases.map((c, i) => ({ as: `r${i}`, expr: c.expr }))] },
+      },
+    ]);
+    const expected = fixtureObjects(ORDERS).map((o) => {
+      const note = o['note'];
+      return [o['order_id'], ...cases.map((c) => (note === null ? null : c.js(String(note))))];
+    });
+    expectSameResults(
+      await previewRows(ctx, wf, 'r'),
+      literalResult(['order_id', ...cases.map((_, i) => `r${i}`)], expected),
+    );
+  });
+
+  it('a pattern from a parameter is passed as it is, bound or inlined', async () => {
+    const wf = workflow(
+      [
+        ...sources(ctx, 'orders'),
+        {
+          id: 'r',
+          type: 'select',
+          inputs: { in: 'orders' },
+          config: {
+            columns: [
+              'order_id',
+              { as: 'has', expr: 'regexp_like(note, :pattern)' },
+              { as: 'first', expr: 'regexp_extract(note, :pattern)' },
+              { as: 'word', expr: 'regexp_extract(note, :pattern, 1)' },
+              { as: 'masked', expr: "regexp_replace(note, :pattern, '<\\1>')" },
+            ],
+          },
+        },
+      ],
+      { pattern: { type: 'string', default: '([a-z]+) [a-z]' } },
+    );
+    const expected = fixtureObjects(ORDERS).map((o) => {
+      const note = o['note'] === null ? null : String(o['note']);
+      const m = note === null ? null : /([a-z]+) [a-z]/.exec(note);
+      return [
+        o['order_id'],
+        note === null ? null : m !== null,
+        note === null ? null : (m?.[0] ?? null),
+        note === null ? null : (m?.[1] ?? null),
+        note === null ? null : note.replace(/([a-z]+) [a-z]/g, '<$1>'),
+      ];
+    });
+    const columns = ['order_id', 'has', 'first', 'word', 'masked'];
+    for (const paramMode of ['bind', 'literal'] as const)
+      expectSameResults(await previewRows(ctx, wf, 'r', { paramMode }), literalResult(columns, expected), {
+        label: paramMode,
+      });
+  });
+
+  it('count_if, median and percentile_cont per group match JS (exact interpolation)', async () => {
+    const wf = workflow([
+      ...sources(ctx, 'orders'),
+      {
+        id: 'agg',
+        type: 'aggregate',
+        inputs: { in: 'orders' },
+        config: {
+          groupBy: ['store_id'],
+          measures: {
+            paid: "count_if(status = 'paid')",
+            median_amount: 'median(amount)',
+            p90_amount: 'percentile_cont(amount, 0.9)',
+            p0_quantity: 'percentile_cont(quantity, 0)',
+            p1_discount: 'percentile_cont(discount, 1)',
+            p25_discount: 'percentile_cont(discount, 0.25)',
+          },
+        },
+      },
+    ]);
+    const groups = new Map<string, Array<Record<string, FixtureValue>>>();
+    for (const o of fixtureObjects(ORDERS)) {
+      const k = JSON.stringify(o['store_id']);
+      groups.set(k, [...(groups.get(k) ?? []), o]);
+    }
+    const nums = (rows: Array<Record<string, FixtureValue>>, col: string) =>
+      rows.flatMap((r) => (r[col] === null ? [] : [Number(r[col])]));
+    const expected = [...groups].map(([k, rows]) => [
+      JSON.parse(k) as number | null,
+      rows.filter((r) => r['status'] === 'paid').length,
+      percentileCont(nums(rows, 'amount'), 0.5),
+      percentileCont(nums(rows, 'amount'), 0.9),
+      percentileCont(nums(rows, 'quantity'), 0),
+      percentileCont(nums(rows, 'discount'), 1),
+      percentileCont(nums(rows, 'discount'), 0.25),
+    ]);
+    const columns = [
+      'store_id',
+      'paid',
+      'median_amount',
+      'p90_amount',
+      'p0_quantity',
+      'p1_discount',
+      'p25_discount',
+    ];
+    expectSameResults(await previewRows(ctx, wf, 'agg'), literalResult(columns, expected));
+  });
+
+  it('median over a window partition: exact on DuckDB, UNSUPPORTED on PostgreSQL', async () => {
+    const wf = workflow([
+      ...sources(ctx, 'orders'),
+      {
+        id: 'w',
+        type: 'window',
+        inputs: { in: 'orders' },
+        config: { partitionBy: ['store_id'], columns: { m: 'median(amount)', n: 'count_if(amount > 100)' } },
+      },
+      { id: 's', type: 'select', inputs: { in: 'w' }, config: { columns: ['order_id', 'm', 'n'] } },
+    ]);
+    if (ctx.dialect === 'postgres') {
+      const a = analyzeWorkflow(wf, { dialect: ctx.dialect, catalog: ctx.catalog });
+      expect(a.diagnostics).toContainEqual(
+        expect.objectContaining({ code: 'UNSUPPORTED', nodeId: 'w', dialect: 'postgres' }),
+      );
+      return;
+    }
+    const orders = fixtureObjects(ORDERS);
+    const expected = orders.map((o) => {
+      const group = orders.filter((r) => r['store_id'] === o['store_id']);
+      const amounts = group.flatMap((r) => (r['amount'] === null ? [] : [Number(r['amount'])]));
+      return [o['order_id'], percentileCont(amounts, 0.5), amounts.filter((a) => a > 100).length];
+    });
+    expectSameResults(await previewRows(ctx, wf, 's'), literalResult(['order_id', 'm', 'n'], expected));
+  });
+
   it('aggregates: count(distinct), stddev, any_value and string_agg', async () => {
     const wf = workflow([
       ...sources(ctx, 'orders'),
@@ -545,6 +883,24 @@ forEachEngine('ef_x_expr', (ctx) => {
     }
   });
 });
+
+/** percentile_cont as PostgreSQL defines it: interpolated between the two nearest sorted values. */
+function percentileCont(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = p * (sorted.length - 1);
+  const lo = sorted[Math.floor(pos)]!;
+  return lo + (sorted[Math.ceil(pos)]! - lo) * (pos - Math.floor(pos));
+}
+
+/** Great-circle distance in metres on the sphere of DESIGN §1.8 (radius 6,371,008.8 m). */
+function haversine(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = (x: number) => (x * Math.PI) / 180;
+  const a =
+    Math.sin(rad(lat2 - lat1) / 2) ** 2 +
+    Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(a));
+}
 
 function literalCompare(got: Plain, expected: Plain): string | undefined {
   return diffResults(literalResult(['x'], [[got]]), literalResult(['x'], [[expected]]));
