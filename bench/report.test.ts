@@ -118,3 +118,52 @@ describe('bench report: store, scheduler and API sections', () => {
     expect(md).not.toContain('## The daemon');
   });
 });
+
+describe('bench report: compile memory', () => {
+  const memory = (over: Record<string, unknown> = {}) => ({
+    shape: 'dag' as const,
+    size: 10_000,
+    limit: 'raised' as const,
+    jsonBytes: 1_700_000,
+    baselineRssMb: 100,
+    peakRssMb: 210,
+    retainedHeapMb: 52,
+    ms: 2300,
+    compiled: true,
+    errorCodes: [],
+    ...over,
+  });
+
+  it('judges the 10k peak over the baseline, and the refusal of a workflow over the default limit', () => {
+    const goals = evaluateGoals({
+      meta,
+      failures: [],
+      compileMemory: [
+        memory(),
+        memory({ size: 50_000, peakRssMb: 600 }),
+        memory({ shape: 'chain', peakRssMb: 260 }),
+        memory({
+          size: 50_000,
+          limit: 'default',
+          peakRssMb: 130,
+          ms: 190,
+          compiled: false,
+          errorCodes: ['TOO_MANY_NODES'],
+        }),
+      ],
+    });
+    expect(goals.map((g) => [g.goal.split(':')[0], g.measured, g.pass])).toEqual([
+      ['dag', '+110 MB (peak 210 MB)', true],
+      ['chain', '+160 MB (peak 260 MB)', false],
+      ['50,000-node workflow at the default node limit', 'TOO_MANY_NODES, +30 MB, 190 ms', true],
+    ]);
+  });
+
+  it('renders a table with the memory per node', () => {
+    const r: Omit<BenchReport, 'goals'> = { meta, failures: [], compileMemory: [memory()] };
+    const md = renderMarkdown({ ...r, goals: evaluateGoals(r) });
+    expect(md).toContain('## Compile memory');
+    // 110 MB over 10,000 nodes.
+    expect(md).toMatch(/\|\s+110 \|\s+11\.3 \|/);
+  });
+});

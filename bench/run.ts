@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCompileBench } from './compile-bench.js';
+import { runCompileMemoryBench } from './compile-memory.js';
 import { runApiBench } from './api-bench.js';
 import { runConnectorsBench } from './connectors-bench.js';
 import {
@@ -41,6 +42,7 @@ const HELP = `usage: npm run bench -- [options]
   --sf N               TPC-H scale factor for the SQL benchmark (default 1)
   --runs N             timed runs per measurement (default: SQL 7 per side; compile 200/20/7 by size)
   --sizes a,b,c        compile workflow sizes (default 20,1000,10000)
+  --memory-sizes a,b   compile memory: workflow sizes, one child process each (default 10000,50000)
   --shapes a,b         compile workflow shapes: ${SHAPES.join(', ')} (default all)
   --queries a,b        SQL questions by id, e.g. q1,q18 (default all)
   --threads N          DuckDB threads for the SQL benchmark (default: one per core)
@@ -87,6 +89,7 @@ async function main(): Promise<number> {
       sf: { type: 'string' },
       runs: { type: 'string' },
       sizes: { type: 'string' },
+      'memory-sizes': { type: 'string' },
       shapes: { type: 'string' },
       queries: { type: 'string' },
       budget: { type: 'string' },
@@ -138,6 +141,16 @@ async function main(): Promise<number> {
     partial.compile = { cases, growth: growthRatios(cases) };
     for (const c of cases.filter((x) => x.error))
       partial.failures.push(`compile benchmark: ${c.shape} ${c.size} nodes did not compile: ${c.error}`);
+    log('compile memory (a child process per case)');
+    partial.compileMemory = await runCompileMemoryBench({
+      shapes,
+      sizes: (listOption(values['memory-sizes']) ?? ['10000', '50000']).map((s) =>
+        Math.round(numberOption(s, 'memory-sizes', 0)),
+      ),
+      log,
+    });
+    for (const c of partial.compileMemory.filter((x) => x.error))
+      partial.failures.push(`compile memory: ${c.shape} ${c.size} nodes: ${c.error}`);
   }
 
   if (wants('sql')) {

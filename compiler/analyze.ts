@@ -11,8 +11,8 @@ import { propagate, type NodeResult } from './propagate.js';
 import type { FromItem } from './sql/ast.js';
 import { SqlWriter } from './sql/writer.js';
 import { buildGraph, type Graph } from './workflow/graph.js';
-import { parseWorkflow } from './workflow/parse.js';
-import type { Workflow } from './workflow/model.js';
+import { parseWorkflow, type ParseResult } from './workflow/parse.js';
+import { COLUMNS_PER_NODE, DEFAULT_MAX_NODES, type Workflow } from './workflow/model.js';
 
 export interface AnalyzeOptions {
   dialect?: DialectName;
@@ -23,6 +23,12 @@ export interface AnalyzeOptions {
    * UNSUPPORTED errors, with their nodes, without rendering everything twice.
    */
   checkDialect?: boolean;
+  /**
+   * A document with more nodes is refused (TOO_MANY_NODES) before it is analysed, and analysis
+   * stops (TOO_MANY_COLUMNS) once the nodes' outputs have more than COLUMNS_PER_NODE times this
+   * many columns in all. Default DEFAULT_MAX_NODES.
+   */
+  maxNodes?: number;
 }
 
 export interface WorkflowAnalysis {
@@ -36,24 +42,36 @@ export interface WorkflowAnalysis {
 }
 
 export function analyzeWorkflow(input: string | unknown, opts: AnalyzeOptions = {}): WorkflowAnalysis {
-  const dialect = getDialect(opts.dialect ?? 'duckdb');
   // Always validated, even an object that looks parsed: a workflow document may well have
   // "connection" and "params", and anything unchecked reaching the graph code could crash it.
-  const parsed = parseWorkflow(input);
+  return analyzeParsed(parseWorkflow(input, maxNodesOption(opts)), opts);
+}
+
+/**
+ * analyzeWorkflow for a caller that already holds parseWorkflow's result (the daemon parses first
+ * to find the connection and the tables to describe), so the document is not validated twice.
+ */
+export function analyzeParsed(parsed: ParseResult, opts: AnalyzeOptions = {}): WorkflowAnalysis {
+  const dialect = getDialect(opts.dialect ?? 'duckdb');
   const diagnostics = [...parsed.diagnostics];
   const empty = { dialect, nodes: new Map<string, NodeResult>() };
   if (!parsed.workflow) return { ...empty, diagnostics, valid: false };
   const wf = parsed.workflow;
   const { graph, diagnostics: graphDiags } = buildGraph(wf, getComponent, COMPONENT_IDS);
   diagnostics.push(...graphDiags);
+  const maxNodes = opts.maxNodes ?? DEFAULT_MAX_NODES;
   const { results, diagnostics: nodeDiags } = propagate(wf, graph, {
     dialect,
     catalog: opts.catalog ?? EMPTY_CATALOG,
+    maxColumns: maxNodes * COLUMNS_PER_NODE,
   });
   diagnostics.push(...nodeDiags);
   if (opts.checkDialect !== false) diagnostics.push(...checkDialectSupport(results, dialect));
   return { workflow: wf, dialect, graph, nodes: results, diagnostics, valid: !hasErrors(diagnostics) };
 }
+
+const maxNodesOption = (opts: AnalyzeOptions) =>
+  opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {};
 
 /**
  * Renders every analysed node once for the target dialect, so what the dialect cannot express

@@ -37,6 +37,8 @@ export const DIAGNOSTIC_CODES = [
   'WRITE_NOT_ALLOWED',
   'DUPLICATE_TARGET',
   'UNKNOWN_NODE_REQUESTED',
+  'TOO_MANY_NODES', // more nodes than the caller's limit: refused before it is analysed
+  'TOO_MANY_COLUMNS', // the nodes' outputs have more columns in all than the limit allows
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -29,7 +29,7 @@ import { T, type PortableType } from './schema/types.js';
 import type { OrderItem } from './sql/ast.js';
 import { didYouMean } from './suggest.js';
 import type { Graph, GraphNode } from './workflow/graph.js';
-import type { NodeSpec, ParamType, Workflow } from './workflow/model.js';
+import { COLUMNS_PER_NODE, type NodeSpec, type ParamType, type Workflow } from './workflow/model.js';
 import { spanAt } from './workflow/parse.js';
 import { zodIssuesToDiagnostics } from './workflow/zod-diagnostics.js';
 
@@ -58,14 +58,26 @@ export function paramInfos(wf: Workflow): Map<string, ParamInfo> {
 export function propagate(
   wf: Workflow,
   graph: Graph,
-  opts: { dialect: Dialect; catalog: Catalog },
+  opts: {
+    dialect: Dialect;
+    catalog: Catalog;
+    /** Stop (TOO_MANY_COLUMNS) once the analysed nodes' outputs have more columns than this in all. */
+    maxColumns?: number;
+  },
 ): { results: Map<string, NodeResult>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const results = new Map<string, NodeResult>();
   const params = paramInfos(wf);
+  const maxColumns = opts.maxColumns ?? Infinity;
+  let columns = 0;
 
   for (const id of graph.order) {
     const node = graph.nodes.get(id)!;
+    if (columns > maxColumns) {
+      // Past the budget every node is left unanalysed (failed, without an echo of the error).
+      results.set(id, { id, node, inputs: [], failed: true });
+      continue;
+    }
     const inputs: InputRelation[] = [];
     let upstreamFailed = false;
     for (const e of node.inputs) {
@@ -114,8 +126,24 @@ export function propagate(
       failed = diagnostics[i]!.severity === 'error';
     if (analysis) result.analysis = analysis;
     result.failed = failed;
+    for (const out of Object.values(analysis?.outputs ?? {})) columns += out.columns.length;
+    if (columns > maxColumns) diagnostics.push(tooManyColumns(node, columns, maxColumns));
   }
   return { results, diagnostics };
+}
+
+function tooManyColumns(node: GraphNode, columns: number, maxColumns: number): Diagnostic {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return {
+    severity: 'error',
+    code: 'TOO_MANY_COLUMNS',
+    path: node.path,
+    nodeId: node.spec.id,
+    message:
+      `up to this node the outputs have ${n(columns)} columns in all, more than the ${n(maxColumns)} analysed for a workflow ` +
+      `(each node's output counts, so a long chain over a wide relation adds up); the nodes after it were not analysed`,
+    hint: `drop the columns not needed early (a select or drop node), split the workflow, or raise limits.maxNodes in the edgeflow config (each allowed node allows ${COLUMNS_PER_NODE} columns)`,
+  };
 }
 
 function makeContext<C>(

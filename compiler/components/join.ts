@@ -152,6 +152,9 @@ export const join = defineComponent({
     }
 
     const items: Array<{ column: Column; expr: SqlExpr }> = [];
+    // Without a select list every column is passed on: the columns are the items (the left's
+    // first), their references written with the SQL, not kept per column.
+    const passed: PassedColumn[] = [];
     if (select) {
       select.forEach((item, i) => {
         const text = typeof item === 'string' ? item : item.expr;
@@ -181,7 +184,7 @@ export const join = defineComponent({
       if (!ok) return undefined;
     } else {
       const taken = new Set(left.schema.columns.map((c) => c.name.toLowerCase()));
-      for (const c of left.schema.columns) items.push({ column: passThrough(c, left), expr: col(c, L) });
+      for (const c of left.schema.columns) passed.push(new PassedColumn(c.name, c.type, left.ref));
       for (const c of right.schema.columns) {
         let name = c.name;
         if (taken.has(name.toLowerCase())) {
@@ -189,18 +192,14 @@ export const join = defineComponent({
           for (let n = 2; taken.has(name.toLowerCase()); n++) name = ctx.newName(`right_${c.name}_${n}`);
         }
         taken.add(name.toLowerCase());
-        items.push({ column: new PassedColumn(name, c.type, right.ref, c.name), expr: col(c, R) });
+        passed.push(new PassedColumn(name, c.type, right.ref, c.name));
       }
     }
-    if (
-      !ctx.checkUnique(
-        items.map((i) => i.column),
-        ['select'],
-      )
-    )
-      return undefined;
+    const columns = select ? items.map((i) => i.column) : passed;
+    if (!ctx.checkUnique(columns, ['select'])) return undefined;
+    const leftCount = left.schema.columns.length;
     return {
-      outputs: { out: { columns: items.map((i) => i.column) } },
+      outputs: { out: { columns } },
       build: (b) => {
         const from: FromItem = {
           kind: 'join',
@@ -209,7 +208,12 @@ export const join = defineComponent({
           right: aliased(b.input('right'), R),
           ...(onExpr ? { on: onExpr } : {}),
         };
-        const q: Query = { kind: 'select', items: items.map((i) => selectItem(i.expr, i.column.name)), from };
+        const selected = select
+          ? items.map((i) => selectItem(i.expr, i.column.name))
+          : passed.map((c, i) =>
+              selectItem(col({ name: c.sourceColumn, type: c.type }, i < leftCount ? L : R), c.name),
+            );
+        const q: Query = { kind: 'select', items: selected, from };
         return { out: q };
       },
     };

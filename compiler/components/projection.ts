@@ -23,30 +23,46 @@ import {
 } from './shapes.js';
 import { jsonLiteral } from './source-values.js';
 
-/** One output column of a projection: its schema entry and the expression that computes it. */
-interface Projected {
+/** A computed output column: its schema entry and the expression that computes it. */
+interface Computed {
   column: Column;
   expr: SqlExpr;
 }
 
+/**
+ * One output column of a projection: a column passed on from the input is its own item (the
+ * expression reading the input column is made when the SQL is written), a computed one carries its
+ * expression. Most columns of most nodes are passed on, and a chain of compute nodes over a wide
+ * relation has one item per column per node: an item object and a column reference kept for each
+ * of them were more than half of the memory of analysing such a chain.
+ */
+type Projected = PassedColumn | Computed;
+
+const columnOf = (p: Projected): Column => (p instanceof PassedColumn ? p : p.column);
+const exprOf = (p: Projected): SqlExpr =>
+  p instanceof PassedColumn ? col({ name: p.sourceColumn, type: p.type }) : p.expr;
+
 function projectionQuery(b: BuildContext, items: readonly Projected[]) {
   return {
     kind: 'select' as const,
-    items: items.map((p) => selectItem(p.expr, p.column.name)),
+    items: items.map((p) => selectItem(exprOf(p), columnOf(p).name)),
     from: b.input('in'),
   };
 }
 
-function identity(c: Column, rel: InputRelation): Projected {
-  return { column: passThrough(c, rel), expr: col(c) };
+function identity(c: Column, rel: InputRelation): PassedColumn {
+  return new PassedColumn(c.name, c.type, rel.ref);
 }
 
 /** Output schema + ordering kept where the ordering columns survive under their (new) names. */
 export function projected(rel: InputRelation, items: readonly Projected[]) {
   const renamed = new Map<string, Column>();
-  for (const p of items) if (p.expr.k === 'col') renamed.set(p.expr.name, p.column);
+  for (const p of items) {
+    if (p instanceof PassedColumn) renamed.set(p.sourceColumn, p);
+    else if (p.expr.k === 'col') renamed.set(p.expr.name, p.column);
+  }
   const ordering = carryOrdering(rel.schema.ordering, renamed);
-  return { columns: items.map((p) => p.column), ...(ordering ? { ordering } : {}) };
+  return { columns: items.map(columnOf), ...(ordering ? { ordering } : {}) };
 }
 
 export const select = defineComponent({
@@ -91,14 +107,7 @@ export const select = defineComponent({
         expr: r.expr,
       });
     });
-    if (
-      !ok ||
-      !ctx.checkUnique(
-        items.map((p) => p.column),
-        ['columns'],
-      )
-    )
-      return undefined;
+    if (!ok || !ctx.checkUnique(items.map(columnOf), ['columns'])) return undefined;
     return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
   },
 });
@@ -174,28 +183,21 @@ export const rename = defineComponent({
     }
     if (!ok) return undefined;
     const items: Projected[] = rel.schema.columns.map((c) => {
-      const p = identity(c, rel);
       const to = map.get(c.name);
-      return to ? { ...p, column: new PassedColumn(to, c.type, rel.ref, c.name) } : p;
+      return to ? new PassedColumn(to, c.type, rel.ref, c.name) : identity(c, rel);
     });
-    if (
-      !ctx.checkUnique(
-        items.map((p) => p.column),
-        ['columns'],
-      )
-    )
-      return undefined;
+    if (!ctx.checkUnique(items.map(columnOf), ['columns'])) return undefined;
     return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
   },
 });
 
 /** compute and window share this: new columns are appended, a same-named column is replaced in place. */
-export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Projected>): Projected[] {
+export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Computed>): Projected[] {
   const items: Projected[] = rel.schema.columns.map((c) => identity(c, rel));
-  const position = new Map(items.map((p, i) => [p.column.name.toLowerCase(), i]));
+  const position = new Map(items.map((p, i) => [columnOf(p).name.toLowerCase(), i]));
   for (const a of added) {
     const at = position.get(a.column.name.toLowerCase());
-    if (at !== undefined) items[at] = { ...a, column: { ...a.column, name: items[at]!.column.name } };
+    if (at !== undefined) items[at] = { ...a, column: { ...a.column, name: columnOf(items[at]!).name } };
     else {
       position.set(a.column.name.toLowerCase(), items.length);
       items.push(a);
@@ -211,7 +213,7 @@ export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Projected>
 export function withAddedColumns(
   ctx: AnalyzeContext<unknown>,
   rel: InputRelation,
-  added: Projected[],
+  added: Computed[],
 ): NodeAnalysis | undefined {
   if (
     !ctx.checkUnique(
@@ -229,11 +231,11 @@ export function appendQuery(b: BuildContext, rel: InputRelation, items: readonly
   const inputNames = new Set(rel.schema.columns.map((c) => c.name));
   const replaces = items
     .slice(0, rel.schema.columns.length)
-    .some((p) => p.expr.k !== 'col' || !inputNames.has(p.column.name));
+    .some((p) => exprOf(p).k !== 'col' || !inputNames.has(columnOf(p).name));
   if (replaces) return projectionQuery(b, items);
   const extra: SelectItem[] = items
     .slice(rel.schema.columns.length)
-    .map((p) => selectItem(p.expr, p.column.name));
+    .map((p) => selectItem(exprOf(p), columnOf(p).name));
   return { kind: 'select' as const, items: [{ kind: 'star' as const }, ...extra], from: b.input('in') };
 }
 
@@ -260,7 +262,7 @@ export const compute = defineComponent({
   },
   analyze(ctx) {
     const rel = ctx.input();
-    const added: Projected[] = [];
+    const added: Computed[] = [];
     let ok = true;
     for (const [name, text] of Object.entries(ctx.config.columns)) {
       const r = ctx.expr(text, ['columns', name], ctx.scope());
@@ -294,7 +296,7 @@ export const cast = defineComponent({
   },
   analyze(ctx) {
     const rel = ctx.input();
-    const casts = new Map<string, Projected>();
+    const casts = new Map<string, Computed>();
     let ok = true;
     for (const [name, typeText] of Object.entries(ctx.config.columns)) {
       const c = ctx.column(name, ['columns', name]);
@@ -335,7 +337,7 @@ export const fillNulls = defineComponent({
   },
   analyze(ctx) {
     const rel = ctx.input();
-    const fills = new Map<string, Projected>();
+    const fills = new Map<string, Computed>();
     let ok = true;
     for (const [name, value] of Object.entries(ctx.config.columns)) {
       const c = ctx.column(name, ['columns', name]);
@@ -364,4 +366,4 @@ export const fillNulls = defineComponent({
   },
 });
 
-export type { Projected, AnalyzeContext };
+export type { Computed, Projected, AnalyzeContext };

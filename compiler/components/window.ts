@@ -3,7 +3,7 @@ import type { Frame, SqlExpr, WindowSpec } from '../sql/ast.js';
 import { isNumeric } from '../schema/types.js';
 import { defineComponent } from './component.js';
 import { checkKeyColumns, col, columnList, expression, ordering, pickColumns } from './shapes.js';
-import { withAddedColumns, type Projected } from './projection.js';
+import { withAddedColumns, type Computed } from './projection.js';
 
 const bound = z.union([z.number().int(), z.literal('unbounded')]);
 
@@ -114,7 +114,7 @@ export const windowComponent = defineComponent({
       orderBy: order,
       ...(frame ? { frame } : {}),
     };
-    const added: Projected[] = [];
+    const added: Computed[] = [];
     let ok = true;
     for (const [name, text] of Object.entries(ctx.config.columns)) {
       const r = ctx.expr(text, ['columns', name], ctx.scope(), {

@@ -23,8 +23,11 @@ const out = (id: string, input: string, table = `analytics.${id}`): NodeDoc => (
   config: { table },
 });
 
+/** The scale tests go past the default node limit on purpose. */
+const maxNodes = 20_000;
+
 function graphOf(nodes: NodeDoc[]) {
-  const parsed = parseWorkflow({ edgeflow: 1, name: 'g', nodes });
+  const parsed = parseWorkflow({ edgeflow: 1, name: 'g', nodes }, { maxNodes });
   if (!parsed.workflow) throw new Error(JSON.stringify(parsed.diagnostics));
   return buildGraph(parsed.workflow, getComponent, COMPONENT_IDS);
 }
@@ -420,7 +423,7 @@ describe('order and scale', () => {
     expect(graph.order).toHaveLength(10_000);
     expect(graph.order[0]).toBe('n0');
     expect(graph.order[9_999]).toBe('n9999');
-    const a = analyzeWorkflow({ edgeflow: 1, name: 'g', nodes }, { catalog });
+    const a = analyzeWorkflow({ edgeflow: 1, name: 'g', nodes }, { catalog, maxNodes });
     expect(a.diagnostics).toEqual([]);
     expect(a.nodes.get('n9998')?.analysis?.outputs['out']?.columns.map((c) => c.name)).toEqual([
       'order_id',

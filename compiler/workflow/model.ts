@@ -94,3 +94,18 @@ export interface Workflow extends WorkflowDoc {
 }
 
 export const DEFAULT_CONNECTION = 'local';
+
+/**
+ * Nodes a workflow may have unless the caller allows more (the daemon: `limits.maxNodes`). Work
+ * and memory grow with the nodes (about 5 KB per node analysed), and a document is checked
+ * against this before anything else is done with it, so a 50,000-node request costs nothing.
+ */
+export const DEFAULT_MAX_NODES = 2_000;
+
+/**
+ * Columns, summed over every node's outputs, that analysis allows per allowed node. Node count
+ * alone does not bound the work: a chain of nodes that each add columns copies a growing column
+ * list at every node (quadratic), and 500 nodes of 20 new columns each cost 440 MB. The budget is
+ * tied to the node limit so one setting governs both.
+ */
+export const COLUMNS_PER_NODE = 250;

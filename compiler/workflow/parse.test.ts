@@ -101,6 +101,24 @@ describe('syntax errors carry line and column', () => {
     });
   });
 
+  it('YAML aliases that expand without bound are a syntax error, not a crash', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 12; i++)
+      lines.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(', ')}]`,
+      );
+    const r = parseWorkflow(`edgeflow: 1\nname: laughs\nnodes: []\n${lines.join('\n')}\n`);
+    expect(r.workflow).toBeUndefined();
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'SYNTAX_ERROR',
+        message: expect.stringContaining('cannot be expanded'),
+      }),
+    ]);
+  });
+
   it('jsonErrorOffset finds the first error of any malformed JSON, and none in valid JSON', () => {
     expect(jsonErrorOffset(JSON_TEXT)).toBe(-1);
     expect(jsonErrorOffset('  [1, -2.5e3, "a\\u00e9\\n", true, false, null, {}, []]  ')).toBe(-1);
@@ -352,5 +370,44 @@ describe('params', () => {
     expect(coerceParamText('boolean', 'true')).toBe(true);
     expect(coerceParamText('boolean', 'yes')).toBe('yes');
     expect(coerceParamText('date', '2024-01-31')).toBe('2024-01-31');
+  });
+});
+
+describe('the node limit', () => {
+  const nodes = (n: number, node: (i: number) => unknown = () => source) =>
+    Array.from({ length: n }, (_, i) => node(i));
+
+  it('refuses more nodes than the limit before the shape is checked: one TOO_MANY_NODES, nothing else', () => {
+    // Every node is malformed too, and a __proto__ key is there: none of it is reported.
+    const bad = JSON.parse(`{"__proto__": 1}`) as object;
+    const r = parseWorkflow(
+      { ...doc({ nodes: nodes(11, () => ({ ...bad, wat: 1 })) }), extra: 1 },
+      { maxNodes: 10 },
+    );
+    expect(r.workflow).toBeUndefined();
+    expect(r.diagnostics).toEqual([
+      {
+        code: 'TOO_MANY_NODES',
+        severity: 'error',
+        path: '$.nodes',
+        message: 'the workflow has 11 nodes; at most 10 are allowed, so it was not analysed',
+        hint: expect.stringContaining('limits.maxNodes') as string,
+      },
+    ]);
+  });
+
+  it('takes exactly the limit, defaults to 2,000, and applies to text as to objects', () => {
+    const ids = (i: number) => ({ ...source, id: `n${i}` });
+    expect(parseWorkflow(doc({ nodes: nodes(10, ids) }), { maxNodes: 10 }).workflow).toBeDefined();
+    expect(parseWorkflow(doc({ nodes: nodes(2_000, ids) })).workflow?.nodes).toHaveLength(2_000);
+    expect(parseWorkflow(doc({ nodes: nodes(2_001, ids) })).diagnostics.map((d) => d.code)).toEqual([
+      'TOO_MANY_NODES',
+    ]);
+    const text = JSON.stringify(doc({ nodes: nodes(3, ids) }));
+    expect(parseWorkflow(text, { maxNodes: 2 }).diagnostics.map((d) => d.code)).toEqual(['TOO_MANY_NODES']);
+    // nodes that are not a list are the shape check's to report.
+    expect(parseWorkflow(doc({ nodes: { a: 1 } }), { maxNodes: 0 }).diagnostics[0]?.code).not.toBe(
+      'TOO_MANY_NODES',
+    );
   });
 });

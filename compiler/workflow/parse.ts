@@ -2,6 +2,7 @@ import YAML from 'yaml';
 import { childPath, type Diagnostic, type TextSpan } from '../diagnostics.js';
 import {
   DEFAULT_CONNECTION,
+  DEFAULT_MAX_NODES,
   NAME_PATTERN,
   type PARAM_TYPES,
   workflowSchema,
@@ -17,18 +18,42 @@ export interface ParseResult {
 
 export const SUPPORTED_FORMAT_VERSION = 1;
 
+export interface ParseOptions {
+  format?: 'json' | 'yaml';
+  /** More nodes than this: TOO_MANY_NODES, and nothing else is checked (default DEFAULT_MAX_NODES). */
+  maxNodes?: number;
+}
+
 /**
  * Parses a workflow from JSON or YAML text, or from an already-parsed object. JSON is tried first
  * when the text looks like JSON; YAML (a superset) otherwise.
  */
-export function parseWorkflow(input: string | unknown, opts: { format?: 'json' | 'yaml' } = {}): ParseResult {
+export function parseWorkflow(input: string | unknown, opts: ParseOptions = {}): ParseResult {
   let doc: unknown = input;
   if (typeof input === 'string') {
     const parsed = parseText(input, opts.format);
     if ('error' in parsed) return { diagnostics: [parsed.error] };
     doc = parsed.value;
   }
-  return validateDocument(doc);
+  return validateDocument(doc, opts.maxNodes ?? DEFAULT_MAX_NODES);
+}
+
+/**
+ * The node limit, checked before the document's shape: zod (and the proto-key walk) on a
+ * 50,000-node document is itself half a second and tens of MB, and `nodes` has to be an array
+ * anyway, so its length is all there is to look at.
+ */
+function tooManyNodes(doc: object, maxNodes: number): Diagnostic | undefined {
+  const nodes = (doc as Record<string, unknown>)['nodes'];
+  if (!Array.isArray(nodes) || nodes.length <= maxNodes) return undefined;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return {
+    code: 'TOO_MANY_NODES',
+    severity: 'error',
+    path: '$.nodes',
+    message: `the workflow has ${n(nodes.length)} nodes; at most ${n(maxNodes)} are allowed, so it was not analysed`,
+    hint: 'split it into smaller workflows (one can read the tables another writes), or raise limits.maxNodes in the edgeflow config',
+  };
 }
 
 function parseText(text: string, format?: 'json' | 'yaml'): { value: unknown } | { error: Diagnostic } {
@@ -71,7 +96,20 @@ function parseText(text: string, format?: 'json' | 'yaml'): { value: unknown } |
       },
     };
   }
-  return { value: doc.toJS({ maxAliasCount: 100 }) };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 100 }) };
+  } catch (e) {
+    // Aliases expanding past the bound (a "billion laughs" document), or a cycle of them.
+    return {
+      error: {
+        code: 'SYNTAX_ERROR',
+        severity: 'error',
+        path: '$',
+        message: `the workflow's YAML cannot be expanded: ${(e as Error).message.split('\n')[0]}`,
+        hint: 'write the nodes out instead of through YAML aliases (&a / *a); at most 100 alias uses',
+      },
+    };
+  }
 }
 
 /**
@@ -155,7 +193,7 @@ export function spanAt(text: string, offset: number, length = 1): TextSpan {
   return { start: offset, end: offset + length, line, column };
 }
 
-function validateDocument(doc: unknown): ParseResult {
+function validateDocument(doc: unknown, maxNodes: number): ParseResult {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     return {
       diagnostics: [
@@ -183,6 +221,8 @@ function validateDocument(doc: unknown): ParseResult {
       ],
     };
   }
+  const tooMany = tooManyNodes(doc, maxNodes);
+  if (tooMany) return { diagnostics: [tooMany] };
   const protoKeys = findProtoKeys(doc);
   const result = workflowSchema.safeParse(doc);
   if (!result.success || protoKeys.length > 0) {

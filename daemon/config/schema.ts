@@ -2,7 +2,9 @@
  * The config file (DESIGN.md §1.4). Secrets are written `${env:NAME}` or `${file:PATH}` and stay
  * unresolved here: only daemon/connections.ts, where a connector is built, resolves them.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_MAX_NODES } from '../../compiler/workflow/model.js';
 import { parseByteSize, parseDuration } from './units.js';
 
 const secret = z.string().min(1).describe('a value, or ${env:NAME} / ${file:PATH}');
@@ -59,7 +61,28 @@ const common = {
 export const duckdbConnection = z.strictObject({
   type: z.literal('duckdb'),
   path: z.string().min(1).default('./.edgeflow/local.duckdb').describe('database file, or :memory:'),
-  allowExtensionInstall: z.boolean().optional().describe('let DuckDB download extensions (off by default)'),
+  allowExtensionInstall: z
+    .boolean()
+    .optional()
+    .describe('let DuckDB download the extensions listed in `extensions` (off by default)'),
+  extensions: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'an extension name, e.g. spatial'))
+    .optional()
+    .describe('DuckDB extensions loaded when the database opens, e.g. [spatial]; none otherwise'),
+  allowFiles: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      "directories DuckDB may read files from (read_csv, read_parquet…); without it DuckDB reaches no file, URL or other database. Never the daemon's state directory",
+    ),
+  threads: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe('DuckDB worker threads (default: one per core)'),
+  memoryLimit: byteSize.optional().describe("DuckDB's memory limit, e.g. 4GB (default: 80% of RAM)"),
   poolSize: poolSize.optional().describe('statements that may run at once (default 4)'),
   ...common,
 });
@@ -153,6 +176,48 @@ export const configSchema = z.strictObject({
     })
     .optional()
     .describe('how runs execute'),
+  limits: z
+    .strictObject({
+      maxNodes: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .optional()
+        .describe(
+          'nodes a workflow may have (default 2,000); a bigger document is refused before it is analysed',
+        ),
+      maxConcurrentCompiles: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .optional()
+        .describe(
+          'workflows validated/compiled at once by the daemon (default: the number of cores); more wait',
+        ),
+      previewTimeout: duration
+        .optional()
+        .describe('a preview or estimate running longer is stopped in the warehouse (default 60s)'),
+      warehouseRequestsPerToken: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe(
+          'previews and estimates one token may have running at once (default 2); more are refused with 429',
+        ),
+      mcpSessionsPerToken: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .describe('MCP sessions one token may hold open at once (default 16)'),
+    })
+    .optional()
+    .describe('bounds on what one request or one token may take'),
   lineage: z
     .strictObject({
       file: z.string().min(1).optional().describe('append OpenLineage run events to this file (JSON lines)'),
@@ -184,6 +249,27 @@ export function runSettings(config: Config): {
     overlap: r.overlap ?? 'skip',
   };
 }
+
+/** The `limits` block with its defaults filled in. */
+export function limitSettings(config: Config): {
+  maxNodes: number;
+  maxConcurrentCompiles: number;
+  previewTimeoutMs: number;
+  warehouseRequestsPerToken: number;
+  mcpSessionsPerToken: number;
+} {
+  const l = config.limits ?? {};
+  return {
+    maxNodes: l.maxNodes ?? DEFAULT_MAX_NODES,
+    maxConcurrentCompiles: l.maxConcurrentCompiles ?? Math.max(1, availableParallelism()),
+    previewTimeoutMs: l.previewTimeout ?? 60_000,
+    warehouseRequestsPerToken: l.warehouseRequestsPerToken ?? 2,
+    mcpSessionsPerToken: l.mcpSessionsPerToken ?? 16,
+  };
+}
+
+/** Nodes a workflow may have unless `limits.maxNodes` says otherwise: the compiler's own default. */
+export { DEFAULT_MAX_NODES };
 
 export type ConnectionConfig = z.infer<typeof connectionSchema>;
 export type Config = z.infer<typeof configSchema>;

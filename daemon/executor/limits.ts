@@ -14,6 +14,11 @@ export class Semaphore {
     return this.used;
   }
 
+  /** Callers waiting for a slot. */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.used < this.size) {

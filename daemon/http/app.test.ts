@@ -152,6 +152,30 @@ describe('HTTP API', () => {
     expect(extra.status).toBe(400);
     expect((await json(extra)).error.code).toBe('INVALID_REQUEST');
   });
+
+  it('refuses a workflow over the node limit (2,000 by default) with TOO_MANY_NODES, unanalysed', async () => {
+    // Every node is also wrong in ways analysis would report; only the count is.
+    const nodes = Array.from({ length: 2_001 }, (_, i) => ({ id: `n${i}`, type: 'nope', wat: i }));
+    const huge = { ...wf, nodes };
+    const tooMany = [
+      expect.objectContaining({
+        code: 'TOO_MANY_NODES',
+        path: '$.nodes',
+        message: expect.stringContaining('2,001'),
+      }),
+    ];
+    const v = await call('/v1/validate', { method: 'POST', body: JSON.stringify({ workflow: huge }) });
+    expect(v.status).toBe(200);
+    expect(await json(v)).toMatchObject({ valid: false, diagnostics: tooMany });
+    const c = await call('/v1/compile', {
+      method: 'POST',
+      body: JSON.stringify({ workflow: JSON.stringify(huge) }),
+    });
+    expect(c.status).toBe(422);
+    const body = await json(c);
+    expect(body.error.code).toBe('INVALID_WORKFLOW');
+    expect(body.error.details.diagnostics).toEqual(tooMany);
+  });
 });
 
 describe('POST /v1/assistant/generate', () => {

@@ -39,7 +39,7 @@ import {
   type Scheduler,
 } from '../scheduler/index.js';
 import type { ScheduleRecord } from '../store/index.js';
-import { runSettings } from '../config/schema.js';
+import { limitSettings, runSettings } from '../config/schema.js';
 import { DIALECT_OF } from '../connections.js';
 import { ServiceError } from './errors.js';
 import { checkRawSql } from './raw-sql-guard.js';
@@ -192,29 +192,29 @@ export class RunService {
 
   /** Validates, then saves a new version unless the content equals the latest version's. */
   async saveWorkflow(document: unknown): Promise<SaveWorkflowResult> {
-    const parsed = parseWorkflow(document);
-    if (!parsed.workflow)
+    // Parsed once, with the node limit, and validated in the same compile slot.
+    const { result, workflow } = await this.service.validateDocument({ workflow: document });
+    if (!workflow)
       throw new ServiceError('INVALID_WORKFLOW', 'the workflow is not valid; nothing was saved', {
-        diagnostics: parsed.diagnostics,
+        diagnostics: result.diagnostics,
       });
-    const result = await this.service.validate({ workflow: parsed.workflow });
     if (!result.valid)
       throw new ServiceError(
         'INVALID_WORKFLOW',
-        `workflow "${parsed.workflow.name}" is not valid; nothing was saved`,
+        `workflow "${workflow.name}" is not valid; nothing was saved`,
         {
           diagnostics: result.diagnostics,
           ...(result.offlineReason ? { offlineReason: result.offlineReason } : {}),
         },
       );
     const saved = this.store.saveWorkflowVersion({
-      name: parsed.workflow.name,
-      hash: workflowHash(parsed.workflow),
-      document: parsed.workflow,
+      name: workflow.name,
+      hash: workflowHash(workflow),
+      document: workflow,
     });
     // A new version that declares a schedule is scheduled by it (an unchanged save changes nothing,
     // so a schedule removed or edited over the API stays as it is until the document changes).
-    const declared = parsed.workflow.schedule;
+    const declared = workflow.schedule;
     const schedule =
       saved.created && declared ? await this.scheduleWorkflow(saved.name, declared) : undefined;
     if (saved.created)
@@ -461,33 +461,38 @@ export class RunService {
     document: unknown,
     o: { runId: string; connection?: string; params?: Record<string, unknown> },
   ) {
-    const prepared = await this.service.prepare({
-      workflow: document,
-      ...(o.connection ? { connection: o.connection } : {}),
-    });
-    const analysis = prepared.analysis;
-    if (!analysis.workflow)
-      throw new ServiceError('INVALID_WORKFLOW', 'the workflow is not valid; nothing was run', {
-        diagnostics: analysis.diagnostics,
+    // The compile slot covers the analysis and the plan; the raw SQL check is warehouse work.
+    const { prepared, analysis, workflow, plan } = await this.service.analysing(undefined, async () => {
+      const prepared = await this.service.prepare({
+        workflow: document,
+        ...(o.connection ? { connection: o.connection } : {}),
       });
-    this.connectionOf(prepared.connection);
-    const { plan, diagnostics } = compilePlan(analysis, {
-      runId: o.runId,
-      ...(o.params ? { params: o.params } : {}),
-      ...this.service.policy(prepared.connection),
+      const analysis = prepared.analysis;
+      const workflow = analysis.workflow;
+      if (!workflow)
+        throw new ServiceError('INVALID_WORKFLOW', 'the workflow is not valid; nothing was run', {
+          diagnostics: analysis.diagnostics,
+        });
+      this.connectionOf(prepared.connection);
+      const { plan, diagnostics } = compilePlan(analysis, {
+        runId: o.runId,
+        ...(o.params ? { params: o.params } : {}),
+        ...this.service.policy(prepared.connection),
+      });
+      if (!plan)
+        throw new ServiceError(
+          'INVALID_WORKFLOW',
+          `workflow "${workflow.name}" cannot run as it is; nothing was run${firstError(diagnostics)}`,
+          {
+            diagnostics,
+            ...(prepared.offlineReason ? { offlineReason: prepared.offlineReason } : {}),
+          },
+        );
+      return { prepared, analysis, workflow, plan };
     });
-    if (!plan)
-      throw new ServiceError(
-        'INVALID_WORKFLOW',
-        `workflow "${analysis.workflow.name}" cannot run as it is; nothing was run${firstError(diagnostics)}`,
-        {
-          diagnostics,
-          ...(prepared.offlineReason ? { offlineReason: prepared.offlineReason } : {}),
-        },
-      );
     await checkRawSql(analysis, await this.service.connector(prepared.connection), {
       ...(o.params ? { params: o.params } : {}),
-      label: { workflow: analysis.workflow.name, run: o.runId, origin: 'check' },
+      label: { workflow: workflow.name, run: o.runId, origin: 'check' },
     });
     return { analysis, plan, prepared };
   }
@@ -596,7 +601,10 @@ export class RunService {
   /** A repeated idempotency key is the same request: it must name the same workflow. */
   private sameRun(run: RunRecord, req: StartRunRequest): StartRunResult {
     const name =
-      req.workflow ?? (parseWorkflow(req.document).workflow?.name as string | undefined) ?? run.workflow;
+      req.workflow ??
+      (parseWorkflow(req.document, { maxNodes: limitSettings(this.service.config.config).maxNodes }).workflow
+        ?.name as string | undefined) ??
+      run.workflow;
     if (name !== run.workflow)
       throw new ServiceError(
         'CONFLICT',

@@ -12,7 +12,10 @@ export interface CompileFlags extends CommonFlags {
 
 /** `--param k=v` values, typed by the workflow's param declarations. */
 export function parseParams(file: string, pairs: readonly string[] = []): Record<string, unknown> {
-  const wf = pairs.length ? parseWorkflow(readWorkflowFile(file)).workflow : undefined;
+  // Only the param declarations are read here: the service applies the configured node limit.
+  const wf = pairs.length
+    ? parseWorkflow(readWorkflowFile(file), { maxNodes: Infinity }).workflow
+    : undefined;
   return paramValues(wf?.params, pairs);
 }
 
