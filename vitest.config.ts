@@ -9,6 +9,8 @@ export default defineConfig({
       // Cloud SDKs probe metadata hosts at load time unless told not to.
       SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
       METADATA_SERVER_DETECTION: 'none',
+      // As bin/edgeflow.js sets it for the daemon: DuckDB statements run on libuv's thread pool.
+      UV_THREADPOOL_SIZE: '64',
     },
     testTimeout: 30_000,
     hookTimeout: 60_000,

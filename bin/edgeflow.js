@@ -5,6 +5,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// DuckDB runs each statement on a thread of libuv's pool (4 by default), which Node also uses for
+// file I/O, DNS and crypto: four long statements would stall every other statement — the catalog,
+// a trivial preview — and the daemon's own file work. The pool is made on its first use, so this
+// must come before any asynchronous I/O. An operator's own setting wins.
+process.env.UV_THREADPOOL_SIZE ||= '64';
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}dist/edgeflow.js`;
 

@@ -150,7 +150,21 @@ export interface Connector {
   describeTable(parts: readonly string[]): Promise<TableInfo | undefined>;
   /** Is a failure worth retrying (transient), final (permanent), or the result of a cancel? */
   classify(error: unknown): ErrorClass;
+  /**
+   * What the warehouse role can do beyond reading and writing tables that a token holder could
+   * abuse through a preview or a run's SQL (read server files, run programs, end other sessions).
+   * Checked once per connector, on the first call; present where the warehouse can say (PostgreSQL).
+   */
+  posture?(): Promise<RolePosture>;
   close(): Promise<void>;
+}
+
+/** The answer of `Connector.posture`. */
+export interface RolePosture {
+  /** The role the connection logs in as. */
+  role: string;
+  /** One sentence per power, each beginning with a verb (`is a superuser: …`); empty: none found. */
+  warnings: string[];
 }
 
 /**

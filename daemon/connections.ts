@@ -78,6 +78,12 @@ export function connectorOptions(
           path: c.path === ':memory:' ? c.path : path.resolve(loaded.baseDir, c.path),
           ...(opts.readOnly !== undefined ? { readOnly: opts.readOnly } : {}),
           ...(c.allowExtensionInstall ? { allowExtensionInstall: true } : {}),
+          ...(c.extensions?.length ? { extensions: c.extensions } : {}),
+          ...(c.allowFiles?.length
+            ? { allowFiles: c.allowFiles.map((d) => path.resolve(loaded.baseDir, d)) }
+            : {}),
+          ...(c.threads !== undefined ? { threads: c.threads } : {}),
+          ...(c.memoryLimit !== undefined ? { memoryLimit: `${c.memoryLimit}B` } : {}),
           ...(c.poolSize !== undefined ? { poolSize: c.poolSize } : {}),
           ...timeout,
         },

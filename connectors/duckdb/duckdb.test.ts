@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,7 +119,8 @@ describe('duckdb connector', () => {
     ]) {
       const err = await failure(c.execute(sql, { readOnly: true }));
       expect(err, sql).toBeInstanceOf(ConnectorError);
-      expect((err as ConnectorError).details.code, sql).toBe('READ_ONLY');
+      // The engine's lockdown refuses file access before the read-only guard looks at the type.
+      expect(['READ_ONLY', 'Permission'], sql).toContain((err as ConnectorError).details.code);
     }
     expect((await c.execute('SELECT count(*) AS n FROM t')).rows).toEqual([{ n: 10 }]);
     expect((await c.execute('SELECT max(n) AS m FROM t', { readOnly: true })).rows).toEqual([{ m: 9 }]);
@@ -141,20 +142,13 @@ describe('duckdb connector', () => {
     }
   });
 
-  it('says what to do when a spatial function needs the missing extension', async () => {
-    const installed = await c.execute(
-      `SELECT installed FROM duckdb_extensions() WHERE extension_name = 'spatial'`,
-    );
-    if (installed.rows?.[0]?.['installed']) {
-      // The extension is there, so the call works; the hint cannot be seen on this machine.
-      expect((await c.execute('SELECT ST_AsText(ST_Point(1, 2)) AS p')).rows).toEqual([{ p: 'POINT (1 2)' }]);
-      return;
-    }
+  it('says what to do when a spatial function needs the extension it was not given', async () => {
+    // No `extensions` configured: spatial is not loaded, whether or not it is installed here.
     const err = await failure(c.execute('SELECT ST_Buffer(ST_Point(1, 2), 1) AS g'));
     expect(err).toBeInstanceOf(ConnectorError);
     const e = err as ConnectorError;
     expect(e.details.code).toBe('EXTENSION_MISSING');
-    expect(e.details.hint).toMatch(/spatial extension is not installed; allowExtensionInstall: true/);
+    expect(e.details.hint).toMatch(/add extensions: \[spatial\] to the connection/);
     expect(e.message).toContain(e.details.hint!);
     expect(c.classify(e)).toBe('permanent');
   });
@@ -324,5 +318,118 @@ describe('duckdb files in one process and across processes', () => {
       ['Out of Memory Error: could not allocate block of size 256.0 KiB', 'transient'],
     ];
     for (const [message, want] of cases) expect(classifyDuckDbMessage(message), message).toBe(want);
+  });
+});
+
+/**
+ * The attack of issue 10: a read token previewed `source.sql` with read_text() of the admin token,
+ * glob() of directories and read_csv('/etc/passwd'). DuckDB itself must refuse, in a read-only
+ * statement and in a writing one, whatever the SQL says.
+ */
+describe('duckdb locked down', () => {
+  const secretDir = mkdtempSync(path.join(tmpdir(), 'edgeflow-secret-'));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'edgeflow-data-'));
+  const secretFile = path.join(secretDir, 'admin.token');
+  let c: Connector;
+  let open: Connector;
+  beforeAll(async () => {
+    writeFileSync(secretFile, 'ef_canary_admin_token_0123456789\n');
+    writeFileSync(path.join(dataDir, 'cities.csv'), 'name,pop\nMadrid,3300000\nSevilla,680000\n');
+    c = await openDuckDb({ path: path.join(dir, 'locked.duckdb') });
+    open = await openDuckDb({ path: ':memory:', allowFiles: [dataDir] });
+  });
+  afterAll(async () => {
+    await c?.close();
+    await open?.close();
+  });
+
+  const ATTACKS = [
+    `SELECT content FROM read_text('${secretFile}')`,
+    `SELECT * FROM read_blob('${secretFile}')`,
+    `SELECT * FROM glob('${secretDir}/*')`,
+    `SELECT * FROM read_csv('/etc/passwd')`,
+    `SELECT * FROM '${secretFile}'`,
+    `SELECT * FROM read_text('http://127.0.0.1:9/x')`,
+    `SELECT * FROM sniff_csv('/etc/passwd')`,
+  ];
+
+  it('refuses every file and URL reader, read-only or not', async () => {
+    for (const sql of ATTACKS)
+      for (const readOnly of [true, false]) {
+        const err = await failure(c.execute(sql, { readOnly }));
+        expect(err, sql).toBeInstanceOf(ConnectorError);
+        expect((err as Error).message, sql).not.toContain('canary');
+        expect(c.classify(err), sql).toBe('permanent');
+        // A bare quoted path is not even taken for a file (no replacement scan without access).
+        if (sql.startsWith(`SELECT * FROM '`)) continue;
+        expect((err as Error).message, sql).toMatch(/disabled by configuration/);
+        expect((err as ConnectorError).details.hint, sql).toMatch(/allowFiles/);
+      }
+  });
+
+  it('refuses ATTACH, COPY, EXPORT, INSTALL and LOAD in a writing statement too', async () => {
+    await c.execute('CREATE OR REPLACE TABLE t AS SELECT 1 AS x');
+    for (const sql of [
+      `ATTACH '${path.join(secretDir, 'other.duckdb')}' AS other`,
+      `COPY t TO '${path.join(secretDir, 'leak.csv')}'`,
+      `EXPORT DATABASE '${path.join(secretDir, 'dump')}'`,
+      'INSTALL spatial',
+      'LOAD spatial',
+    ]) {
+      const err = await failure(c.execute(sql));
+      expect(err, sql).toBeInstanceOf(ConnectorError);
+      expect((err as Error).message, sql).toMatch(/disabled|Permission/);
+    }
+    expect(readdirSync(secretDir)).toEqual(['admin.token']);
+  });
+
+  it('cannot be unlocked by SQL: every setting is locked', async () => {
+    for (const sql of [
+      'SET enable_external_access = true',
+      'SET lock_configuration = false',
+      "SET allowed_directories = ['/']",
+      'SET threads = 1',
+      'RESET enable_external_access',
+    ]) {
+      const err = await failure(c.execute(sql));
+      expect(err, sql).toBeInstanceOf(ConnectorError);
+      expect((err as Error).message, sql).toMatch(/configuration has been locked/);
+    }
+    // Still off on a connection opened after the attempts (the settings are global).
+    const r = await c.execute(
+      "SELECT current_setting('enable_external_access') AS ext, current_setting('lock_configuration') AS locked",
+    );
+    expect(r.rows).toEqual([{ ext: false, locked: true }]);
+    expect((await failure(c.execute(`SELECT * FROM read_text('${secretFile}')`))) as Error).toBeInstanceOf(
+      ConnectorError,
+    );
+  });
+
+  it('reads files under allowFiles and nowhere else, not even by ../', async () => {
+    const ok = await open.execute(
+      `SELECT name, pop FROM read_csv('${dataDir}/cities.csv') ORDER BY pop DESC`,
+      {
+        readOnly: true,
+      },
+    );
+    expect(ok.rows).toEqual([
+      { name: 'Madrid', pop: 3300000 },
+      { name: 'Sevilla', pop: 680000 },
+    ]);
+    for (const sql of [
+      `SELECT content FROM read_text('${secretFile}')`,
+      `SELECT content FROM read_text('${dataDir}/../${path.basename(secretDir)}/admin.token')`,
+      `SELECT * FROM read_csv('/etc/passwd')`,
+    ]) {
+      const err = await failure(open.execute(sql, { readOnly: true }));
+      expect(err, sql).toBeInstanceOf(ConnectorError);
+    }
+    // A directory whose name only starts like the allowed one is not inside it.
+    const sibling = `${dataDir}-sibling`;
+    mkdirSync(sibling);
+    writeFileSync(path.join(sibling, 'x.csv'), 'a\n1\n');
+    expect(await failure(open.execute(`SELECT * FROM read_csv('${sibling}/x.csv')`))).toBeInstanceOf(
+      ConnectorError,
+    );
   });
 });

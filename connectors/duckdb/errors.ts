@@ -15,10 +15,18 @@ export function unwrapDuckDbMessage(message: string): string {
 }
 
 export const SPATIAL_HINT =
-  'the DuckDB spatial extension is not installed; allowExtensionInstall: true lets DuckDB download it (or run INSTALL spatial once on a machine that can reach extensions.duckdb.org)';
+  'the DuckDB spatial extension is not loaded: add extensions: [spatial] to the connection (with allowExtensionInstall: true to download it, or run INSTALL spatial once on a machine that can reach extensions.duckdb.org and copy ~/.duckdb/extensions here)';
 
 export const SPATIAL_DOWNLOAD_FAILED_HINT =
-  'the DuckDB spatial extension is not installed and could not be downloaded; run INSTALL spatial once on a machine that can reach extensions.duckdb.org and copy ~/.duckdb/extensions here';
+  'the DuckDB spatial extension is not loaded: add extensions: [spatial] to the connection; if it cannot be downloaded here, run INSTALL spatial once on a machine that can reach extensions.duckdb.org and copy ~/.duckdb/extensions here';
+
+export const EXTERNAL_ACCESS_HINT =
+  "edgeflow's DuckDB reaches no file, URL or other database (external access is off); to let it read files, list their directories in allowFiles on the connection (never the daemon's state directory)";
+
+/** DuckDB refused a file, URL, ATTACH, INSTALL or LOAD because external access is off. */
+export function refusedExternalAccess(message: string): boolean {
+  return /^Permission Error:/.test(unwrapDuckDbMessage(message));
+}
 
 /** A spatial function (ST_Buffer, ST_Point…) that lives in the extension this instance lacks. */
 export function needsSpatial(message: string): boolean {

@@ -1,7 +1,7 @@
 /**
- * DuckDB, the embedded default: a file (or `:memory:`) opened in-process. Extension downloads are
- * off unless the config allows them, so nothing reaches the network by surprise; `spatial` is
- * loaded when it is installed locally.
+ * DuckDB, the embedded default: a file (or `:memory:`) opened in-process and locked down
+ * (./instances.ts): no file, URL, ATTACH, COPY, INSTALL or LOAD for any SQL, only the extensions
+ * the config names (loaded at open) and the directories it allows.
  *
  * DuckDB has no query ids: each statement gets a generated one and a connection of its own from a
  * small pool over the file's one instance, so `cancel(id)` interrupts exactly that statement.
@@ -30,7 +30,9 @@ import {
   classifyDuckDb,
   classifyDuckDbMessage,
   duckdbErrorType,
+  EXTERNAL_ACCESS_HINT,
   needsSpatial,
+  refusedExternalAccess,
   SPATIAL_DOWNLOAD_FAILED_HINT,
   SPATIAL_HINT,
   unwrapDuckDbMessage,
@@ -68,6 +70,10 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
       path: opts.path,
       readOnly: !!opts.readOnly,
       allowExtensionInstall: !!opts.allowExtensionInstall,
+      ...(opts.extensions ? { extensions: opts.extensions } : {}),
+      ...(opts.allowFiles ? { allowFiles: opts.allowFiles } : {}),
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.memoryLimit !== undefined ? { memoryLimit: opts.memoryLimit } : {}),
     });
   } catch (e) {
     const err = wrapError(e, {});
@@ -78,29 +84,29 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
     throw err;
   }
   const pool = new DuckDbConnectionPool(lease.instance, Math.max(1, opts.poolSize ?? 4));
+  // The catalog's own connection (listTables, describeTable): it never waits behind previews or
+  // run steps holding every connection of the pool.
+  const metaPool = new DuckDbConnectionPool(lease.instance, 1);
   const running = new Map<string, Running>();
   let closed = false;
 
-  let spatial: boolean;
-  try {
-    spatial = await loadSpatial(pool);
-  } catch (e) {
-    await pool.close();
-    lease.release();
-    throw wrapError(e, {});
-  }
+  const spatial = lease.loaded.has('spatial');
 
-  async function execute(sql: string, o: ExecuteOptions = {}): Promise<ExecuteResult> {
+  async function execute(
+    sql: string,
+    o: ExecuteOptions = {},
+    from: DuckDbConnectionPool = pool,
+  ): Promise<ExecuteResult> {
     const ctx = errorContext(sql, o);
     if (closed) throw wrapError(new Error('the DuckDB connector is closed'), ctx);
     if (o.signal?.aborted) throw stoppedError('cancelled', ctx);
-    const conn = await pool
+    const conn = await from
       .acquire(o.signal, () => stoppedError('cancelled', ctx))
       .catch((e: unknown) => Promise.reject(wrapError(e, ctx)));
     try {
       return await runOn(conn, sql, o, ctx, false);
     } finally {
-      pool.release(conn);
+      from.release(conn);
     }
   }
 
@@ -226,13 +232,13 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
   }
 
   async function rows(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
-    return (await execute(sql, { params, readOnly: true })).rows ?? [];
+    return (await execute(sql, { params, readOnly: true }, metaPool)).rows ?? [];
   }
 
   return {
     type: 'duckdb',
     dialect: 'duckdb',
-    execute,
+    execute: (sql, o) => execute(sql, o),
     transaction,
 
     async cancel(queryId: string): Promise<void> {
@@ -298,7 +304,7 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      await pool.close();
+      await Promise.all([pool.close(), metaPool.close()]);
       lease.release();
     },
   };
@@ -364,27 +370,6 @@ async function readResult(
   return { rows: out, columns, rowCount: out.length };
 }
 
-async function loadSpatial(pool: DuckDbConnectionPool): Promise<boolean> {
-  const conn = await pool.acquire();
-  try {
-    const r = await conn.runAndReadAll(
-      `SELECT installed, loaded FROM duckdb_extensions() WHERE extension_name = 'spatial'`,
-    );
-    const row = r.getRowObjectsJS()[0];
-    if (row?.['loaded']) return true;
-    if (!row?.['installed']) return false;
-    try {
-      await conn.run('LOAD spatial');
-      return true;
-    } catch {
-      // Installed for another DuckDB version, or damaged: run without it, with the hint on use.
-      return false;
-    }
-  } finally {
-    pool.release(conn);
-  }
-}
-
 interface PlanNode {
   name?: string;
   children?: PlanNode[];
@@ -429,12 +414,14 @@ function wrapError(e: unknown, ctx: ErrorContext): ConnectorError {
   const message = unwrapDuckDbMessage(e instanceof Error ? e.message : String(e));
   const spatialMissing = needsSpatial(message) && !ctx.spatial;
   const hint = ctx.allowInstall ? SPATIAL_DOWNLOAD_FAILED_HINT : SPATIAL_HINT;
+  const refused = refusedExternalAccess(message);
   return new ConnectorError(
     spatialMissing ? `${hint}. DuckDB said: ${message}` : message,
     classifyDuckDbMessage(message),
     {
       connector: 'duckdb',
       ...(spatialMissing ? { code: 'EXTENSION_MISSING', hint } : {}),
+      ...(refused ? { hint: EXTERNAL_ACCESS_HINT } : {}),
       ...(!spatialMissing && duckdbErrorType(message) ? { code: duckdbErrorType(message)! } : {}),
       ...(ctx.queryId ? { queryId: ctx.queryId } : {}),
       ...(ctx.sql ? { sql: ctx.sql } : {}),

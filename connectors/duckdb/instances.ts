@@ -3,13 +3,24 @@
  * do not see each other's writes and can corrupt the file (DuckDB's lock is per process, so the
  * second open is not refused): every connector of a file shares one instance, counted, and the
  * last close closes it.
+ *
+ * Every instance is locked down when it is made, before any statement of a caller runs: the
+ * configured extensions are loaded, then external access is switched off (no file, URL, glob,
+ * ATTACH, COPY, INSTALL or LOAD, except under `allowFiles`) and the configuration is locked, so no
+ * SQL a token holder writes can switch it back on. The engine refuses, whatever the SQL says.
+ * See https://duckdb.org/docs/stable/operations_manual/securing_duckdb/overview
  */
 import path from 'node:path';
-import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConnectorError } from '../connector.js';
 
+interface Made {
+  instance: DuckDBInstance;
+  loaded: ReadonlySet<string>;
+}
+
 interface Shared {
-  instance: Promise<DuckDBInstance>;
+  instance: Promise<Made>;
   readOnly: boolean;
   refs: number;
 }
@@ -20,10 +31,20 @@ export interface InstanceRequest {
   path: string;
   readOnly: boolean;
   allowExtensionInstall: boolean;
+  /** Extensions to load when the instance is made (installed first when allowExtensionInstall). */
+  extensions?: readonly string[];
+  /** Absolute directories DuckDB may read and write files under; nothing else. */
+  allowFiles?: readonly string[];
+  /** DuckDB worker threads (default: one per core). */
+  threads?: number;
+  /** DuckDB's memory limit, e.g. `4GB` (default: 80% of RAM). */
+  memoryLimit?: string;
 }
 
 export interface InstanceLease {
   instance: DuckDBInstance;
+  /** The extensions the instance loaded when it was made. */
+  loaded: ReadonlySet<string>;
   /** The instance is shared with an earlier opener (whose settings it keeps). */
   shared: boolean;
   release(): void;
@@ -60,10 +81,12 @@ export async function leaseInstance(req: InstanceRequest): Promise<InstanceLease
   }
 }
 
-function lease(key: string | undefined, entry: Shared, instance: DuckDBInstance, shared: boolean) {
+function lease(key: string | undefined, entry: Shared, made: Made, shared: boolean): InstanceLease {
+  const { instance, loaded } = made;
   let released = false;
   return {
     instance,
+    loaded,
     shared,
     release() {
       if (released) return;
@@ -75,13 +98,51 @@ function lease(key: string | undefined, entry: Shared, instance: DuckDBInstance,
   };
 }
 
-async function create(req: InstanceRequest, memory: boolean): Promise<DuckDBInstance> {
+const EXTENSION_NAME = /^[a-z][a-z0-9_]*$/;
+
+async function create(req: InstanceRequest, memory: boolean): Promise<Made> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  const ext = req.allowExtensionInstall ? 'true' : 'false';
-  return DuckDBInstance.create(req.path, {
-    autoinstall_known_extensions: ext,
-    autoload_known_extensions: ext,
+  const instance = await DuckDBInstance.create(req.path, {
+    // Nothing is fetched or loaded behind the caller's back; `extensions` is the one way in.
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    allow_community_extensions: 'false',
+    allow_unsigned_extensions: 'false',
+    ...(req.threads !== undefined ? { threads: String(req.threads) } : {}),
+    ...(req.memoryLimit !== undefined ? { memory_limit: req.memoryLimit } : {}),
     // An in-memory database cannot be opened read-only; its connector still guards statements.
     ...(req.readOnly && !memory ? { access_mode: 'READ_ONLY' } : {}),
   });
+  try {
+    const conn = await instance.connect();
+    try {
+      const loaded = new Set<string>();
+      for (const name of req.extensions ?? []) {
+        if (!EXTENSION_NAME.test(name)) throw new Error(`"${name}" is not a DuckDB extension name`);
+        if (req.allowExtensionInstall) await conn.run(`INSTALL ${name}`);
+        await conn.run(`LOAD ${name}`);
+        loaded.add(name);
+      }
+      await lockDown(conn, req.allowFiles ?? []);
+      return { instance, loaded };
+    } finally {
+      conn.closeSync();
+    }
+  } catch (e) {
+    instance.closeSync();
+    throw e;
+  }
+}
+
+/**
+ * External access off and the configuration locked, for every connection of the instance (these
+ * are global settings). The allowed directories are set first: they cannot be changed after.
+ */
+async function lockDown(conn: DuckDBConnection, allowFiles: readonly string[]): Promise<void> {
+  if (allowFiles.length > 0) {
+    const list = allowFiles.map((d) => `'${(d.endsWith('/') ? d : `${d}/`).replaceAll("'", "''")}'`);
+    await conn.run(`SET allowed_directories = [${list.join(', ')}]`);
+  }
+  await conn.run('SET enable_external_access = false');
+  await conn.run('SET lock_configuration = true');
 }

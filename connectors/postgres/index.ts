@@ -16,6 +16,7 @@ import {
   type Estimate,
   type ExecuteOptions,
   type ExecuteResult,
+  type RolePosture,
   type TableListing,
   type Transaction,
   type TransactionOptions,
@@ -24,6 +25,7 @@ import { redact } from '../secrets.js';
 import { applicationName } from './application-name.js';
 import { classifyPgError, classifyPostgres, connectionIsBroken, type PgErrorLike } from './errors.js';
 import type { PostgresOptions } from './options.js';
+import { POSTURE_PARAMS, POSTURE_SQL, postureOf, type PostureRow } from './posture.js';
 import { lastResult, runStatement } from './statement.js';
 import { postgresToPortable } from './types.js';
 import { edgeflowTypes, SPATIAL_TYPES, spatialToWkt } from './values.js';
@@ -53,23 +55,30 @@ interface Running {
 
 export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
   const secrets = [...(opts.secrets ?? []), ...secretsOf(opts.url)];
-  const pool = new pg.Pool({
-    connectionString: opts.url,
-    max: opts.max ?? 4,
-    application_name: 'edgeflow',
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
-    // A server that vanished without closing the connection is noticed by TCP, not never.
-    keepAlive: true,
-    ...(opts.timeoutMs !== undefined ? { statement_timeout: opts.timeoutMs } : {}),
-    types: edgeflowTypes,
-  });
-  // An idle client that dies is dropped by the pool; the next statement gets a fresh one.
-  pool.on('error', () => undefined);
-  // Backends of this pool: an id naming one of them is ours, finished (else it would be running).
+  const newPool = (max: number) =>
+    new pg.Pool({
+      connectionString: opts.url,
+      max,
+      application_name: 'edgeflow',
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      // A server that vanished without closing the connection is noticed by TCP, not never.
+      keepAlive: true,
+      ...(opts.timeoutMs !== undefined ? { statement_timeout: opts.timeoutMs } : {}),
+      types: edgeflowTypes,
+    });
+  const pool = newPool(opts.max ?? 4);
+  // The catalog's own connection (listTables, describeTable): it never waits behind previews or
+  // run steps holding every connection of the pool.
+  const metaPool = newPool(1);
+  // Backends of these pools: an id naming one of them is ours, finished (else it would be running).
   const ownPids = new Set<number>();
   const pidOf = (c: unknown) => (c as { processID?: number }).processID;
-  pool.on('connect', (c) => void (pidOf(c) !== undefined && ownPids.add(pidOf(c)!)));
-  pool.on('remove', (c) => void ownPids.delete(pidOf(c)!));
+  for (const p of [pool, metaPool]) {
+    // An idle client that dies is dropped by the pool; the next statement gets a fresh one.
+    p.on('error', () => undefined);
+    p.on('connect', (c) => void (pidOf(c) !== undefined && ownPids.add(pidOf(c)!)));
+    p.on('remove', (c) => void ownPids.delete(pidOf(c)!));
+  }
   const running = new Map<string, Running>();
   let counter = 0;
   /** Names of the extension types results have used, by oid (undefined: looked up, not found). */
@@ -123,11 +132,15 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
     return run.firstCancel!;
   }
 
-  async function acquire(signal: AbortSignal | undefined, sql: string): Promise<pg.PoolClient> {
+  async function acquire(
+    signal: AbortSignal | undefined,
+    sql: string,
+    from: pg.Pool = pool,
+  ): Promise<pg.PoolClient> {
     let connecting: Promise<pg.PoolClient>;
     try {
       // A malformed URL throws here, synchronously, with the URL in the error's `input`.
-      connecting = pool.connect();
+      connecting = from.connect();
     } catch (e) {
       throw wrap(e, { sql });
     }
@@ -156,9 +169,9 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
     });
   }
 
-  async function execute(sql: string, o: ExecuteOptions = {}): Promise<ExecuteResult> {
+  async function execute(sql: string, o: ExecuteOptions = {}, from: pg.Pool = pool): Promise<ExecuteResult> {
     if (o.signal?.aborted) throw cancelledError({ sql: redact(sql, secrets) });
-    const client = await acquire(o.signal, sql);
+    const client = await acquire(o.signal, sql, from);
     // While checked out, a client whose connection drops (server restart, a cut socket) emits
     // 'error' besides failing its query; unheard, that event would end the process.
     const onClientError = () => undefined;
@@ -347,15 +360,36 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
 
   /** Introspection goes through execute too, so it runs with its own label and timeout. */
   async function query(sql: string, params: unknown[]) {
-    const r = await execute(sql, { params, readOnly: true, label: { origin: 'introspect' } });
+    const r = await execute(sql, { params, readOnly: true, label: { origin: 'introspect' } }, metaPool);
     return { rows: r.rows ?? [] };
   }
+
+  let posture: Promise<RolePosture> | undefined;
 
   return {
     type: 'postgres',
     dialect: 'postgres',
-    execute,
+    execute: (sql, o) => execute(sql, o),
     transaction,
+
+    posture() {
+      posture ??= execute(POSTURE_SQL, {
+        params: POSTURE_PARAMS,
+        readOnly: true,
+        label: { origin: 'introspect' },
+      }).then(
+        (r) => {
+          const row = r.rows?.[0] as PostureRow | undefined;
+          // current_user always has a pg_roles row; without one there is nothing to say.
+          return row ? postureOf(row) : { role: '', warnings: [] };
+        },
+        (e: unknown) => {
+          posture = undefined; // an unreachable server is asked again next time
+          throw e;
+        },
+      );
+      return posture;
+    },
 
     async cancel(queryId: string): Promise<void> {
       const run = running.get(queryId);
@@ -442,7 +476,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
 
     async close() {
       await Promise.all([...running.values()].map((run) => stop(run, 'cancelled')));
-      await pool.end();
+      await Promise.all([pool.end(), metaPool.end()]);
     },
   };
 }

@@ -4,12 +4,14 @@ import YAML from 'yaml';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import { zodIssuesToDiagnostics } from '../../compiler/workflow/zod-diagnostics.js';
 import { redact } from '../../connectors/secrets.js';
+import { checkAllowFiles } from './allow-files.js';
 import { configSchema, SECRET_KEYS, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG: Config = {
   listen: '127.0.0.1:8787',
   state: './.edgeflow/state.db',
-  connections: { local: { type: 'duckdb', path: './.edgeflow/local.duckdb' } },
+  // Outputs write to `analytics` only: the demo's tables and edgeflow's own are out of reach.
+  connections: { local: { type: 'duckdb', path: './.edgeflow/local.duckdb', writeSchemas: ['analytics'] } },
 };
 
 export interface LoadedConfig {
@@ -87,7 +89,10 @@ export function loadConfig(
       })),
     );
   }
-  return { config: parsed.data, file, baseDir: path.dirname(file) };
+  const baseDir = path.dirname(file);
+  const unsafe = checkAllowFiles(parsed.data, file, baseDir);
+  if (unsafe.length > 0) throw new ConfigError(file, unsafe);
+  return { config: parsed.data, file, baseDir };
 }
 
 const SECRET_KEY_SET: ReadonlySet<string> = new Set(SECRET_KEYS);

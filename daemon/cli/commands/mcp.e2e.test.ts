@@ -111,6 +111,35 @@ describe('edgeflow mcp (stdio)', () => {
     for (const row of preview.rows) expect(row['status']).toBe('paid');
   });
 
+  it('reads no local file through DuckDB, whatever a source.sql says (issue 10)', async () => {
+    writeFileSync(path.join(dir, 'state', 'admin.token'), 'ef_stdio_canary_0123456789\n');
+    for (const sql of [
+      `SELECT content AS x FROM read_text('${path.join(dir, 'state', 'admin.token')}')`,
+      `SELECT content AS x FROM read_text('${cfg}')`,
+      `SELECT column0 AS x FROM read_csv('/etc/passwd', header = false)`,
+    ]) {
+      const r = await client.callTool({
+        name: 'preview_workflow',
+        arguments: {
+          workflow: {
+            edgeflow: 1,
+            name: 'probe',
+            connection: 'wh',
+            nodes: [
+              { id: 'q', type: 'source.sql', config: { sql, columns: [{ name: 'x', type: 'string' }] } },
+            ],
+          },
+          node: 'q',
+        },
+      });
+      const text = JSON.stringify(r);
+      expect(r.isError, text).toBe(true);
+      expect(text).toMatch(/disabled by configuration/);
+      expect(text).not.toContain('ef_stdio_canary');
+      expect(text).not.toContain('root:x:0:0');
+    }
+  });
+
   it('wrote its logs to stderr and nothing but protocol to stdout', () => {
     expect(clientErrors).toEqual([]);
     expect(stderr).toContain('"msg":"mcp on stdio"');
