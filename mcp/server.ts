@@ -11,6 +11,7 @@ import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { MCP_SCOPES, type McpScope } from './scope.js';
 import type { McpService } from './service-face.js';
+import { redactingTransport } from './redacting-transport.js';
 import { ToolRegistry } from './tool-registry.js';
 import { registerBuiltinTools } from './tools.js';
 import { publishWorkflowTool, type PublishedTool } from './workflow-tools.js';
@@ -30,6 +31,8 @@ export interface CreateMcpServerOptions {
   version?: string;
   /** Where the server reports a workflow tool it could not publish (default: stderr). */
   log?: (message: string) => void;
+  /** Who the session acts for (its token's id over HTTP): the service bounds its warehouse work. */
+  caller?: string;
 }
 
 export interface EdgeflowMcpServer extends McpServer {
@@ -58,8 +61,18 @@ export function createMcpServer(opts: CreateMcpServerOptions): EdgeflowMcpServer
       instructions: INSTRUCTIONS,
     },
   );
+  const redactor = svc.redactor;
+  if (redactor) {
+    const connect = server.connect.bind(server);
+    server.connect = (transport) => connect(redactingTransport(transport, (v) => redactor.value(v)));
+  }
   const registry = new ToolRegistry(server, opts.scope);
-  registerBuiltinTools(registry, { service: svc, origin: opts.origin ?? 'mcp' });
+  registerBuiltinTools(registry, {
+    service: svc,
+    origin: opts.origin ?? 'mcp',
+    scope: opts.scope,
+    ...(opts.caller ? { caller: opts.caller } : {}),
+  });
   registerResources(server, svc);
   registerPrompts(server, svc);
 
@@ -88,7 +101,7 @@ export function createMcpServer(opts: CreateMcpServerOptions): EdgeflowMcpServer
     const taken = new Set([...next.values()].map((p) => p.tool));
     for (const [key, w] of wanted) {
       if (next.has(key)) continue;
-      const p = publishWorkflowTool(registry, svc, w.doc, w.version, taken, log);
+      const p = publishWorkflowTool(registry, svc, w.doc, w.version, taken, log, opts.caller);
       if (p) {
         next.set(key, p);
         taken.add(p.tool);

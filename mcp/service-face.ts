@@ -21,6 +21,7 @@ import type {
   TableInfo,
   TableListing,
   GenerateRequest,
+  InteractiveWork,
   ValidateResult,
   WorkflowRequest,
   WorkflowSummary,
@@ -28,6 +29,8 @@ import type {
 } from '../daemon/service/index.js';
 
 export interface McpService {
+  /** What every message sent goes through (the daemon's redactor); none in some tests. */
+  readonly redactor?: { value<T>(v: T): T };
   connections(): ConnectionSummary[];
   listTables(connection: string, opts?: { schema?: string }): Promise<TableListing[]>;
   describeTable(connection: string, table: string): Promise<TableInfo>;
@@ -44,10 +47,10 @@ export interface McpService {
       limit?: number;
       params?: Record<string, unknown>;
       origin?: string;
-    },
+    } & InteractiveWork,
   ): Promise<PreviewResult>;
   estimate(
-    req: WorkflowRequest & { node?: string; params?: Record<string, unknown>; signal?: AbortSignal },
+    req: WorkflowRequest & { node?: string; params?: Record<string, unknown> } & InteractiveWork,
   ): Promise<EstimateResult>;
   diagram(workflow: unknown): { diagram?: string; diagnostics: Diagnostic[] };
 

@@ -15,6 +15,7 @@ import { errorHandler, notFound } from './middleware/error-handler.js';
 import { hostCheck } from './middleware/host-check.js';
 import { originCheck } from './middleware/origin-check.js';
 import { observe } from './middleware/observe.js';
+import { redactResponses } from './middleware/redact.js';
 import { requestId } from './middleware/request-id.js';
 import { openApiDocument } from './openapi.js';
 import { methodsByPath, mountRoutes, type AnyRoute } from './route.js';
@@ -46,6 +47,8 @@ export interface HttpAppOptions {
   version?: string;
   /** MCP over Streamable HTTP at /mcp (mcp/http.ts, injected by the composition root); without it 503. */
   mcp?: McpHttpFace;
+  /** The daemon's redactor: every answer goes through it (default: the service's). */
+  redact?: (text: string) => string;
 }
 
 export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
@@ -66,6 +69,8 @@ export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
   ];
 
   app.use('*', requestId());
+  const redactor = opts.service.redactor;
+  app.use('*', redactResponses(opts.redact ?? ((t) => redactor.text(t))));
   app.use('*', observe({ logger, metrics }));
   app.use('*', hostCheck(opts.allowedHosts ?? (() => undefined)));
   app.use('*', originCheck(opts.allowedHosts ?? (() => undefined)));

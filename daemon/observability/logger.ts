@@ -6,6 +6,7 @@
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { SECRET_KEYS } from '../config/schema.js';
+import { Redactor } from '../secrets/redactor.js';
 
 export type { Logger } from 'pino';
 
@@ -31,13 +32,15 @@ export interface LoggerOptions {
   level?: string;
   /** Resolved secret values to scrub from every line (shorter than 4 characters: ignored). */
   secrets?: readonly string[];
+  /** The daemon's redactor (daemon/secrets/redactor.ts): every line goes through it. */
+  redactor?: Redactor;
   /** Where lines go (default stderr). */
   destination?: DestinationStream;
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const dest = opts.destination ?? pino.destination({ fd: 2, sync: true });
-  const scrub = scrubber(opts.secrets ?? []);
+  const redactor = opts.redactor ?? new Redactor(opts.secrets ?? []);
   return pino(
     {
       level: opts.level ?? process.env['EDGEFLOW_LOG_LEVEL'] ?? 'info',
@@ -46,7 +49,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    scrub ? { write: (line: string) => dest.write(scrub(line)) } : dest,
+    // Through the redactor even when it knows nothing yet: the admin token is added later.
+    opts.redactor || redactor.active ? { write: (line: string) => dest.write(redactor.text(line)) } : dest,
   );
 }
 
@@ -58,22 +62,4 @@ export function runLogger(parent: Logger, runId: string, workflow?: string): Log
 /** A logger for one step of a run. */
 export function stepLogger(run: Logger, stepId: string): Logger {
   return run.child({ stepId });
-}
-
-/** Replaces each secret, as written and as JSON escapes it inside a string, by [redacted]. */
-function scrubber(secrets: readonly string[]): ((line: string) => string) | undefined {
-  const forms = new Set<string>();
-  for (const s of secrets) {
-    if (s.length < 4) continue;
-    forms.add(s);
-    forms.add(JSON.stringify(s).slice(1, -1));
-  }
-  if (forms.size === 0) return undefined;
-  // Longest first, so a secret containing another is replaced whole.
-  const list = [...forms].sort((a, b) => b.length - a.length);
-  return (line) => {
-    let out = line;
-    for (const f of list) if (out.includes(f)) out = out.split(f).join('[redacted]');
-    return out;
-  };
 }

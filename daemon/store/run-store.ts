@@ -34,6 +34,11 @@ import * as workflows from './workflows.js';
 export interface RunStoreOptions extends OpenOptions {
   /** The clock (epoch ms) every "now" comes from. */
   now?: () => number;
+  /**
+   * What every error and log line goes through before it is kept (the daemon's Redactor): the
+   * store keeps no secret, whichever warehouse message quoted it.
+   */
+  redactor?: { value<T>(v: T): T };
 }
 
 export class RunStore {
@@ -44,7 +49,10 @@ export class RunStore {
   private constructor(db: SqliteDatabase, opts: RunStoreOptions) {
     this.sql = new Sql(db);
     this.clock = opts.now ?? Date.now;
+    this.redact = opts.redactor ? (v) => opts.redactor!.value(v) : (v) => v;
   }
+
+  private readonly redact: <T>(v: T) => T;
 
   /** Opens (creating when absent) the file and applies pending migrations. `:memory:` for tests. */
   static open(file: string, opts: RunStoreOptions = {}): RunStore {
@@ -228,7 +236,7 @@ export class RunStore {
     status: FinishedRunStatus,
     error: FailureInfo | null = null,
   ): RunRecord | undefined {
-    return runs.finishRun(this.sql, this.now(), id, owner, status, error);
+    return runs.finishRun(this.sql, this.now(), id, owner, status, this.redact(error));
   }
 
   /** Cancels a queued run now, flags a running one for its executor; a finished one is returned as is. */
@@ -286,22 +294,22 @@ export class RunStore {
 
   /** running → pending until `runAt`; false when its attempts are used up. */
   retryStep(runId: string, stepId: string, runAt: string, error: FailureInfo): boolean {
-    return steps.retryStep(this.sql, runId, stepId, runAt, error);
+    return steps.retryStep(this.sql, runId, stepId, runAt, this.redact(error));
   }
 
   failStep(runId: string, stepId: string, status: 'failed' | 'cancelled', error: FailureInfo): boolean {
-    return steps.failStep(this.sql, this.now(), runId, stepId, status, error);
+    return steps.failStep(this.sql, this.now(), runId, stepId, status, this.redact(error));
   }
 
   /** Every running step of the run back to pending; returns their last query ids. */
   resetRunningSteps(runId: string, error?: FailureInfo): Array<{ stepId: string; queryId: string | null }> {
-    return steps.resetRunningSteps(this.sql, this.now(), runId, error);
+    return steps.resetRunningSteps(this.sql, this.now(), runId, this.redact(error));
   }
 
   // ---------------------------------------------------------------- logs
 
   appendLog(entry: logs.NewLog): number {
-    return logs.appendLog(this.sql, this.now(), entry);
+    return logs.appendLog(this.sql, this.now(), this.redact(entry));
   }
 
   /** Lines after id `after` (exclusive), oldest first. */

@@ -33,7 +33,8 @@ import { ConnectorPool } from '../../service/connectors.js';
 import { Service, ServiceError } from '../../service/index.js';
 import { RunStore } from '../../store/index.js';
 import { UsageError, type Io } from '../io.js';
-import { packageVersion, parseListen, resolvedSecrets } from './serve.js';
+import { Redactor } from '../../secrets/redactor.js';
+import { packageVersion, parseListen } from './serve.js';
 
 /** The default scope of a stdio session (see above for why `run`). */
 export const STDIO_DEFAULT_SCOPE: Scope = 'run';
@@ -55,15 +56,17 @@ export async function mcpCommand(
   // A stray console.log anywhere in the process (a driver, a dependency) would be read by the
   // client as a malformed MCP message: the console writes to stderr while this runs.
   const restoreConsole = stdout === process.stdout ? consoleToStderr() : () => undefined;
+  const redactor = Redactor.forConfig(loaded);
   const logger = createLogger({
-    secrets: resolvedSecrets(loaded),
+    redactor,
     destination: { write: (line: string) => io.err(line) },
   });
   const statePath = path.resolve(loaded.baseDir, loaded.config.state);
   if (statePath !== path.resolve(loaded.baseDir, ':memory:'))
     mkdirSync(path.dirname(statePath), { recursive: true, mode: 0o700 });
-  const store = RunStore.open(statePath);
+  const store = RunStore.open(statePath, { redactor });
   const service = new Service(loaded, new ConnectorPool(loaded), {
+    redactor,
     runs: { store, executor: { onEvent: executorObserver({ logger, metrics: NOOP_METRICS }) } },
   });
   try {

@@ -15,6 +15,7 @@ import { parseWorkflow } from '../../../compiler/workflow/parse.js';
 import { loadConfig } from '../../config/load.js';
 import type { ExecutorEvent } from '../../executor/index.js';
 import { ConnectorPool } from '../../service/connectors.js';
+import { Redactor } from '../../secrets/redactor.js';
 import { Service, type RunView, type StartRunRequest } from '../../service/index.js';
 import { RunStore } from '../../store/index.js';
 import { processIo, toJson, UsageError, type Io } from '../io.js';
@@ -44,8 +45,9 @@ export async function runCommand(
   const statePath = path.resolve(loaded.baseDir, loaded.config.state);
   if (statePath !== path.resolve(loaded.baseDir, ':memory:'))
     mkdirSync(path.dirname(statePath), { recursive: true, mode: 0o700 });
-  const store = RunStore.open(statePath);
-  const service = new Service(loaded, new ConnectorPool(loaded), { runs: { store } });
+  const redactor = Redactor.forConfig(loaded);
+  const store = RunStore.open(statePath, { redactor });
+  const service = new Service(loaded, new ConnectorPool(loaded), { redactor, runs: { store } });
   const runs = service.runs!;
   const stream = opts.progressStream ?? (io === processIo ? process.stderr : undefined);
   const progress = !flags.json && stream?.isTTY ? new RunProgress(stream) : undefined;
@@ -92,11 +94,12 @@ function runRequest(
     ...(flags.idempotencyKey ? { idempotencyKey: flags.idempotencyKey } : {}),
   };
   if (!existsSync(target) && WORKFLOW_NAME.test(target)) {
-    const saved = parseWorkflow(savedDocument(target)).workflow;
+    // Only the param declarations are read here: the service applies the configured node limit.
+    const saved = parseWorkflow(savedDocument(target), { maxNodes: Infinity }).workflow;
     return { ...common, workflow: target, params: paramValues(saved?.params, flags.params) };
   }
   const text = readWorkflowFile(target);
-  const parsed = parseWorkflow(text);
+  const parsed = parseWorkflow(text, { maxNodes: Infinity });
   if (!parsed.workflow) {
     // The service reports every diagnostic; a file that is not a workflow at all gets one line.
     if (parsed.diagnostics.length === 0) throw new UsageError(`${target} is not a workflow`);

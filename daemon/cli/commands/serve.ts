@@ -11,9 +11,8 @@ import { serve as serveHttp } from '@hono/node-server';
 import { ensureAdminToken } from '../../auth/admin-token.js';
 import { TokenAuthenticator } from '../../auth/tokens.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
-import { runSettings } from '../../config/schema.js';
+import { limitSettings, runSettings } from '../../config/schema.js';
 import { packagePath } from '../../package-root.js';
-import { connectorOptions } from '../../connections.js';
 import { demoState, ensureDemo, installDemoWorkflows, type EnsureDemoResult } from '../../demo/index.js';
 import { createHttpApp, loopbackHosts } from '../../http/app.js';
 import { runDatasetsFromRecords } from '../../observability/lineage.js';
@@ -24,6 +23,7 @@ import { executorObserver, schedulerObserver } from '../../observability/run-obs
 import { Scheduler } from '../../scheduler/index.js';
 import { runStoreSchedules } from '../../scheduler/run-store-schedules.js';
 import { ConnectorPool } from '../../service/connectors.js';
+import { Redactor } from '../../secrets/redactor.js';
 import { Service } from '../../service/index.js';
 import type { createMcpHttpHandler } from '../../../mcp/http.js';
 import { RunStore, type RunRecord } from '../../store/index.js';
@@ -48,10 +48,9 @@ export async function serveCommand(
   const stateDir = path.dirname(statePath);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   // Log lines go where the command's other output goes (stderr), one JSON object a line.
-  const logger = createLogger({
-    secrets: resolvedSecrets(loaded),
-    destination: { write: (line: string) => io.err(line) },
-  });
+  // One redactor for every way out: log lines, the run store, HTTP and MCP answers.
+  const redactor = Redactor.forConfig(loaded);
+  const logger = createLogger({ redactor, destination: { write: (line: string) => io.err(line) } });
   // The last line of defence: a failure nobody awaited is logged, and the daemon stays up.
   const onUnhandled = (reason: unknown) =>
     logger.error(
@@ -59,13 +58,14 @@ export async function serveCommand(
       'unhandled rejection',
     );
   process.on('unhandledRejection', onUnhandled);
-  const store = RunStore.open(statePath);
+  const store = RunStore.open(statePath, { redactor });
   const metrics = new DaemonMetrics();
   // Queue depth: runs waiting for the executor to claim them, read when Prometheus scrapes.
   metrics.beforeScrape(() => metrics.queueDepth(store.runCounts().queued));
   const lineage = createLineageSink(loaded.config.lineage, { baseDir: loaded.baseDir, logger });
   const pool = new ConnectorPool(loaded);
   const service = new Service(loaded, pool, {
+    redactor,
     runs: {
       store,
       executor: {
@@ -79,7 +79,9 @@ export async function serveCommand(
     },
   });
 
+  const limits = limitSettings(loaded.config);
   const admin = ensureAdminToken(stateDir, store);
+  redactor.add(admin.token);
   // Set once listening (the port may be 0 until then); read by every request.
   let hosts: ReadonlySet<string> | undefined = undefined;
   // The MCP server (and its SDK) loads on the first /mcp request: a daemon no agent talks to
@@ -90,6 +92,7 @@ export async function serveCommand(
       m.createMcpHttpHandler({
         service,
         version: packageVersion(),
+        maxSessionsPerToken: limits.mcpSessionsPerToken,
         log: (message) => logger.warn({ component: 'mcp' }, message),
       }),
     ));
@@ -134,6 +137,8 @@ export async function serveCommand(
   service.runs?.attachScheduler(scheduler);
   await scheduler.start();
   logger.info({ schedules: scheduler.scheduleCount }, 'scheduler started');
+  const stopping = new AbortController();
+  warnAboutRoles(loaded, service, logger, stopping.signal);
 
   io.err(`edgeflow listening on ${url}`);
   const curl = `curl -H "Authorization: Bearer $(cat ${admin.file})" ${url}/v1/workflows`;
@@ -156,6 +161,7 @@ export async function serveCommand(
     process.once('SIGINT', stop);
     signal?.addEventListener('abort', stop, { once: true });
   });
+  stopping.abort();
   io.err('shutting down');
   logger.info('shutting down');
   await scheduler.stop();
@@ -170,6 +176,35 @@ export async function serveCommand(
   process.off('unhandledRejection', onUnhandled);
   logger.info('stopped');
   return 0;
+}
+
+/**
+ * One warning line for each PostgreSQL connection whose role can do more than read and write
+ * tables (a superuser, a member of pg_read_server_files…: README, "Warehouse roles"), since a
+ * read-only preview does not stop a function that reads a server file. Checked in the background
+ * once the daemon is up, so an unreachable warehouse does not hold the start up; connections of
+ * other types are not opened (their drivers load on first use).
+ */
+function warnAboutRoles(loaded: LoadedConfig, service: Service, logger: Logger, stopping: AbortSignal): void {
+  for (const [name, c] of Object.entries(loaded.config.connections)) {
+    if (c.type !== 'postgres') continue;
+    void (async () => {
+      try {
+        const p = await (await service.connector(name)).posture?.();
+        if (!p?.warnings.length || stopping.aborted) return;
+        logger.warn(
+          { connection: name, role: p.role, warnings: p.warnings },
+          `connection "${name}" logs in as role "${p.role}", which ${p.warnings.join('; ')}. Whatever of this a SELECT can reach, any token holder can, a read one through a preview: give edgeflow a least-privilege role (README.md, "Security" → "Warehouse roles")`,
+        );
+      } catch (e) {
+        if (stopping.aborted) return;
+        logger.warn(
+          { connection: name, reason: (e as Error).message.split('\n')[0] },
+          `cannot check what the role of connection "${name}" may do`,
+        );
+      }
+    })();
+  }
 }
 
 /**
@@ -256,23 +291,6 @@ function lineageOf(loaded: LoadedConfig, store: RunStore, run: RunRecord) {
       ? store.getWorkflowVersion(run.workflow, run.version)?.document
       : store.getRunDocument(run.id);
   return { datasets: runDatasetsFromRecords(store.runLineage(run.id), document), connectionType: type };
-}
-
-/**
- * The resolved secret values of every connection, for the logger to scrub from any line. A
- * secret that cannot be resolved now cannot be in a line either.
- */
-export function resolvedSecrets(loaded: LoadedConfig): string[] {
-  const out: string[] = [];
-  for (const name of Object.keys(loaded.config.connections)) {
-    try {
-      const c = connectorOptions(loaded, name);
-      if ('secrets' in c.options && c.options.secrets) out.push(...c.options.secrets);
-    } catch {
-      // Unresolvable (an unset variable, a missing file): the connector will say so when used.
-    }
-  }
-  return out;
 }
 
 export function packageVersion(): string {
