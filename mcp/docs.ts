@@ -33,7 +33,11 @@ export function builtinToolDocs(): ToolDoc[] {
     },
   };
   // Registering only reads the definitions: the service is never called.
-  registerBuiltinTools(recorder as unknown as ToolRegistry, { service: {} as McpService, origin: 'mcp' });
+  registerBuiltinTools(recorder as unknown as ToolRegistry, {
+    service: {} as McpService,
+    origin: 'mcp',
+    scope: 'admin',
+  });
   return out;
 }
 

@@ -14,12 +14,15 @@
  *
  * Sessions live in this process's memory: a daemon restart ends them (clients initialize again on
  * the 404, as the spec asks). Idle sessions are closed after `idleMs`; at most `maxSessions` are
- * open at once (the oldest idle one makes room, else 503).
+ * open at once (the oldest idle one makes room, else 503), and at most `maxSessionsPerToken` per
+ * token (a new one ends that token's least recently used session): one token cannot take every
+ * slot and lock the others out.
  */
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { CLIENT_GONE } from './run-follow.js';
 import { createMcpServer, type McpScope } from './server.js';
 import type { McpService } from './service-face.js';
 
@@ -44,6 +47,8 @@ export interface McpHttpOptions {
   /** A session without a request for this long is closed (default 30 min). */
   idleMs?: number;
   maxSessions?: number;
+  /** Sessions one token may hold at once (default 16; `limits.mcpSessionsPerToken`). */
+  maxSessionsPerToken?: number;
   /** Where a session's server reports trouble that is not an answer (a workflow tool it cannot publish). */
   log?: (message: string) => void;
 }
@@ -57,6 +62,9 @@ interface Session {
 
 const DEFAULT_IDLE_MS = 30 * 60_000;
 const DEFAULT_MAX_SESSIONS = 200;
+const DEFAULT_MAX_SESSIONS_PER_TOKEN = 16;
+/** A session used this recently is not taken from its client to make room. */
+const IN_USE_MS = 60_000;
 
 export function createMcpHttpHandler(opts: McpHttpOptions): McpHttpHandler {
   const sessions = new Map<string, Session>();
@@ -77,13 +85,23 @@ export function createMcpHttpHandler(opts: McpHttpOptions): McpHttpHandler {
     await s.server.close().catch(() => undefined);
   }
 
-  /** Makes room for a new session: the least recently used one goes if all slots are taken. */
-  function admit(): boolean {
+  const maxPerToken = opts.maxSessionsPerToken ?? DEFAULT_MAX_SESSIONS_PER_TOKEN;
+
+  /**
+   * Makes room for a new session of `tokenId`. A token at its share gives up its own least
+   * recently used session — it can only crowd out itself; then, when every slot is taken, the
+   * least recently used idle session of anyone goes. False when there is no room.
+   */
+  function admit(tokenId: string): boolean {
+    const own = [...sessions].filter(([, s]) => s.tokenId === tokenId);
+    if (own.length >= maxPerToken) {
+      void end(leastRecent(own)![0]);
+      return true;
+    }
     if (sessions.size < maxSessions) return true;
-    let oldest: [string, Session] | undefined;
-    for (const entry of sessions) if (!oldest || entry[1].lastSeen < oldest[1].lastSeen) oldest = entry;
+    const oldest = leastRecent([...sessions]);
     // A session used within the last minute is not taken from its client.
-    if (!oldest || oldest[1].lastSeen > Date.now() - 60_000) return false;
+    if (!oldest || oldest[1].lastSeen > Date.now() - IN_USE_MS) return false;
     void end(oldest[0]);
     return true;
   }
@@ -109,11 +127,12 @@ export function createMcpHttpHandler(opts: McpHttpOptions): McpHttpHandler {
         -32000,
         'Bad Request: no Mcp-Session-Id header; start a session with a POST of `initialize`',
       );
-    if (!admit())
+    if (!admit(principal.tokenId))
       return rpcError(503, -32000, `too many MCP sessions are open (${maxSessions}); try again later`);
     const server = createMcpServer({
       service: opts.service,
       scope: principal.scope,
+      caller: principal.tokenId,
       origin: 'mcp',
       ...(opts.version ? { version: opts.version } : {}),
       ...(opts.log ? { log: opts.log } : {}),
@@ -150,13 +169,57 @@ export function createMcpHttpHandler(opts: McpHttpOptions): McpHttpHandler {
       if (!s || s.tokenId !== principal.tokenId)
         return rpcError(404, -32001, 'Session not found: start a new session with `initialize`');
       s.lastSeen = Date.now();
-      return s.transport.handleRequest(req);
+      if (req.method !== 'POST') return s.transport.handleRequest(req);
+      let body: unknown;
+      try {
+        body = await req.json();
+      } catch {
+        return rpcError(400, -32700, 'Parse error: the body is not JSON');
+      }
+      cancelOnDisconnect(req.signal, s.transport, body);
+      return s.transport.handleRequest(req, { parsedBody: body });
     },
     async close() {
       clearInterval(sweep);
       await Promise.all([...sessions.keys()].map((id) => end(id)));
     },
   };
+}
+
+/**
+ * A client that goes away stops what it asked for: a preview nobody waits for must not hold the
+ * warehouse. The SDK cancels a request only on `notifications/cancelled`, so when the HTTP
+ * request of a POST is aborted (the connection closed before its answer was written), that
+ * notification is handed to the server for each request the POST carried — the protocol's own
+ * cancellation, down to the warehouse statement. A request already answered is not affected.
+ * The reason is CLIENT_GONE, so a run followed by `run_workflow` keeps running (it is durable;
+ * only an explicit cancellation cancels it).
+ */
+function cancelOnDisconnect(
+  signal: AbortSignal,
+  transport: WebStandardStreamableHTTPServerTransport,
+  body: unknown,
+) {
+  const ids = (Array.isArray(body) ? body : [body]).filter(isJSONRPCRequest).map((m) => m.id);
+  if (ids.length === 0) return;
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const requestId of ids)
+        transport.onmessage?.({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId, reason: CLIENT_GONE },
+        });
+    },
+    { once: true },
+  );
+}
+
+function leastRecent(list: Array<[string, Session]>): [string, Session] | undefined {
+  let oldest: [string, Session] | undefined;
+  for (const entry of list) if (!oldest || entry[1].lastSeen < oldest[1].lastSeen) oldest = entry;
+  return oldest;
 }
 
 /** The transport's own error shape: a JSON-RPC error without an id. */

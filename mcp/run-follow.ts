@@ -2,13 +2,16 @@
  * run_workflow's wait: follows a run until it ends, telling the client how far it is (MCP progress
  * notifications, steps done / total, when the request carried a progressToken), and turning the
  * client's cancellation of the request into a cancel of the run — which the executor carries down
- * to the warehouse query.
+ * to the warehouse query. A client that merely disconnects stops the following, not the run.
  */
 import type { RunView } from '../daemon/service/index.js';
 import type { McpService } from './service-face.js';
 import type { ToolExtra } from './tool-registry.js';
 
 const POLL_MS = 100;
+
+/** The reason of a request cancelled because its HTTP client went away (mcp/http.ts). */
+export const CLIENT_GONE = 'the client disconnected';
 const ENDED = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
 const STEP_DONE = new Set(['succeeded', 'failed', 'cancelled', 'skipped']);
 
@@ -31,6 +34,8 @@ export async function followRun(
   const onAbort = () => {
     if (cancelled) return;
     cancelled = true;
+    // A dropped connection is not a decision to cancel: the run is durable and keeps going.
+    if (extra.signal.reason === CLIENT_GONE) return;
     try {
       svc.cancelRun(id);
     } catch {
@@ -59,6 +64,8 @@ export async function followRun(
           .catch(() => undefined);
       }
       if (ENDED.has(run.status)) return { run, finished: true };
+      if (extra.signal.aborted && extra.signal.reason === CLIENT_GONE)
+        return { run, finished: false, note: 'the client went away; the run keeps going' };
       if (Date.now() >= until)
         return {
           run,

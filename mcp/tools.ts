@@ -8,12 +8,17 @@ import { DATA_NOTE, errorResult, jsonResult } from './result.js';
 import { capRows, DEFAULT_PREVIEW_ROWS, MAX_PREVIEW_ROWS } from './preview-cap.js';
 import { followRun } from './run-follow.js';
 import * as s from './schemas.js';
+import { scopeAllows, type McpScope } from './scope.js';
 import type { McpService } from './service-face.js';
 import type { ToolRegistry } from './tool-registry.js';
 
 export interface ToolContext {
   service: McpService;
   origin: 'mcp';
+  /** The session's scope (a tool may need more for some arguments: an inline run needs write). */
+  scope: McpScope;
+  /** Who the session acts for (its token's id over HTTP): the service bounds its warehouse work. */
+  caller?: string;
 }
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
@@ -390,13 +395,15 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
       }),
       annotations: READ,
     },
-    async (a) => {
+    async (a, extra) => {
       const limit = a.limit ?? DEFAULT_PREVIEW_ROWS;
       const r = await svc.preview({
         ...requestOf(ctx, a),
         node: a.node,
         limit,
         origin: ctx.origin,
+        signal: extra.signal,
+        ...(ctx.caller ? { caller: ctx.caller } : {}),
         ...(a.params ? { params: a.params } : {}),
       });
       const capped = capRows(r.rows ?? []);
@@ -463,6 +470,7 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
         ...(a.node ? { node: a.node } : {}),
         ...(a.params ? { params: a.params } : {}),
         signal: extra.signal,
+        ...(ctx.caller ? { caller: ctx.caller } : {}),
       });
       return jsonResult({
         ok: r.ok,
@@ -589,7 +597,7 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
       title: 'Run a workflow',
       scope: 'run',
       description:
-        'Starts a run of a saved workflow (by `name`) or of an inline document, which executes its SQL in the ' +
+        'Starts a run of a saved workflow (by `name`) or of an inline document (a write-scope token only), which executes its SQL in the ' +
         'warehouse and writes its outputs. With wait (default true) it follows the run until it ends or ' +
         '`timeoutSeconds` pass, sending progress (steps done / total) when the client asked for it; cancelling the ' +
         'request cancels the run and its warehouse query. A repeated `idempotencyKey` returns the first run instead ' +
@@ -625,6 +633,16 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
         throw new ServiceError(
           'INVALID_REQUEST',
           'give either `name` (a saved workflow) or `workflow` (a document)',
+        );
+      // An inline document is SQL the caller wrote, writing where it says: over HTTP a run token
+      // starts saved workflows only, and `run` means the same here.
+      if (a.workflow !== undefined && !scopeAllows(ctx.scope, 'write'))
+        throw new ServiceError(
+          'FORBIDDEN',
+          `running an inline workflow document needs a token with the "write" scope; this session has "${ctx.scope}"`,
+          {
+            hint: 'run a saved workflow by `name` (someone with the write scope saves it with save_workflow), or ask the user for a write token',
+          },
         );
       const started = await svc.startRun({
         ...(a.name !== undefined ? { workflow: a.name } : { document: a.workflow }),

@@ -90,6 +90,7 @@ export function publishWorkflowTool(
   version: number,
   taken: ReadonlySet<string>,
   log: (msg: string) => void,
+  caller?: string,
 ): PublishedTool | undefined {
   const tool = doc.tool;
   if (!tool) return undefined;
@@ -137,7 +138,7 @@ export function publishWorkflowTool(
           openWorldHint: false,
         },
       },
-      async (args) => {
+      async (args, extra) => {
         // The saved version this tool was published from: a newer one republishes the tool.
         const document = svc.getWorkflow(doc.name, version).document;
         const r = await svc.preview({
@@ -146,6 +147,8 @@ export function publishWorkflowTool(
           limit: maxRows,
           params: args as Record<string, unknown>,
           origin: 'mcp',
+          signal: extra.signal,
+          ...(caller ? { caller } : {}),
         });
         if (!r.ok) {
           throw new ServiceError(

@@ -177,6 +177,86 @@ describe('run plan', () => {
   });
 });
 
+describe('write targets (issue 10: matched as whole resolved paths, never by suffix)', () => {
+  type D = 'duckdb' | 'postgres' | 'bigquery' | 'snowflake';
+  const verdict = (dialect: D, table: string, opts: Record<string, unknown>) => {
+    const a = analyzeWorkflow(wf([src, out('o1', 'orders', table)]), { dialect, catalog: EXAMPLE_CATALOG });
+    const r = compilePlan(a, opts);
+    return r.plan ? 'ok' : r.diagnostics.map((d) => d.code).join(',');
+  };
+  const cases: Array<[D, string, Record<string, unknown>, string]> = [
+    // PostgreSQL folds unquoted names to lower case: "ANALYTICS" is another schema.
+    ['postgres', 'analytics.t', { writeSchemas: ['analytics'] }, 'ok'],
+    ['postgres', 'ANALYTICS.t', { writeSchemas: ['analytics'] }, 'ok'],
+    ['postgres', '"ANALYTICS".t', { writeSchemas: ['analytics'] }, 'WRITE_NOT_ALLOWED'],
+    ['postgres', '"Analytics".t', { writeSchemas: ['"Analytics"'] }, 'ok'],
+    ['postgres', 'otherdb.analytics.t', { writeSchemas: ['analytics'] }, 'WRITE_NOT_ALLOWED'],
+    // Snowflake: another database is another place, even with the same schema name.
+    ['snowflake', 'analytics.t', { writeSchemas: ['analytics'], defaultCatalog: 'DB' }, 'ok'],
+    ['snowflake', 'db.analytics.t', { writeSchemas: ['analytics'], defaultCatalog: 'DB' }, 'ok'],
+    [
+      'snowflake',
+      'otherdb.analytics.t',
+      { writeSchemas: ['analytics'], defaultCatalog: 'DB' },
+      'WRITE_NOT_ALLOWED',
+    ],
+    [
+      'snowflake',
+      '"analytics".t',
+      { writeSchemas: ['analytics'], defaultCatalog: 'DB' },
+      'WRITE_NOT_ALLOWED',
+    ],
+    ['snowflake', 'otherdb.analytics.t', { writeSchemas: ['analytics'] }, 'WRITE_NOT_ALLOWED'],
+    ['snowflake', 'otherdb.analytics.t', { writeSchemas: ['otherdb.analytics'] }, 'ok'],
+    // BigQuery: a two-part name is in the connection's project.
+    ['bigquery', 'analytics.t', { writeSchemas: ['analytics'], defaultCatalog: 'acme' }, 'ok'],
+    ['bigquery', 'acme.analytics.t', { writeSchemas: ['analytics'], defaultCatalog: 'acme' }, 'ok'],
+    [
+      'bigquery',
+      'evil-corp.analytics.t',
+      { writeSchemas: ['analytics'], defaultCatalog: 'acme' },
+      'WRITE_NOT_ALLOWED',
+    ],
+    // DuckDB ignores case; its only other catalogs are system and temp (ATTACH is refused).
+    ['duckdb', 'Analytics.t', { writeSchemas: ['analytics'], defaultCatalog: 'local' }, 'ok'],
+    ['duckdb', 'local.analytics.t', { writeSchemas: ['analytics'], defaultCatalog: 'local' }, 'ok'],
+    [
+      'duckdb',
+      'temp.analytics.t',
+      { writeSchemas: ['analytics'], defaultCatalog: 'local' },
+      'WRITE_NOT_ALLOWED',
+    ],
+    ['duckdb', 'main.orders', { writeSchemas: ['analytics'], defaultCatalog: 'local' }, 'WRITE_NOT_ALLOWED'],
+    // A suffix is not a match.
+    ['duckdb', 'x.analytics.t', { writeSchemas: ['analytics'] }, 'WRITE_NOT_ALLOWED'],
+    // The staging schema belongs to the runs, with or without writeSchemas.
+    ['duckdb', 'edgeflow_staging.ef_ledger', {}, 'WRITE_NOT_ALLOWED'],
+    ['duckdb', 'EDGEFLOW_STAGING.t', { defaultCatalog: 'local' }, 'WRITE_NOT_ALLOWED'],
+    ['duckdb', 'local.edgeflow_staging.t', {}, 'WRITE_NOT_ALLOWED'],
+    ['postgres', 'scratch.t', { stagingSchema: 'scratch' }, 'WRITE_NOT_ALLOWED'],
+    ['postgres', 'scratch.t', { stagingSchema: 'scratch', writeSchemas: ['scratch'] }, 'WRITE_NOT_ALLOWED'],
+    ['snowflake', 'edgeflow_staging.t', { defaultCatalog: 'DB' }, 'WRITE_NOT_ALLOWED'],
+    ['snowflake', 'other.edgeflow_staging.t', { defaultCatalog: 'DB' }, 'ok'],
+  ];
+  for (const [dialect, table, opts, want] of cases)
+    it(`${dialect}: ${table} with ${JSON.stringify(opts)} → ${want}`, () => {
+      expect(verdict(dialect, table, opts)).toBe(want);
+    });
+
+  it('names the staging schema in the refusal', () => {
+    const a = analyzeWorkflow(wf([src, out('o1', 'orders', 'edgeflow_staging.t')]), {
+      catalog: EXAMPLE_CATALOG,
+    });
+    expect(compilePlan(a).diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'WRITE_NOT_ALLOWED',
+        nodeId: 'o1',
+        message: expect.stringContaining("edgeflow's staging schema"),
+      }),
+    ]);
+  });
+});
+
 describe('preview', () => {
   it('compiles a node whose ancestors are valid even when another branch is broken', () => {
     const broken: Node = {

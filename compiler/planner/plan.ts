@@ -22,6 +22,12 @@ export interface PlanOptions {
   /** When set, outputs may only write to these schemas. */
   writeSchemas?: readonly string[];
   /**
+   * The database (Snowflake, DuckDB) or project (BigQuery) a two-part name is in, so that
+   * `analytics.t` and `otherdb.analytics.t` are told apart; unknown: three-part targets are only
+   * let through when a writeSchemas entry names their database.
+   */
+  defaultCatalog?: string;
+  /**
    * `CREATE SCHEMA IF NOT EXISTS` for: nothing, the staging schema (default), or output schemas too
    * (right for an embedded database the daemon owns; a shared warehouse's schemas belong to its admins).
    */
@@ -76,7 +82,7 @@ export function compilePlan(
   }
   const { values, diagnostics: paramDiags } = resolveParams(wf, opts.params);
   diagnostics.push(...paramDiags);
-  diagnostics.push(...checkTargets(analysis, opts.writeSchemas));
+  diagnostics.push(...checkTargets(analysis, opts, staging));
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const outputs = graph.outputs.map((id) => {
@@ -404,29 +410,66 @@ function popcount(bits: Uint32Array | undefined): number {
   return n;
 }
 
-/** writeSchemas and duplicate targets. */
-function checkTargets(analysis: WorkflowAnalysis, writeSchemas: readonly string[] | undefined): Diagnostic[] {
+/**
+ * The write-target checks of a plan (writeSchemas, the staging schema, duplicate targets) on
+ * their own, for validation and saving: a workflow that could never run is refused when saved.
+ */
+export function checkWriteTargets(analysis: WorkflowAnalysis, opts: PlanOptions = {}): Diagnostic[] {
+  if (!analysis.graph || hasErrors(analysis.diagnostics)) return [];
+  const staging = analysis.dialect.parseTableName(opts.stagingSchema ?? 'edgeflow_staging');
+  if (typeof staging === 'string') return [];
+  return checkTargets(analysis, opts, staging);
+}
+
+/**
+ * writeSchemas, the staging schema, and duplicate targets. A target's schema is compared as a
+ * whole resolved path — database (or project) and schema — by the dialect's own name rules, never
+ * by suffix: `"ANALYTICS".t` is another schema than `analytics` on PostgreSQL, and
+ * `otherdb.analytics.t` is another database on Snowflake.
+ */
+function checkTargets(analysis: WorkflowAnalysis, opts: PlanOptions, staging: string[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const graph = analysis.graph!;
   const dialect = analysis.dialect;
+  const writeSchemas = opts.writeSchemas;
+  const catalog = opts.defaultCatalog !== undefined ? dialect.foldName(opts.defaultCatalog) : undefined;
+  const resolve = (schema: string[]): Array<string | undefined> =>
+    schema.length >= 2 ? schema.slice(-2) : [catalog, schema[0]];
+  // An unknown part is the connection's default database: it matches only another unknown one.
+  const part = (a: string | undefined, b: string | undefined) =>
+    a === undefined || b === undefined ? a === b : dialect.sameName(a, b);
+  const same = (a: Array<string | undefined>, b: Array<string | undefined>) =>
+    a.length === b.length && a.every((p, i) => part(p, b[i]));
+  // Staging is refused when it may be the same schema: an unknown database may be the default.
+  const maybeSame = (a: Array<string | undefined>, b: Array<string | undefined>) =>
+    part(a[1], b[1]) && (a[0] === undefined || b[0] === undefined || part(a[0], b[0]));
   const allowed = writeSchemas
     ?.map((s) => dialect.parseTableName(s))
-    .filter((p): p is string[] => typeof p !== 'string');
+    .filter((p): p is string[] => typeof p !== 'string')
+    .map(resolve);
+  const stagingPath = resolve(staging);
   const seen = new Map<string, { node: string; mode: WriteMode }>();
   for (const id of graph.outputs) {
     const node = graph.nodes.get(id)!;
     const w = analysis.nodes.get(id)?.analysis?.write;
     if (!w) continue;
     const path = `${childPath(node.path, 'config')}.table`;
+    const schema = w.table.slice(0, -1);
+    const target = schema.length > 0 ? resolve(schema) : undefined;
+    // The run's own tables and the append ledger live there, and are dropped with the run.
+    if (target && maybeSame(target, stagingPath)) {
+      out.push({
+        severity: 'error',
+        code: 'WRITE_NOT_ALLOWED',
+        path,
+        nodeId: id,
+        message: `${schema.join('.')} is edgeflow's staging schema: its tables are the runs' own and are dropped`,
+        hint: `write to another schema${writeSchemas ? `: one of ${writeSchemas.join(', ')}` : ''}`,
+      });
+      continue;
+    }
     if (allowed) {
-      const schema = w.table.slice(0, -1);
-      const ok =
-        schema.length > 0 &&
-        allowed.some(
-          (a) =>
-            a.length <= schema.length &&
-            a.every((p, i) => p.toLowerCase() === schema[schema.length - a.length + i]!.toLowerCase()),
-        );
+      const ok = target !== undefined && allowed.some((a) => same(a, target));
       if (!ok) {
         out.push({
           severity: 'error',
@@ -436,7 +479,7 @@ function checkTargets(analysis: WorkflowAnalysis, writeSchemas: readonly string[
           message:
             schema.length === 0
               ? `${w.tableText} has no schema, and this connection only writes to listed schemas`
-              : `this connection may not write to schema ${schema.join('.')}`,
+              : `this connection may not write to schema ${schema.join('.')}${schema.length > 1 || catalog === undefined ? '' : ` (in ${catalog})`}`,
           hint: `write to one of: ${writeSchemas!.join(', ')} (writeSchemas in the connection config), e.g. ${writeSchemas![0]}.${w.table[w.table.length - 1]}`,
         });
       }

@@ -12,7 +12,8 @@ export type ServiceErrorCode =
   | 'CONFLICT'
   | 'STATE_UNAVAILABLE'
   | 'ASSISTANT_NOT_CONFIGURED'
-  | 'ASSISTANT_UNAVAILABLE';
+  | 'ASSISTANT_UNAVAILABLE'
+  | 'TOO_MANY_REQUESTS';
 
 const STATUS: Record<ServiceErrorCode, number> = {
   NOT_FOUND: 404,
@@ -28,6 +29,7 @@ const STATUS: Record<ServiceErrorCode, number> = {
   STATE_UNAVAILABLE: 503,
   ASSISTANT_NOT_CONFIGURED: 503,
   ASSISTANT_UNAVAILABLE: 502,
+  TOO_MANY_REQUESTS: 429,
 };
 
 export class ServiceError extends Error {

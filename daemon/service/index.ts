@@ -2,14 +2,15 @@
  * The service layer: the one API that the CLI, the HTTP server and (later) the MCP server call.
  * A capability is written once, here.
  */
-import { analyzeWorkflow, type WorkflowAnalysis } from '../../compiler/analyze.js';
+import path from 'node:path';
+import { analyzeParsed, type WorkflowAnalysis } from '../../compiler/analyze.js';
 import { EMPTY_CATALOG, type Catalog, type TableInfo } from '../../compiler/catalog.js';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import { getDialect, isDialectName, type DialectName } from '../../compiler/dialects/index.js';
 import { describeComponent, describeComponents, type ComponentDoc } from '../../compiler/docs.js';
 import { COMPONENT_IDS, getComponent } from '../../compiler/components/index.js';
 import { nodeLineage, type NodeLineage } from '../../compiler/lineage.js';
-import { compilePlan, type RunPlan } from '../../compiler/planner/plan.js';
+import { checkWriteTargets, compilePlan, type RunPlan } from '../../compiler/planner/plan.js';
 import { compilePreview } from '../../compiler/planner/preview.js';
 import { didYouMean } from '../../compiler/suggest.js';
 import { parseWorkflow } from '../../compiler/workflow/parse.js';
@@ -25,10 +26,14 @@ import type {
   GenerateRequest,
 } from '../assistant/index.js';
 import { liveCatalog } from '../catalog/live-catalog.js';
+import { Redactor } from '../secrets/redactor.js';
 import type { LoadedConfig } from '../config/load.js';
+import { limitSettings, type ConnectionConfig } from '../config/schema.js';
 import { DIALECT_OF } from '../connections.js';
 import type { ConnectorPool } from './connectors.js';
 import { boundParams } from './bindings.js';
+import { CallerLimits } from './caller-limits.js';
+import { CompileGate } from './compile-gate.js';
 import { ServiceError } from './errors.js';
 import {
   RunService,
@@ -72,6 +77,8 @@ export interface ServiceOptions {
   assistant?: Pick<AssistantDeps, 'endpoint' | 'structuredOutput' | 'context' | 'onEvent'> & {
     env?: NodeJS.ProcessEnv;
   };
+  /** What every answer goes through on its way out (default: one over the config's secrets). */
+  redactor?: Redactor;
 }
 
 export type { AssistantResult, GenerateRequest } from '../assistant/index.js';
@@ -90,6 +97,8 @@ export interface WorkflowRequest {
   dialect?: string;
   /** Do not consult the live catalog. */
   offline?: boolean;
+  /** Aborted when the caller stops waiting: it leaves the queue for a compile slot (compile-gate.ts). */
+  signal?: AbortSignal;
 }
 
 /** How a request is analysed: compile and preview write the SQL, which checks dialect support itself. */
@@ -165,6 +174,14 @@ export interface EstimateResult {
   diagnostics: Diagnostic[];
 }
 
+/** What a preview or estimate carries besides the workflow: who waits for it, and who asks. */
+export interface InteractiveWork {
+  /** Aborted when the caller stops waiting (its client disconnected): the statement is stopped. */
+  signal?: AbortSignal;
+  /** Who asks (a token id): at most `limits.warehouseRequestsPerToken` such requests at once. */
+  caller?: string;
+}
+
 export interface PreviewResult {
   ok: boolean;
   node: string;
@@ -185,7 +202,31 @@ export class Service {
   ) {
     this.runs = opts.runs ? new RunService(this, opts.runs) : undefined;
     this.assistantOptions = opts.assistant ?? {};
+    this.redactor = opts.redactor ?? Redactor.forConfig(config, opts.assistant?.env);
+    this.limits = limitSettings(config.config);
+    this.callerLimits = new CallerLimits(this.limits.warehouseRequestsPerToken);
+    this.compileGate = new CompileGate(this.limits.maxConcurrentCompiles);
   }
+
+  /** At most `limits.maxConcurrentCompiles` analyses at once; the rest wait (compile-gate.ts). */
+  readonly compileGate: CompileGate;
+
+  /**
+   * Runs `work` (which prepares and writes SQL) holding a compile slot: every analysis of the
+   * service, the run service's included, goes through here, once per request (never nested).
+   */
+  analysing<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    return this.compileGate.run(work, signal);
+  }
+
+  private readonly limits: ReturnType<typeof limitSettings>;
+  private readonly callerLimits: CallerLimits;
+
+  /**
+   * The daemon's redactor (daemon/secrets/redactor.ts): the faces pass every answer through it,
+   * the run store every error and log line it keeps.
+   */
+  readonly redactor: Redactor;
 
   private readonly assistantOptions: NonNullable<ServiceOptions['assistant']>;
   private configuredAssistant: ConfiguredAssistant | undefined;
@@ -347,30 +388,36 @@ export class Service {
     return info;
   }
 
-  /** Parse, pick the connection and dialect, load the live catalog when reachable, analyse. */
+  /**
+   * Parse, pick the connection and dialect, load the live catalog when reachable, analyse. Call it
+   * inside `analysing` (it takes no compile slot of its own, so that a caller holds one slot for
+   * the analysis and the SQL written from it).
+   */
   async prepare(req: WorkflowRequest, opts: PrepareOptions = {}): Promise<Prepared> {
     if (req.dialect !== undefined && !isDialectName(req.dialect)) {
       throw new ServiceError('INVALID_REQUEST', `unknown dialect "${req.dialect}"`, {
         hint: 'duckdb, postgres, bigquery or snowflake',
       });
     }
-    const parsed =
-      typeof req.workflow === 'string' ? parseWorkflow(req.workflow) : parseWorkflow(req.workflow);
+    // A document over the node limit stops here (TOO_MANY_NODES), before its shape is checked.
+    const maxNodes = this.limits.maxNodes;
+    const parsed = parseWorkflow(req.workflow, { maxNodes });
     const connection = req.connection ?? parsed.workflow?.connection ?? 'local';
     const conn = this.config.config.connections[connection];
     const dialect: DialectName =
       (req.dialect as DialectName | undefined) ?? (conn ? DIALECT_OF[conn.type] : 'duckdb');
     if (!parsed.workflow)
       return {
-        analysis: analyzeWorkflow(req.workflow, { dialect }),
+        analysis: analyzeParsed(parsed, { dialect, maxNodes }),
         connection,
         dialect,
         catalog: 'declared',
       };
     const { catalog, offlineReason } = await this.catalogFor(parsed.workflow, connection, req);
-    const analysis = analyzeWorkflow(parsed.workflow, {
+    const analysis = analyzeParsed(parsed, {
       dialect,
       catalog,
+      maxNodes,
       ...(opts.checkDialect === false ? { checkDialect: false } : {}),
     });
     return {
@@ -403,18 +450,20 @@ export class Service {
   }
 
   async validate(req: WorkflowRequest): Promise<ValidateResult> {
-    const p = await this.prepare(req);
-    const a = p.analysis;
-    return {
-      valid: a.valid,
-      ...(a.workflow ? { workflow: a.workflow.name } : {}),
-      connection: p.connection,
-      dialect: p.dialect,
-      catalog: p.catalog,
-      ...(p.offlineReason ? { offlineReason: p.offlineReason } : {}),
-      diagnostics: a.diagnostics,
-      ...(a.valid ? { lineage: nodeLineage(a) } : {}),
-    };
+    return (await this.validateDocument(req)).result;
+  }
+
+  /** validate, and the parsed workflow it validated (what the run service saves). */
+  validateDocument(req: WorkflowRequest): Promise<{ result: ValidateResult; workflow?: Workflow }> {
+    return this.analysing(req.signal, async () => {
+      const p = await this.prepare(req);
+      // Where it may write is part of whether it is valid: a workflow that could never run is refused.
+      const targets = checkWriteTargets(p.analysis, this.policy(p.connection));
+      return {
+        result: validateResult(p, targets),
+        ...(p.analysis.workflow ? { workflow: p.analysis.workflow } : {}),
+      };
+    });
   }
 
   async compile(
@@ -425,6 +474,10 @@ export class Service {
       runId?: string;
     },
   ): Promise<CompileResult> {
+    return this.analysing(req.signal, () => this.compileNow(req));
+  }
+
+  private async compileNow(req: Parameters<Service['compile']>[0]): Promise<CompileResult> {
     const p = await this.prepare(req, { checkDialect: false });
     const a = p.analysis;
     const base = {
@@ -466,17 +519,32 @@ export class Service {
       params?: Record<string, unknown>;
       /** Who asks, for the statement's label (default `preview`; the MCP server says `mcp`). */
       origin?: string;
-    },
+    } & InteractiveWork,
   ): Promise<PreviewResult> {
     const limit = req.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREVIEW_ROWS)
       throw new ServiceError('INVALID_REQUEST', `limit must be an integer from 1 to ${MAX_PREVIEW_ROWS}`);
-    const p = await this.prepare({ ...req, offline: false }, { checkDialect: false });
-    const { query, diagnostics } = compilePreview(p.analysis, {
-      node: req.node,
-      limit,
-      ...(req.params ? { params: req.params } : {}),
-      paramMode: 'bind',
+    const leave = this.callerLimits.enter(req.caller, 'preview');
+    try {
+      return await this.runPreview(req, limit);
+    } finally {
+      leave();
+    }
+  }
+
+  private async runPreview(req: Parameters<Service['preview']>[0], limit: number): Promise<PreviewResult> {
+    // The compile slot is held while the SQL is written, not while the warehouse runs it.
+    const { p, query, diagnostics } = await this.analysing(req.signal, async () => {
+      const p = await this.prepare({ ...req, offline: false }, { checkDialect: false });
+      return {
+        p,
+        ...compilePreview(p.analysis, {
+          node: req.node,
+          limit,
+          ...(req.params ? { params: req.params } : {}),
+          paramMode: 'bind',
+        }),
+      };
     });
     if (!query) return { ok: false, node: req.node, diagnostics };
     if (p.offlineReason)
@@ -487,6 +555,7 @@ export class Service {
         ...boundParams(query),
         maxRows: limit,
         readOnly: true,
+        ...this.interactive(p.connection, req),
         label: {
           ...(p.analysis.workflow ? { workflow: p.analysis.workflow.name } : {}),
           origin: req.origin ?? 'preview',
@@ -502,8 +571,22 @@ export class Service {
         diagnostics,
       };
     } catch (e) {
-      return warehouseError(e, query.sql);
+      return warehouseError(previewTimedOut(e, this.limits.previewTimeoutMs), query.sql);
     }
+  }
+
+  /**
+   * The signal and timeout of a preview or estimate: the caller's signal (a client that goes away
+   * stops the statement), and the preview timeout unless the connection's statementTimeout is
+   * shorter.
+   */
+  private interactive(connection: string, req: InteractiveWork): { signal?: AbortSignal; timeoutMs: number } {
+    const own = this.config.config.connections[connection]?.statementTimeout;
+    return {
+      ...(req.signal ? { signal: req.signal } : {}),
+      timeoutMs:
+        own !== undefined ? Math.min(own, this.limits.previewTimeoutMs) : this.limits.previewTimeoutMs,
+    };
   }
 
   /**
@@ -512,36 +595,51 @@ export class Service {
    * (default: the last). BigQuery gives bytes (a dry run), PostgreSQL and DuckDB planner rows/cost.
    */
   async estimate(
-    req: WorkflowRequest & { node?: string; params?: Record<string, unknown>; signal?: AbortSignal },
+    req: WorkflowRequest & { node?: string; params?: Record<string, unknown> } & InteractiveWork,
   ): Promise<EstimateResult> {
-    const p = await this.prepare({ ...req, offline: false }, { checkDialect: false });
-    const a = p.analysis;
-    const base = { connection: p.connection, dialect: p.dialect };
-    const outputs = req.node ? [req.node] : (a.graph?.outputs ?? []);
-    const nodes =
-      outputs.length > 0 ? outputs : [a.workflow?.nodes.at(-1)?.id].filter((x) => x !== undefined);
-    const fail = (diagnostics: Diagnostic[]): EstimateResult => ({
-      ok: false,
-      ...base,
-      statements: [],
-      note: 'nothing was estimated: the workflow has errors',
-      diagnostics,
-    });
-    if (!a.workflow || nodes.length === 0) return fail(a.diagnostics);
-    const plan = compilePlan(a, {
-      ...(req.params ? { params: req.params } : {}),
-      ...this.policy(p.connection),
-    }).plan;
-    const queries = [];
-    for (const node of nodes) {
-      const { query, diagnostics } = compilePreview(a, {
-        node,
-        ...(req.params ? { params: req.params } : {}),
-        paramMode: 'bind',
-      });
-      if (!query) return fail(diagnostics);
-      queries.push({ node, query });
+    const leave = this.callerLimits.enter(req.caller, 'estimate');
+    try {
+      return await this.runEstimate(req);
+    } finally {
+      leave();
     }
+  }
+
+  private async runEstimate(req: Parameters<Service['estimate']>[0]): Promise<EstimateResult> {
+    // The compile slot is held while the SQL is written, not while the warehouse estimates it.
+    const compiled = await this.analysing(req.signal, async () => {
+      const p = await this.prepare({ ...req, offline: false }, { checkDialect: false });
+      const a = p.analysis;
+      const base = { connection: p.connection, dialect: p.dialect };
+      const outputs = req.node ? [req.node] : (a.graph?.outputs ?? []);
+      const nodes =
+        outputs.length > 0 ? outputs : [a.workflow?.nodes.at(-1)?.id].filter((x) => x !== undefined);
+      const fail = (diagnostics: Diagnostic[]): EstimateResult => ({
+        ok: false,
+        ...base,
+        statements: [],
+        note: 'nothing was estimated: the workflow has errors',
+        diagnostics,
+      });
+      if (!a.workflow || nodes.length === 0) return fail(a.diagnostics);
+      const plan = compilePlan(a, {
+        ...(req.params ? { params: req.params } : {}),
+        ...this.policy(p.connection),
+      }).plan;
+      const queries = [];
+      for (const node of nodes) {
+        const { query, diagnostics } = compilePreview(a, {
+          node,
+          ...(req.params ? { params: req.params } : {}),
+          paramMode: 'bind',
+        });
+        if (!query) return fail(diagnostics);
+        queries.push({ node, query });
+      }
+      return { p, a, base, plan, queries };
+    });
+    if (!('queries' in compiled)) return compiled;
+    const { p, a, base, plan, queries } = compiled;
     if (p.offlineReason)
       throw new ServiceError('CONNECTION_UNAVAILABLE', `cannot estimate: ${p.offlineReason}`);
     const c = await this.pool.get(p.connection);
@@ -554,9 +652,12 @@ export class Service {
         sql: query.sql,
       };
       try {
+        // An estimate has no statement timeout of its own: the deadline stops it instead.
+        const { signal, timeoutMs } = this.interactive(p.connection, req);
+        const deadline = AbortSignal.timeout(timeoutMs);
         one.estimate = await c.estimate(query.sql, {
           ...boundParams(query),
-          ...(req.signal ? { signal: req.signal } : {}),
+          signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
         });
       } catch (e) {
         one.error = (e as Error).message.split('\n')[0]!;
@@ -582,7 +683,7 @@ export class Service {
 
   /** A Mermaid flowchart of a workflow's DAG (undefined when the document does not parse). */
   diagram(workflow: unknown): { diagram?: string; diagnostics: Diagnostic[] } {
-    const parsed = parseWorkflow(workflow);
+    const parsed = parseWorkflow(workflow, { maxNodes: this.limits.maxNodes });
     return {
       ...(parsed.workflow ? { diagram: mermaidDiagram(parsed.workflow) } : {}),
       diagnostics: parsed.diagnostics,
@@ -599,11 +700,14 @@ export class Service {
     writeSchemas?: string[];
     stagingSchema?: string;
     createSchemas?: 'staging' | 'all';
+    defaultCatalog?: string;
   } {
     const c = this.config.config.connections[connection];
     if (!c) return {};
+    const catalog = defaultCatalog(c);
     return {
       ...(c.writeSchemas ? { writeSchemas: c.writeSchemas } : {}),
+      ...(catalog !== undefined ? { defaultCatalog: catalog } : {}),
       ...(c.stagingSchema ? { stagingSchema: c.stagingSchema } : {}),
       // An embedded DuckDB file belongs to edgeflow: it may create the schemas it writes to.
       ...(c.type === 'duckdb' ? { createSchemas: 'all' as const } : {}),
@@ -622,6 +726,40 @@ export class Service {
   }
 }
 
+/**
+ * The database (or project) a two-part table name of the connection is in, where the config says:
+ * DuckDB names the catalog of a file after its base name (`local.duckdb` is `local`), BigQuery
+ * the project, Snowflake the configured database. PostgreSQL's is inside the (secret) URL, and it
+ * refuses cross-database names anyway.
+ */
+function defaultCatalog(c: ConnectionConfig): string | undefined {
+  switch (c.type) {
+    case 'duckdb':
+      return c.path === ':memory:' ? 'memory' : path.basename(c.path).replace(/\.[^.]*$/, '');
+    case 'bigquery':
+      return c.projectId;
+    case 'snowflake':
+      return c.database;
+    default:
+      return undefined;
+  }
+}
+
+function validateResult(p: Prepared, more: Diagnostic[] = []): ValidateResult {
+  const a = p.analysis;
+  const valid = a.valid && !more.some((d) => d.severity === 'error');
+  return {
+    valid,
+    ...(a.workflow ? { workflow: a.workflow.name } : {}),
+    connection: p.connection,
+    dialect: p.dialect,
+    catalog: p.catalog,
+    ...(p.offlineReason ? { offlineReason: p.offlineReason } : {}),
+    diagnostics: more.length ? [...a.diagnostics, ...more] : a.diagnostics,
+    ...(valid ? { lineage: nodeLineage(a) } : {}),
+  };
+}
+
 const ESTIMATE_NOTES: Record<'duckdb' | 'postgres' | 'bigquery' | 'snowflake', string> = {
   duckdb:
     'DuckDB cannot estimate bytes or cost: it gives only its planner row estimate (no bytes, no price: it runs locally at no charge).',
@@ -631,6 +769,19 @@ const ESTIMATE_NOTES: Record<'duckdb' | 'postgres' | 'bigquery' | 'snowflake', s
   snowflake:
     'Snowflake EXPLAIN gives the bytes the plan would scan after pruning, but no price: it bills warehouse time, which the plan does not predict.',
 };
+
+/** A preview stopped by the preview timeout says which setting to raise. */
+function previewTimedOut(e: unknown, previewTimeoutMs: number): unknown {
+  if (!(e instanceof ConnectorError) || e.details.code !== 'TIMEOUT') return e;
+  return new ConnectorError(
+    `the preview ran past its timeout and was stopped in the warehouse`,
+    e.errorClass,
+    {
+      ...e.details,
+      hint: `previews stop after ${previewTimeoutMs / 1000} s (limits.previewTimeout in the config) or the connection's statementTimeout if shorter: preview a narrower node, filter earlier, or run the workflow instead`,
+    },
+  );
+}
 
 /**
  * A warehouse failure as the service reports it: the connector's (redacted) message, its class,

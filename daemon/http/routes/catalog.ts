@@ -25,6 +25,7 @@ export type CatalogService = Pick<
   | 'validate'
   | 'compile'
   | 'preview'
+  | 'redactor'
 >;
 
 export function catalogRoutes(service: CatalogService): AnyRoute[] {
@@ -96,7 +97,8 @@ export function catalogRoutes(service: CatalogService): AnyRoute[] {
       description: 'Answers 200 whether valid or not: `valid` and `diagnostics` say which.',
       body: ValidateRequest,
       responses: { 200: { description: 'the verdict', schema: ValidateResponse }, ...errors(400, 401, 413) },
-      handler: async (c, { body }) => c.json(await service.validate(body)),
+      // A client that goes away while the request waits for a compile slot leaves the queue.
+      handler: async (c, { body }) => c.json(await service.validate({ ...body, signal: c.req.raw.signal })),
     }),
     route({
       method: 'post',
@@ -111,7 +113,7 @@ export function catalogRoutes(service: CatalogService): AnyRoute[] {
         ...errors(400, 401, 413, 422),
       },
       handler: async (c, { body }) => {
-        const r = await service.compile(body);
+        const r = await service.compile({ ...body, signal: c.req.raw.signal });
         if (!r.ok) throw invalidWorkflow(r.diagnostics, r);
         return c.json(r);
       },
@@ -129,7 +131,8 @@ export function catalogRoutes(service: CatalogService): AnyRoute[] {
         ...errors(400, 401, 413, 422, 502, 503),
       },
       handler: async (c, { body }) => {
-        const r = await service.preview(body);
+        // The client's disconnect stops the statement; the token's share of previews applies.
+        const r = await service.preview({ ...body, signal: c.req.raw.signal, caller: c.get('token').id });
         if (!r.ok) throw invalidWorkflow(r.diagnostics, r);
         return c.json(r);
       },
