@@ -25,9 +25,20 @@ export interface Catalog {
   getTable(parts: readonly string[]): TableInfo | undefined;
   /** Every known table name, for "did you mean" hints. */
   tableNames(): string[];
-  /** The columns a SELECT returns, when the caller could ask the warehouse. */
-  describeQuery?(sql: string): ColumnInfo[] | undefined;
+  /**
+   * What the warehouse said of a raw-SQL node's query (source.sql, sql) when the caller asked it;
+   * undefined when it was not asked (no live connection, or not yet: a sql node is described once
+   * its input is known).
+   */
+  describeQuery?(nodeId: string): DescribedQuery | undefined;
 }
+
+/**
+ * A raw-SQL node's query as the warehouse described it: its columns; or the warehouse's refusal
+ * (a syntax error, an unknown table); or why it could not be asked (compiling for another dialect
+ * than the connection's).
+ */
+export type DescribedQuery = { columns: ColumnInfo[] } | { error: string } | { unavailable: string };
 
 export const EMPTY_CATALOG: Catalog = {
   live: false,
@@ -41,7 +52,7 @@ export const EMPTY_CATALOG: Catalog = {
  */
 export function createCatalog(
   tables: ReadonlyArray<TableInfo>,
-  opts: { live?: boolean; describeQuery?: (sql: string) => ColumnInfo[] | undefined } = {},
+  opts: { live?: boolean; describeQuery?: (nodeId: string) => DescribedQuery | undefined } = {},
 ): Catalog {
   const list = [...tables];
   const matches = (t: TableInfo, parts: readonly string[], ci: boolean) => {

@@ -33,6 +33,8 @@ export const DIAGNOSTIC_CODES = [
   'AGGREGATE_MISUSE',
   'UNKNOWN_TABLE',
   'SCHEMA_UNKNOWN',
+  'SQL_ERROR', // the warehouse refused a raw-SQL node's query when asked to describe it
+  'COLUMNS_MISMATCH', // a raw-SQL node's declared columns differ from what the warehouse returns
   'UNSUPPORTED',
   'WRITE_NOT_ALLOWED',
   'DUPLICATE_TARGET',

@@ -7,6 +7,7 @@
  */
 import type { ColumnInfo, TableInfo } from '../compiler/catalog.js';
 import type { DialectName } from '../compiler/dialects/dialect.js';
+import type { PortableType } from '../compiler/schema/types.js';
 
 export type ErrorClass = 'transient' | 'permanent' | 'cancelled';
 
@@ -47,6 +48,8 @@ export interface ResultColumn {
   name: string;
   /** The warehouse's own type name. */
   nativeType: string;
+  /** The portable type, where the connector can tell it from the result alone (PostgreSQL). */
+  type?: PortableType;
 }
 
 /**
@@ -95,6 +98,11 @@ export interface ExecuteResult {
   bytesProcessed?: number;
   queryId?: string;
 }
+
+export type DescribeOptions = Pick<
+  ExecuteOptions,
+  'params' | 'paramNames' | 'signal' | 'label' | 'timeoutMs'
+>;
 
 export interface Estimate {
   /** Bytes the statement would read (BigQuery dry run). */
@@ -148,6 +156,13 @@ export interface Connector {
   estimate(sql: string, opts?: Pick<ExecuteOptions, 'params' | 'paramNames' | 'signal'>): Promise<Estimate>;
   listTables(opts?: { schema?: string }): Promise<TableListing[]>;
   describeTable(parts: readonly string[]): Promise<TableInfo | undefined>;
+  /**
+   * The columns (names as the warehouse returns them, portable types) of a SELECT, asked of the
+   * warehouse read-only and without reading a row: the statement run with no row fetched (DuckDB,
+   * PostgreSQL; the caller writes it with LIMIT 0), a dry run (BigQuery: not billed), a
+   * compile-only describe (Snowflake). A statement the warehouse refuses rejects as execute does.
+   */
+  describeQuery(sql: string, opts?: DescribeOptions): Promise<ColumnInfo[]>;
   /** Is a failure worth retrying (transient), final (permanent), or the result of a cancel? */
   classify(error: unknown): ErrorClass;
   /**

@@ -32,6 +32,8 @@ export interface ContractKit {
   write: string;
   /** A table that exists, with its columns as portable types. */
   table: { parts: string[]; columns: Array<{ name: string; type: PortableType }> };
+  /** The columns `types.sql` has, as describeQuery gives them (portable types; names as returned). */
+  typesColumns: Array<{ name: string; type: PortableType }>;
   /** Checks, after a cancel, that the warehouse saw it (the fake recorded it, the server's query is gone). */
   verifyCancelled?: (queryId: string | undefined) => Promise<void>;
 }
@@ -77,7 +79,8 @@ export type ContractCase =
   | 'estimate'
   | 'introspection'
   | 'classification'
-  | 'read-only';
+  | 'read-only'
+  | 'describe query';
 
 export interface ContractOptions {
   /** Cases this connector cannot pass, each with the reason (a skip without one is a defect). */
@@ -223,6 +226,20 @@ export function describeConnectorContract(
       expect(
         await s.connector.describeTable([...s.kit.table.parts.slice(0, -1), 'no_such_table_xyz']),
       ).toBeUndefined();
+    });
+
+    test('describe query', "gives a SELECT's columns and portable types without running it", async () => {
+      const columns = await s.connector.describeQuery(s.kit.types.sql);
+      expect(columns.map((c) => ({ name: c.name, type: c.type }))).toEqual(s.kit.typesColumns);
+      // A statement that writes is refused, as read-only execution refuses it; a syntax error too.
+      for (const sql of [s.kit.write, s.kit.syntaxError]) {
+        const err = await s.connector.describeQuery(sql).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err, sql).toBeInstanceOf(Error);
+        expect(s.connector.classify(err), sql).toBe('permanent');
+      }
     });
 
     test('classification', 'tells permanent from transient failures', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ColumnInfo } from '../catalog.js';
 import type { Column } from '../schema/relation.js';
+import { formatType, isNumeric, sameType, type PortableType } from '../schema/types.js';
 import { defineComponent, type AnalyzeContext } from './component.js';
 import { col, columnDecl, declaredType, selectItem } from './shapes.js';
 
@@ -16,7 +17,8 @@ export const sourceSql = defineComponent({
   description:
     'An escape hatch for what the portable components cannot say. `sql` is one SELECT in the dialect of the ' +
     'connection (not portable); it runs inside a subquery, so it cannot be more than one statement. Its columns ' +
-    'come from the live connection, or from `columns` when declared.',
+    'come from the live connection, which describes the query without reading a row; `columns`, when declared, ' +
+    'lets it compile offline and is checked against what the warehouse returns.',
   inputs: [],
   outputs: [{ name: 'out', description: 'the rows of the query' }],
   config: z.strictObject({
@@ -25,7 +27,9 @@ export const sourceSql = defineComponent({
       .array(columnDecl)
       .min(1)
       .optional()
-      .describe('the result columns, when there is no live connection to ask'),
+      .describe(
+        'the result columns: needed offline or for another dialect; checked against the warehouse when it is reachable',
+      ),
   }),
   example: {
     title: 'Orders of the last week, in DuckDB SQL',
@@ -47,14 +51,8 @@ export const sourceSql = defineComponent({
       ctx.error('INVALID_VALUE', 'the query contains a NUL character', { key: ['sql'] });
       return undefined;
     }
-    const columns = declaredColumns(ctx, ctx.config.columns) ?? ctx.catalog.describeQuery?.(sql);
-    if (!columns) {
-      ctx.error('SCHEMA_UNKNOWN', 'the columns of this query are not known without a connection', {
-        key: ['sql'],
-        hint: 'validate against a reachable connection, or declare "columns": [{"name": "id", "type": "bigint"}, …]',
-      });
-      return undefined;
-    }
+    const columns = rawSqlColumns(ctx, ctx.config.columns);
+    if (!columns) return undefined;
     const out: Column[] = columns.map((c) => ({
       name: c.name,
       type: c.type,
@@ -85,4 +83,84 @@ export function declaredColumns(
     if (t) out.push({ name: ctx.newName(c.name), type: t });
   });
   return out.length === decl.length ? out : undefined;
+}
+
+const DECLARE_HINT =
+  'declare "columns": [{"name": "id", "type": "bigint"}, …] listing what the SELECT returns';
+
+/**
+ * The columns of a raw-SQL node (source.sql, sql): as the warehouse describes the query (the
+ * caller asks it, read-only, without reading a row), or as declared — and when both are known,
+ * the declaration is checked against the warehouse, column by column. Undefined, with the
+ * diagnostic, when neither is known or they disagree on what exists.
+ */
+export function rawSqlColumns(
+  ctx: AnalyzeContext<unknown>,
+  decl: ReadonlyArray<{ name: string; type: string }> | undefined,
+): ColumnInfo[] | undefined {
+  const declared = declaredColumns(ctx, decl);
+  if (decl && !declared) return undefined; // a bad type, already reported
+  const described = ctx.catalog.describeQuery?.(ctx.node.id);
+  if (described && 'error' in described) {
+    ctx.error('SQL_ERROR', `the warehouse refused this query: ${described.error}`, {
+      key: ['sql'],
+      hint: "fix the SQL: it runs as one SELECT in the connection's own dialect (the message is the warehouse's)",
+    });
+    return undefined;
+  }
+  if (described && 'columns' in described) {
+    if (!declared) return described.columns.map((c) => ({ name: c.name, type: c.type }));
+    return checkDeclared(ctx, declared, described.columns) ? declared : undefined;
+  }
+  if (declared) return declared;
+  const why =
+    described && 'unavailable' in described
+      ? described.unavailable
+      : ctx.catalog.live
+        ? 'the connection has not described it'
+        : 'there is no live connection to describe it';
+  ctx.error('SCHEMA_UNKNOWN', `the columns of this query are not known: ${why}`, {
+    key: ['sql'],
+    hint:
+      described && 'unavailable' in described
+        ? DECLARE_HINT
+        : `validate against a reachable connection, or ${DECLARE_HINT}`,
+  });
+  return undefined;
+}
+
+/** A declared column the query does not return is an error; a type from another family a warning. */
+function checkDeclared(
+  ctx: AnalyzeContext<unknown>,
+  declared: readonly ColumnInfo[],
+  actual: readonly ColumnInfo[],
+): boolean {
+  const find = (name: string) =>
+    actual.find((c) => c.name === name) ?? actual.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  let ok = true;
+  declared.forEach((d, i) => {
+    const a = find(d.name);
+    if (!a) {
+      ok = false;
+      ctx.error('COLUMNS_MISMATCH', `column "${d.name}" is declared, but the query does not return it`, {
+        key: ['columns', i, 'name'],
+        hint: `the warehouse returns: ${actual.map((c) => `${c.name} ${formatType(c.type)}`).join(', ')}`,
+      });
+    } else if (!sameFamily(d.type, a.type)) {
+      ctx.warn(
+        'COLUMNS_MISMATCH',
+        `column "${d.name}" is declared ${formatType(d.type)}, but the warehouse returns ${formatType(a.type)}`,
+        {
+          key: ['columns', i, 'type'],
+          hint: `declare it ${formatType(a.type)}, or cast it in the SQL: expressions are checked against the declared type`,
+        },
+      );
+    }
+  });
+  return ok;
+}
+
+/** Types an expression treats alike: numbers with numbers, the same kind otherwise. */
+function sameFamily(a: PortableType, b: PortableType): boolean {
+  return sameType(a, b) || (isNumeric(a) && isNumeric(b)) || a.kind === 'unknown' || b.kind === 'unknown';
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Column } from '../schema/relation.js';
 import { defineComponent } from './component.js';
 import { col, columnDecl, selectItem } from './shapes.js';
-import { declaredColumns, trimStatement } from './source-sql.js';
+import { rawSqlColumns, trimStatement } from './source-sql.js';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -13,12 +13,19 @@ export const sqlComponent = defineComponent({
   description:
     'An escape hatch for what the portable components cannot say. `sql` is one SELECT in the dialect of the ' +
     'connection; `{{in}}` stands for the input relation. It is not portable across warehouses. Its columns come ' +
-    'from `columns`, which must be declared.',
+    'from the live connection, which describes the query with {{in}} standing for its input; `columns`, when ' +
+    'declared, lets it compile offline and is checked against what the warehouse returns.',
   inputs: [{ name: 'in', description: 'the relation the query reads as {{in}}' }],
   outputs: [{ name: 'out', description: 'the rows of the query' }],
   config: z.strictObject({
     sql: z.string().min(1).describe('one SELECT reading {{in}}'),
-    columns: z.array(columnDecl).min(1).optional().describe('the result columns'),
+    columns: z
+      .array(columnDecl)
+      .min(1)
+      .optional()
+      .describe(
+        'the result columns: needed offline or for another dialect; checked against the warehouse when it is reachable',
+      ),
   }),
   example: {
     title: 'Median order amount per store',
@@ -53,16 +60,8 @@ export const sqlComponent = defineComponent({
       });
       return undefined;
     }
-    const declared = declaredColumns(ctx, ctx.config.columns);
-    if (!declared) {
-      if (!ctx.config.columns) {
-        ctx.error('SCHEMA_UNKNOWN', 'the columns of a sql node must be declared', {
-          key: ['sql'],
-          hint: 'add "columns": [{"name": "store_id", "type": "bigint"}, …] listing what the SELECT returns',
-        });
-      }
-      return undefined;
-    }
+    const declared = rawSqlColumns(ctx, ctx.config.columns);
+    if (!declared) return undefined;
     const rel = ctx.input();
     const columns: Column[] = declared.map((c) => ({
       name: c.name,

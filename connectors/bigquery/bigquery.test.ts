@@ -39,6 +39,22 @@ const KIT: ContractKit = {
   syntaxError: 'SELEC 1',
   transientError: 'SELECT * FROM shop.flaky',
   write: 'CREATE TABLE shop.orders_copy AS SELECT * FROM shop.orders',
+  typesColumns: [
+    { name: 'i', type: { kind: 'bigint' } },
+    { name: 'big', type: { kind: 'bigint' } },
+    { name: 'small_dec', type: { kind: 'decimal', precision: 38, scale: 9 } },
+    { name: 'long_dec', type: { kind: 'decimal', precision: 38, scale: 9 } },
+    { name: 'dbl', type: { kind: 'double' } },
+    { name: 'nan', type: { kind: 'double' } },
+    { name: 'flag', type: { kind: 'bool' } },
+    { name: 'txt', type: { kind: 'string' } },
+    { name: 'day', type: { kind: 'date' } },
+    { name: 'stamp', type: { kind: 'timestamp' } },
+    { name: 'stamp_frac', type: { kind: 'timestamp' } },
+    { name: 'stamp0', type: { kind: 'timestamp' } },
+    { name: 'instant', type: { kind: 'timestamptz' } },
+    { name: 'nothing', type: { kind: 'bigint' } },
+  ],
   table: {
     parts: [PROJECT, 'shop', 'orders'],
     columns: [

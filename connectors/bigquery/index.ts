@@ -14,6 +14,7 @@
  * Values come back as `values.ts` documents; parameters bind as `params.ts` documents.
  */
 import type { BigQuery as BigQueryClient } from '@google-cloud/bigquery';
+import type { ColumnInfo } from '../../compiler/catalog.js';
 import type { ConnectorError, Connector, Estimate, ExecuteOptions, ExecuteResult } from '../connector.js';
 import { clientAuth } from './credentials.js';
 import {
@@ -30,6 +31,7 @@ import { jobLabels } from './labels.js';
 import type { BigQueryOptions } from './options.js';
 import { ParameterError } from './params.js';
 import { Stop, Stopped, until } from './stop.js';
+import { bigqueryToPortable } from './types.js';
 import { googleSqlType } from './values.js';
 
 export type { BigQueryOptions } from './options.js';
@@ -247,6 +249,45 @@ export async function openBigQuery(opts: BigQueryOptions): Promise<Connector> {
 
     listTables: (o) => tables.listTables(o),
     describeTable: (parts) => tables.describeTable(parts),
+
+    /** A dry run: BigQuery validates the query and gives its schema without running or billing it. */
+    async describeQuery(sql, o = {}): Promise<ColumnInfo[]> {
+      const ctx: ErrorContext = { secrets, sql, ...(maxBytesBilled !== undefined ? { maxBytesBilled } : {}) };
+      const stop = new Stop(o.signal, o.timeoutMs ?? opts.timeoutMs);
+      try {
+        stop.throwIfStopped();
+        const dry = await jobs.dryRun(
+          { sql, params: o.params, paramNames: o.paramNames, labels: jobLabels(o.label, 'describe') },
+          stop,
+        );
+        const type = dry.statistics?.query?.statementType;
+        if (type !== 'SELECT')
+          throw connectorError(
+            `only a SELECT can be described; BigQuery's dry run calls this a ${type ?? 'statement of unknown type'}`,
+            'permanent',
+            'readOnly',
+            ctx,
+          );
+        return (dry.statistics?.query?.schema?.fields ?? []).map((f) => ({
+          name: f.name,
+          type: bigqueryToPortable(googleSqlType(f)),
+        }));
+      } catch (e) {
+        if (e instanceof Stopped)
+          throw connectorError(
+            'the dry run was cancelled',
+            stop.kind === 'timeout' ? 'permanent' : 'cancelled',
+            stop.kind ?? 'cancelled',
+            ctx,
+          );
+        if (e instanceof ParameterError)
+          throw connectorError(e.message, 'permanent', 'invalidParameter', ctx);
+        throw toConnectorError(e, ctx);
+      } finally {
+        stop.dispose();
+      }
+    },
+
     classify: classifyBigQueryError,
 
     async close() {

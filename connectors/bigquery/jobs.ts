@@ -38,7 +38,8 @@ export interface JobResource {
   status?: { state?: string; errorResult?: ErrorProto; errors?: ErrorProto[] };
   statistics?: {
     totalBytesProcessed?: string;
-    query?: { totalBytesProcessed?: string; statementType?: string };
+    /** A dry run's `schema` is the result's columns (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatistics2). */
+    query?: { totalBytesProcessed?: string; statementType?: string; schema?: { fields?: FieldSchema[] } };
   };
 }
 

@@ -65,6 +65,22 @@ describeConnectorContract(
         slow: SLOW,
         syntaxError: 'SELEC 1',
         write: 'CREATE TABLE contract.written AS SELECT 1 AS a',
+        typesColumns: [
+          { name: 'i', type: { kind: 'int' } },
+          { name: 'big', type: { kind: 'bigint' } },
+          { name: 'small_dec', type: { kind: 'decimal', precision: 12, scale: 2 } },
+          { name: 'long_dec', type: { kind: 'decimal', precision: 38, scale: 9 } },
+          { name: 'dbl', type: { kind: 'double' } },
+          { name: 'nan', type: { kind: 'double' } },
+          { name: 'flag', type: { kind: 'bool' } },
+          { name: 'txt', type: { kind: 'string' } },
+          { name: 'day', type: { kind: 'date' } },
+          { name: 'stamp', type: { kind: 'timestamp' } },
+          { name: 'stamp_frac', type: { kind: 'timestamp' } },
+          { name: 'stamp0', type: { kind: 'timestamp' } },
+          { name: 'instant', type: { kind: 'timestamptz' } },
+          { name: 'nothing', type: { kind: 'int' } },
+        ],
         table: {
           parts: ['contract', 'items'],
           columns: [

@@ -15,7 +15,7 @@ import {
   type DuckDBResult,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { TableInfo } from '../../compiler/catalog.js';
+import type { ColumnInfo, TableInfo } from '../../compiler/catalog.js';
 import {
   ConnectorError,
   type Connector,
@@ -297,6 +297,11 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Connector> {
           nullable: r['is_nullable'] !== 'NO',
         })),
       };
+    },
+
+    async describeQuery(sql, o = {}): Promise<ColumnInfo[]> {
+      const r = await execute(sql, { ...o, readOnly: true, maxRows: 0 });
+      return (r.columns ?? []).map((c) => ({ name: c.name, type: duckdbToPortable(c.nativeType) }));
     },
 
     classify: classifyDuckDb,

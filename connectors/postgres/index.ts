@@ -9,7 +9,8 @@
  * Values come back as ./values.ts documents (the convention of connector.ts).
  */
 import pg from 'pg';
-import type { TableInfo } from '../../compiler/catalog.js';
+import type { ColumnInfo, TableInfo } from '../../compiler/catalog.js';
+import type { PortableType } from '../../compiler/schema/types.js';
 import {
   ConnectorError,
   type Connector,
@@ -245,7 +246,11 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
         ...(limited
           ? {
               rows: limited,
-              columns: last!.fields.map((f) => ({ name: f.name, nativeType: nativeTypeName(f.dataTypeID) })),
+              columns: last!.fields.map((f) => ({
+                name: f.name,
+                nativeType: nativeTypeName(f.dataTypeID),
+                type: fieldType(f),
+              })),
             }
           : {}),
         rowCount: limited ? limited.length : (last?.rowCount ?? 0),
@@ -357,6 +362,20 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
   }
 
   const nativeTypeName = (oid: number) => NATIVE_TYPES[oid] ?? typeNames.get(oid) ?? `oid ${oid}`;
+
+  /** A result field's portable type: numeric's precision and scale are in its type modifier. */
+  function fieldType(f: { dataTypeID: number; dataTypeModifier: number }): PortableType {
+    const name = NATIVE_TYPES[f.dataTypeID];
+    if (name === 'numeric' && f.dataTypeModifier >= 4) {
+      const m = f.dataTypeModifier - 4; // (precision << 16 | scale) + VARHDRSZ
+      return postgresToPortable(name, name, (m >> 16) & 0xffff, m & 0xffff);
+    }
+    if (name) return postgresToPortable(name, name);
+    const udt = typeNames.get(f.dataTypeID);
+    return udt
+      ? postgresToPortable('USER-DEFINED', udt)
+      : { kind: 'other', native: nativeTypeName(f.dataTypeID) };
+  }
 
   /** Introspection goes through execute too, so it runs with its own label and timeout. */
   async function query(sql: string, params: unknown[]) {
@@ -470,6 +489,14 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
           nullable: x['is_nullable'] !== 'NO',
         })),
       };
+    },
+
+    async describeQuery(sql, o = {}): Promise<ColumnInfo[]> {
+      const r = await execute(sql, { ...o, readOnly: true, maxRows: 0 });
+      return (r.columns ?? []).map((c) => ({
+        name: c.name,
+        type: c.type ?? { kind: 'other', native: c.nativeType },
+      }));
     },
 
     classify: classifyPostgres,

@@ -94,6 +94,22 @@ describePostgres('postgres connector', () => {
         syntaxError: 'SELEC 1',
         transientError: `DO $$ BEGIN RAISE EXCEPTION 'a serialization failure, on purpose' USING ERRCODE = '40001'; END $$`,
         write: `CREATE TABLE ${SCHEMA}.written AS SELECT 1 AS a`,
+        typesColumns: [
+          { name: 'i', type: { kind: 'int' } },
+          { name: 'big', type: { kind: 'bigint' } },
+          { name: 'small_dec', type: { kind: 'decimal', precision: 12, scale: 2 } },
+          { name: 'long_dec', type: { kind: 'decimal', precision: 38, scale: 9 } },
+          { name: 'dbl', type: { kind: 'double' } },
+          { name: 'nan', type: { kind: 'double' } },
+          { name: 'flag', type: { kind: 'bool' } },
+          { name: 'txt', type: { kind: 'string' } },
+          { name: 'day', type: { kind: 'date' } },
+          { name: 'stamp', type: { kind: 'timestamp' } },
+          { name: 'stamp_frac', type: { kind: 'timestamp' } },
+          { name: 'stamp0', type: { kind: 'timestamp' } },
+          { name: 'instant', type: { kind: 'timestamptz' } },
+          { name: 'nothing', type: { kind: 'int' } },
+        ],
         table: {
           parts: [SCHEMA, 'items'],
           columns: [
@@ -416,8 +432,8 @@ describePostgres('postgres connector', () => {
       expect((await c.execute(`UPDATE ${SCHEMA}.t SET n = n WHERE n <= 3`)).rowCount).toBe(3);
       const r = await c.execute('SELECT 1::bigint AS a, 2.5::numeric AS b');
       expect(r.columns).toEqual([
-        { name: 'a', nativeType: 'bigint' },
-        { name: 'b', nativeType: 'numeric' },
+        { name: 'a', nativeType: 'bigint', type: { kind: 'bigint' } },
+        { name: 'b', nativeType: 'numeric', type: { kind: 'decimal', precision: 38, scale: 9 } },
       ]);
     });
   });

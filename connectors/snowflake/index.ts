@@ -17,7 +17,7 @@
  * collected in memory (maxRows bounds previews, a run's statements return little); the session
  * TIMEZONE is the account's (TIMESTAMP_LTZ arithmetic follows it); proxies are the SDK's defaults.
  */
-import type { TableInfo } from '../../compiler/catalog.js';
+import type { ColumnInfo, TableInfo } from '../../compiler/catalog.js';
 import type { Connector, Estimate, ExecuteOptions, ExecuteResult, TableListing } from '../connector.js';
 import { classifySnowflake, ownError } from './errors.js';
 import { estimateFromPlan, explainSql } from './estimate.js';
@@ -27,6 +27,7 @@ import { queryTag } from './query-tag.js';
 import { assertQueryOnly } from './read-only.js';
 import { loadSnowflakeSdk } from './sdk.js';
 import { SnowflakeSession, timeoutSeconds } from './session.js';
+import { snowflakeNativeToPortable } from './types.js';
 import { RESULT_PARAMETERS } from './values.js';
 
 export type { SnowflakeOptions } from './options.js';
@@ -101,6 +102,25 @@ export async function openSnowflake(opts: SnowflakeOptions): Promise<Connector> 
     },
     describeTable(parts): Promise<TableInfo | undefined> {
       return describeTable(rowsOf, opts.database, parts);
+    },
+    /** The read-only check's compile (never executed) gives the result's columns. */
+    async describeQuery(sql, o = {}): Promise<ColumnInfo[]> {
+      const timeoutMs = o.timeoutMs ?? opts.timeoutMs;
+      const conn = await session.connection();
+      const common = {
+        parameters: {
+          QUERY_TAG: queryTag(o.label ?? { origin: 'describe' }),
+          WEEK_START: 1,
+          MULTI_STATEMENT_COUNT: 1,
+          ...RESULT_PARAMETERS,
+          ...(timeoutMs ? { STATEMENT_TIMEOUT_IN_SECONDS: timeoutSeconds(timeoutMs) } : {}),
+        },
+        ...(o.params?.length ? { binds: o.params } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+      };
+      const out = await assertQueryOnly(session, conn, sql, common);
+      return out.shape.columns.map((c) => ({ name: c.name, type: snowflakeNativeToPortable(c.nativeType) }));
     },
     classify: classifySnowflake,
     close: () => session.close(),

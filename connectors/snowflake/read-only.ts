@@ -15,18 +15,19 @@
 import type { Connection } from 'snowflake-sdk';
 import { classifySnowflake, ownError } from './errors.js';
 import type { SnowflakeSession } from './session.js';
-import type { StatementRun } from './statement.js';
+import type { StatementOutcome, StatementRun } from './statement.js';
 
 export async function assertQueryOnly(
   session: SnowflakeSession,
   conn: Connection,
   sql: string,
   run: Pick<StatementRun, 'binds' | 'parameters' | 'signal' | 'timeoutMs'>,
-): Promise<void> {
+): Promise<StatementOutcome> {
   // The newline before `)` keeps a trailing `-- comment` from swallowing the parenthesis.
   const wrapped = `SELECT * FROM (\n${sql.replace(/[\s;]+$/, '')}\n)`;
   try {
-    await session.run(conn, wrapped, { ...run, describeOnly: true });
+    // Compiled, never executed: its outcome is the result's columns (what describeQuery wants).
+    return await session.run(conn, wrapped, { ...run, describeOnly: true });
   } catch (e) {
     if (classifySnowflake(e) !== 'permanent') throw e;
     const said = e instanceof Error ? e.message.replace(/^Snowflake /, '') : String(e);

@@ -74,6 +74,22 @@ const kit: ContractKit = {
   syntaxError: 'SELEC 1',
   transientError: 'INSERT INTO EDGEFLOW_CONTRACT.LOCKED VALUES (1)',
   write: 'CREATE TABLE EDGEFLOW_CONTRACT.SHOULD_NOT_EXIST (x INT)',
+  typesColumns: [
+    { name: 'i', type: { kind: 'bigint' } },
+    { name: 'big', type: { kind: 'bigint' } },
+    { name: 'small_dec', type: { kind: 'decimal', precision: 12, scale: 2 } },
+    { name: 'long_dec', type: { kind: 'decimal', precision: 38, scale: 9 } },
+    { name: 'dbl', type: { kind: 'double' } },
+    { name: 'nan', type: { kind: 'double' } },
+    { name: 'flag', type: { kind: 'bool' } },
+    { name: 'txt', type: { kind: 'string' } },
+    { name: 'day', type: { kind: 'date' } },
+    { name: 'stamp', type: { kind: 'timestamp' } },
+    { name: 'stamp_frac', type: { kind: 'timestamp' } },
+    { name: 'stamp0', type: { kind: 'timestamp' } },
+    { name: 'instant', type: { kind: 'timestamptz' } },
+    { name: 'nothing', type: { kind: 'bigint' } },
+  ],
   table: {
     parts: ['PUBLIC', 'ORDERS'],
     columns: [

@@ -40,3 +40,9 @@ export function snowflakeToPortable(
       return { kind: 'other', native: t };
   }
 }
+
+/** A result column's native type as values.ts names it (`NUMBER(12,2)`, `TEXT`…) to a portable type. */
+export function snowflakeNativeToPortable(native: string): PortableType {
+  const m = /^NUMBER\((\d+),(\d+)\)$/.exec(native.trim().toUpperCase());
+  return m ? snowflakeToPortable('NUMBER', Number(m[1]), Number(m[2])) : snowflakeToPortable(native);
+}

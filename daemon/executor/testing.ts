@@ -83,6 +83,7 @@ export function withFaults(inner: Connector, faults: Faults): Connector & { fail
     estimate: (sql, o) => inner.estimate(sql, o),
     listTables: (o) => inner.listTables(o),
     describeTable: (p) => inner.describeTable(p),
+    describeQuery: (sql, o) => inner.describeQuery(sql, o),
     classify: (e) => inner.classify(e),
     close: () => inner.close(),
   };

@@ -166,7 +166,9 @@ describePostgres('raw SQL on PostgreSQL', () => {
         (e: unknown) => e as { code: string; message: string },
       );
       expect(refused?.code).toBe('INVALID_WORKFLOW');
-      expect(refused?.message).toMatch(/read-only/);
+      // Refused by the warehouse in a read-only session: when the node's query is described (its
+      // text no longer fits the nesting: a syntax error), or by the raw-SQL check (read-only).
+      expect(refused?.message).toMatch(/read-only|syntax error/);
       expect((await c.execute(`SELECT count(*)::int AS n FROM ${schema}.victim`)).rows).toEqual([{ n: 5 }]);
     } finally {
       await c.execute(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
