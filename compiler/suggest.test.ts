@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance, nearest } from './suggest.js';
+import { FUNCTIONS } from './expr/functions.js';
+import { didYouMean, editDistance, nearNames, nearest, orList } from './suggest.js';
 
 describe('editDistance', () => {
   it.each([
@@ -46,5 +47,41 @@ describe('didYouMean', () => {
     expect(didYouMean('zzz', [], 'declared params')).toBe('there are no declared params');
     const many = Array.from({ length: 20 }, (_, i) => `c${i}`);
     expect(didYouMean('zzzz', many)).toMatch(/"c11", … \(20 in all\)$/);
+  });
+});
+
+describe('nearNames', () => {
+  const functions = [...FUNCTIONS.keys()];
+  const without = (...names: string[]) => functions.filter((f) => !names.includes(f));
+
+  it.each([
+    ['lenght', ['length']],
+    ['substring', ['substr']],
+    ['regex_replace', ['regexp_replace']],
+    ['percentile', ['percentile_cont']],
+    ['LOWR', ['lower']],
+    ['date', ['date_trunc', 'date_add', 'date_diff']],
+    ['frobnicate', []],
+  ])('%s → %j', (name, expected) => {
+    expect(nearNames(name, functions)).toEqual(expected);
+  });
+
+  it('guesses nothing for a short name unless it is a prefix: sin is not sign, cos not abs or acos', () => {
+    expect(nearNames('sin', without('sin'))).toEqual([]);
+    expect(nearNames('cos', without('cos'))).toEqual([]);
+    expect(nearNames('now', functions)).toEqual([]);
+    expect(nearNames('sig', functions)).toEqual(['sign']);
+  });
+
+  it('finds an exact match in another case, and nothing among no candidates', () => {
+    expect(nearNames('Lower', functions)).toEqual(['lower']);
+    expect(nearNames('x', [])).toEqual([]);
+    expect(nearNames('x'.repeat(300), ['x'.repeat(299)])).toEqual([]);
+  });
+
+  it('lists names as prose', () => {
+    expect(orList(['a'])).toBe('"a"');
+    expect(orList(['a', 'b'])).toBe('"a" or "b"');
+    expect(orList(['a', 'b', 'c'])).toBe('"a", "b" or "c"');
   });
 });

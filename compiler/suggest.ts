@@ -60,3 +60,38 @@ export function didYouMean(name: string, candidates: readonly string[], what = '
   const shown = candidates.slice(0, 12).map((c) => `"${c}"`);
   return `${what}: ${shown.join(', ')}${candidates.length > 12 ? `, … (${candidates.length} in all)` : ''}`;
 }
+
+/**
+ * The candidates a misspelt `name` most plausibly meant, nearest first (at most `max`, all at the
+ * same distance), or none. Stricter than `nearest`: no edit for a name of up to 3 characters (`sin`
+ * is not `sign`, `cot` not `cos`), one up to 5, two up to 8, three beyond; or, for names of 3
+ * characters or more, a candidate that begins with it or that it begins with (`percentile` →
+ * `percentile_cont`, `substring` → `substr`), ranked as if at the limit.
+ */
+export function nearNames(name: string, candidates: Iterable<string>, max = 3): string[] {
+  if (name.length > MAX_SUGGESTED_LENGTH) return [];
+  const lower = name.toLowerCase();
+  const limit = name.length <= 3 ? 0 : name.length <= 5 ? 1 : name.length <= 8 ? 2 : 3;
+  const scored: Array<{ name: string; score: number }> = [];
+  for (const c of candidates) {
+    if (c.length > MAX_SUGGESTED_LENGTH) continue;
+    const cl = c.toLowerCase();
+    if (cl === lower) return [c];
+    const prefix = Math.min(cl.length, lower.length) >= 3 && (cl.startsWith(lower) || lower.startsWith(cl));
+    if (!prefix && Math.abs(c.length - name.length) > limit) continue;
+    const d = editDistance(name, c);
+    const score = prefix ? Math.min(d, limit) : d;
+    if (score <= limit) scored.push({ name: c, score });
+  }
+  const best = Math.min(...scored.map((s) => s.score));
+  return scored
+    .filter((s) => s.score === best)
+    .slice(0, max)
+    .map((s) => s.name);
+}
+
+/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
+export function orList(names: readonly string[]): string {
+  const q = names.map((n) => `"${n}"`);
+  return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} or ${q.at(-1)}`;
+}

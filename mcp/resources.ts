@@ -1,4 +1,7 @@
-/** Resources (DESIGN.md §1.7): the component catalog, saved workflows and runs, as JSON. */
+/**
+ * Resources (DESIGN.md §1.7): the component catalog, the expression language (markdown, and as
+ * JSON), saved workflows and runs.
+ */
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpService } from './service-face.js';
 
@@ -19,6 +22,33 @@ export function registerResources(server: McpServer, svc: McpService): void {
       mimeType: 'application/json',
     },
     (uri) => json(uri, svc.components()),
+  );
+
+  // The language every expression field is written in (the component docs point here): an agent
+  // reads the markdown; a program may prefer the same document as JSON.
+  server.registerResource(
+    'expressions',
+    'edgeflow://expressions',
+    {
+      title: 'Expression language',
+      description:
+        'The portable expression language of filters, computed columns, measures, window columns and join conditions: ' +
+        'where expressions go, syntax and operators, types, every function with its signature, meaning, example and ' +
+        'the dialects that cannot express it, date units and parts, regular expressions.',
+      mimeType: 'text/markdown',
+    },
+    (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: svc.expressionsMarkdown() }] }),
+  );
+
+  server.registerResource(
+    'expressions-json',
+    'edgeflow://expressions.json',
+    {
+      title: 'Expression language (JSON)',
+      description: 'The expression language reference (edgeflow://expressions) as one JSON document.',
+      mimeType: 'application/json',
+    },
+    (uri) => json(uri, svc.expressions()),
   );
 
   server.registerResource(

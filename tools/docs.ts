@@ -1,18 +1,18 @@
 /**
- * Regenerates the README sections generated from code (component reference, function list, the
- * MCP tool list).
+ * Regenerates the README sections generated from code (component reference, the expression
+ * language with every function, the MCP tool list).
  * `npm run docs` writes them; test/readme.test.ts fails when they are stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { componentsMarkdown, functionsMarkdown } from '../compiler/docs.js';
+import { componentsMarkdown, expressionsMarkdown } from '../compiler/docs.js';
 import { toolsMarkdown } from '../mcp/docs.js';
 
 export const README = path.join(import.meta.dirname, '..', 'README.md');
 
 const SECTIONS: Record<string, () => string> = {
   components: componentsMarkdown,
-  functions: functionsMarkdown,
+  expressions: () => expressionsMarkdown(3),
   'mcp-tools': toolsMarkdown,
 };
 

@@ -3,10 +3,10 @@ import type { Column } from '../schema/relation.js';
 import type { SqlExpr } from '../sql/ast.js';
 import { defineComponent } from './component.js';
 import {
+  aggregateExpression,
   checkKeyColumns,
   col,
   columnList,
-  expression,
   passThrough,
   pickColumns,
   selectItem,
@@ -25,7 +25,7 @@ export const aggregate = defineComponent({
   outputs: [{ name: 'out', description: 'one row per group' }],
   config: z.strictObject({
     groupBy: columnList.optional().describe('group columns (none: one row in all)'),
-    measures: z.record(z.string(), expression).describe('{"name": "aggregate expression"}'),
+    measures: z.record(z.string(), aggregateExpression).describe('{"name": "aggregate expression"}'),
   }),
   example: {
     title: 'Revenue and orders per store',

@@ -1,7 +1,7 @@
 /** Config shapes and small helpers shared by several components. */
 import { z } from 'zod';
 import { PassedColumn, type Column, type RelationSchema } from '../schema/relation.js';
-import type { OrderItem, Query, SelectItem, SqlExpr } from '../sql/ast.js';
+import type { FunctionKind, OrderItem, Query, SelectItem, SqlExpr } from '../sql/ast.js';
 import type { AnalyzeContext, ConfigKey, InputRelation } from './component.js';
 import { parseTypeName, PORTABLE_TYPE_NAMES, type PortableType } from '../schema/types.js';
 import type { FromItem } from '../sql/ast.js';
@@ -9,12 +9,38 @@ import { nearest } from '../suggest.js';
 
 export const columnName = z.string().min(1).describe('a column name');
 export const columnList = z.array(columnName).describe('column names');
-export const expression = z.string().min(1).describe('a portable expression');
+
+/**
+ * The JSON Schema key that marks a config field written in the expression language; its value is
+ * the kinds of function the field accepts. The component docs (describe_component, the README)
+ * list these fields and point at the language's reference.
+ */
+export const EXPRESSION_SCHEMA_KEY = 'x-edgeflow-expression';
+
+function expressionField(functions: FunctionKind[], description: string) {
+  return z
+    .string()
+    .min(1)
+    .meta({ description, [EXPRESSION_SCHEMA_KEY]: functions });
+}
+
+/** An expression of scalar functions (everywhere but measures and window columns). */
+export const expression = expressionField(['scalar'], 'a portable expression');
+/** An aggregate node's measure: aggregates over the group. */
+export const aggregateExpression = expressionField(
+  ['scalar', 'aggregate'],
+  'a portable expression over aggregates',
+);
+/** A window node's column: aggregates and window functions over the window. */
+export const windowExpression = expressionField(
+  ['scalar', 'aggregate', 'window'],
+  'a portable expression with aggregate or window functions',
+);
 
 export const orderingItem = z.union([
-  z.string().min(1),
+  expression.describe('a column or expression, ascending'),
   z.strictObject({
-    expr: z.string().min(1).describe('column or expression to order by'),
+    expr: expression.describe('column or expression to order by'),
     desc: z.boolean().optional().describe('descending; default false'),
     nulls: z.enum(['first', 'last']).optional().describe('where nulls go; default last'),
   }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Frame, SqlExpr, WindowSpec } from '../sql/ast.js';
 import { isNumeric } from '../schema/types.js';
 import { defineComponent } from './component.js';
-import { checkKeyColumns, col, columnList, expression, ordering, pickColumns } from './shapes.js';
+import { checkKeyColumns, col, columnList, ordering, pickColumns, windowExpression } from './shapes.js';
 import { withAddedColumns, type Computed } from './projection.js';
 
 const bound = z.union([z.number().int(), z.literal('unbounded')]);
@@ -61,7 +61,7 @@ export const windowComponent = defineComponent({
   config: z.strictObject({
     partitionBy: columnList.optional(),
     orderBy: ordering.optional(),
-    columns: z.record(z.string(), expression).describe('{"name": "window expression"}'),
+    columns: z.record(z.string(), windowExpression).describe('{"name": "window expression"}'),
     frame: z
       .strictObject({ unit: z.enum(['rows', 'range']), from: bound, to: bound })
       .optional()

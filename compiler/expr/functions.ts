@@ -21,6 +21,22 @@ import {
 export const DATE_UNITS = ['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second'] as const;
 export type DateUnit = (typeof DATE_UNITS)[number];
 export const TIME_UNITS: readonly DateUnit[] = ['hour', 'minute', 'second'];
+/** The parts `extract(part from x)` takes (the parser checks them). */
+export const EXTRACT_PARTS = [
+  'year',
+  'quarter',
+  'month',
+  'week',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'dow',
+  'doy',
+  'isodow',
+  'isoyear',
+] as const;
+export type ExtractPart = (typeof EXTRACT_PARTS)[number];
 
 export interface ArgInfo {
   type: PortableType;
@@ -42,6 +58,12 @@ export interface FunctionSig {
   maxArgs: number;
   /** e.g. `round(x [, digits])` */
   signature: string;
+  /**
+   * A call as a workflow would write it, over the columns of the reference's example table
+   * (compiler/expr/reference.ts): shown to users and agents, and rendered for every dialect to
+   * find where the function is UNSUPPORTED.
+   */
+  example: string;
   doc: string;
   allowStar?: boolean;
   allowDistinct?: boolean;
@@ -116,7 +138,8 @@ function groupCount(args: ArgInfo[], index: number): number | undefined {
   return typeof text === 'string' ? parsePattern(text).groups : undefined;
 }
 
-const REGEX_RULES = "the pattern is RE2's portable subset (above); . does not match a line break";
+const REGEX_RULES =
+  "the pattern is RE2's portable subset (see Regular expressions); . does not match a line break";
 
 const SIGS: FunctionSig[] = [
   // text
@@ -126,6 +149,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'lower(text)',
+    example: 'lower(name)',
     doc: 'lower-case text',
     returns: stringFn('lower'),
   },
@@ -135,6 +159,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'upper(text)',
+    example: 'upper(status)',
     doc: 'upper-case text',
     returns: stringFn('upper'),
   },
@@ -144,6 +169,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'trim(text)',
+    example: 'trim(name)',
     doc: 'remove leading and trailing spaces',
     returns: stringFn('trim'),
   },
@@ -153,6 +179,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'ltrim(text)',
+    example: 'ltrim(name)',
     doc: 'remove leading spaces',
     returns: stringFn('ltrim'),
   },
@@ -162,6 +189,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'rtrim(text)',
+    example: 'rtrim(name)',
     doc: 'remove trailing spaces',
     returns: stringFn('rtrim'),
   },
@@ -171,6 +199,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'length(text)',
+    example: 'length(name)',
     doc: 'number of characters',
     returns: stringFn('length', T.bigint),
   },
@@ -180,6 +209,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 3,
     signature: 'substr(text, start [, length])',
+    example: 'substr(name, 1, 3)',
     doc: 'part of a text; start counts from 1',
     returns: (args) =>
       !str(args[0])
@@ -194,6 +224,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 3,
     maxArgs: 3,
     signature: 'replace(text, from, to)',
+    example: "replace(status, '_', ' ')",
     doc: 'replace every occurrence of from with to',
     returns: stringFn('replace'),
   },
@@ -203,6 +234,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'starts_with(text, prefix)',
+    example: "starts_with(email, 'admin@')",
     doc: 'true when text begins with prefix (case-sensitive)',
     returns: stringFn('starts_with', T.bool),
   },
@@ -212,6 +244,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'ends_with(text, suffix)',
+    example: "ends_with(email, '.org')",
     doc: 'true when text ends with suffix (case-sensitive)',
     returns: stringFn('ends_with', T.bool),
   },
@@ -221,6 +254,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'left(text, n)',
+    example: 'left(code, 2)',
     doc: 'the first n characters; empty text when n < 0',
     returns: (args) => textAndCount('left', args),
   },
@@ -230,6 +264,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'right(text, n)',
+    example: 'right(code, 4)',
     doc: 'the last n characters; empty text when n < 0',
     returns: (args) => textAndCount('right', args),
   },
@@ -239,6 +274,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 3,
     maxArgs: 3,
     signature: "split_part(text, ',', n)",
+    example: "split_part(email, '@', 2)",
     doc: "the n-th field (from 1) of text split at a delimiter; '' when there is no n-th field; delimiter and n are literals",
     literalArgs: [1, 2],
     returns: (args) => {
@@ -256,6 +292,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: "regexp_like(text, 'pattern')",
+    example: "regexp_like(email, '^[a-z]+@')",
     doc: `true when the pattern matches somewhere in text; ${REGEX_RULES}`,
     returns: stringFn('regexp_like', T.bool),
     checkValues: (args) => patternProblem(args, 1),
@@ -266,6 +303,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 3,
     maxArgs: 3,
     signature: "regexp_replace(text, 'pattern', 'replacement')",
+    example: "regexp_replace(name, '\\s+', ' ')",
     doc: 'replaces every match; in the replacement `\\1`…`\\9` insert a group, `\\0` the whole match, `\\\\` a backslash',
     returns: stringFn('regexp_replace'),
     checkValues: (args) => {
@@ -295,6 +333,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 3,
     signature: "regexp_extract(text, 'pattern' [, group])",
+    example: "regexp_extract(email, '@(.+)$', 1)",
     doc: "the first match, or the given capturing group of it (a literal number); null when nothing matches, '' for a group that takes no part",
     literalArgs: [2],
     returns: (args) => {
@@ -322,6 +361,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 100,
     signature: 'concat(a, b, …)',
+    example: "concat(name, ' <', email, '>')",
     doc: 'joins values as text; null if any argument is null (like ||)',
     returns: (args) =>
       args.some((a) => a.type.kind === 'other' || a.type.kind === 'geography')
@@ -335,6 +375,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 100,
     signature: 'coalesce(a, b, …)',
+    example: "coalesce(email, 'unknown')",
     doc: 'the first argument that is not null',
     returns: unify('coalesce'),
   },
@@ -344,6 +385,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'nullif(a, b)',
+    example: "nullif(status, '')",
     doc: 'null when a = b, else a',
     returns: (args) =>
       comparable(args[0]!.type, args[1]!.type)
@@ -357,6 +399,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'abs(x)',
+    example: 'abs(amount)',
     doc: 'absolute value',
     returns: numericSame('abs'),
   },
@@ -366,6 +409,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'sign(x)',
+    example: 'sign(amount)',
     doc: '-1, 0 or 1',
     returns: (args) => (num(args[0]) ? T.int : `sign expects a number, got ${fmt(args[0]!.type)}`),
   },
@@ -375,6 +419,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 2,
     signature: 'round(x [, digits])',
+    example: 'round(price, 2)',
     doc: 'rounds half away from zero in every dialect',
     literalArgs: [1],
     returns: (args) => {
@@ -394,6 +439,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'floor(x)',
+    example: 'floor(price)',
     doc: 'largest integer not greater than x',
     returns: numericSame('floor'),
   },
@@ -403,6 +449,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'ceil(x)',
+    example: 'ceil(price)',
     doc: 'smallest integer not less than x',
     returns: numericSame('ceil'),
   },
@@ -412,6 +459,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'sqrt(x)',
+    example: 'sqrt(price)',
     doc: 'square root',
     returns: numericDouble('sqrt'),
   },
@@ -421,6 +469,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'power(x, y)',
+    example: 'power(price, 2)',
     doc: 'x to the power y',
     returns: numericDouble('power'),
   },
@@ -430,6 +479,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'ln(x)',
+    example: 'ln(price)',
     doc: 'natural logarithm',
     returns: numericDouble('ln'),
   },
@@ -439,6 +489,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'log10(x)',
+    example: 'log10(price)',
     doc: 'base-10 logarithm',
     returns: numericDouble('log10'),
   },
@@ -448,26 +499,28 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'exp(x)',
+    example: 'exp(rate)',
     doc: 'e to the power x',
     returns: numericDouble('exp'),
   },
   ...(
     [
-      ['sin', 'sine of x (radians)'],
-      ['cos', 'cosine of x (radians)'],
-      ['tan', 'tangent of x (radians)'],
-      ['asin', 'arc sine in radians; null when x is outside [-1, 1]'],
-      ['acos', 'arc cosine in radians; null when x is outside [-1, 1]'],
-      ['atan', 'arc tangent in radians'],
-      ['radians', 'degrees to radians'],
-      ['degrees', 'radians to degrees'],
+      ['sin', 'sine of x (radians)', 'sin(radians(lat))'],
+      ['cos', 'cosine of x (radians)', 'cos(radians(lat))'],
+      ['tan', 'tangent of x (radians)', 'tan(radians(lat))'],
+      ['asin', 'arc sine in radians; null when x is outside [-1, 1]', 'asin(rate)'],
+      ['acos', 'arc cosine in radians; null when x is outside [-1, 1]', 'acos(rate)'],
+      ['atan', 'arc tangent in radians', 'atan(rate)'],
+      ['radians', 'degrees to radians', 'radians(lat)'],
+      ['degrees', 'radians to degrees', 'degrees(atan2(lat, lon))'],
     ] as const
-  ).map(([name, doc]): FunctionSig => ({
+  ).map(([name, doc, example]): FunctionSig => ({
     name,
     kind: 'scalar',
     minArgs: 1,
     maxArgs: 1,
     signature: `${name}(x)`,
+    example,
     doc,
     returns: numericDouble(name),
   })),
@@ -477,6 +530,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'atan2(y, x)',
+    example: 'atan2(lat, lon)',
     doc: 'the angle in radians of the point (x, y) from the x axis, in [-π, π]',
     returns: numericDouble('atan2'),
   },
@@ -486,6 +540,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 0,
     maxArgs: 0,
     signature: 'pi()',
+    example: 'pi()',
     doc: 'π',
     returns: () => T.double,
   },
@@ -495,6 +550,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'mod(a, b)',
+    example: 'mod(qty, 7)',
     doc: 'remainder of a / b (sign of a); same as a % b',
     returns: (args) =>
       num(args[0]) && num(args[1])
@@ -507,6 +563,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'div(a, b)',
+    example: 'div(qty, 7)',
     doc: 'integer division, truncated toward zero; null when b is 0',
     returns: (args) => (num(args[0]) && num(args[1]) ? T.bigint : 'div expects numbers'),
   },
@@ -516,6 +573,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 100,
     signature: 'greatest(a, b, …)',
+    example: 'greatest(price, 0)',
     doc: 'the largest argument; null if any argument is null',
     returns: unify('greatest'),
   },
@@ -525,6 +583,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 100,
     signature: 'least(a, b, …)',
+    example: 'least(price, 100)',
     doc: 'the smallest argument; null if any argument is null',
     returns: unify('least'),
   },
@@ -535,6 +594,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: "date_trunc('month', ts)",
+    example: "date_trunc('month', created_at)",
     doc: 'truncates a date or timestamp to the unit; weeks start on Monday',
     literalArgs: [0],
     returns: (args) => {
@@ -552,6 +612,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'extract(hour from ts)',
+    example: 'extract(week from order_date)',
     doc: 'a part of a date or timestamp as an integer: year, quarter, month, week (ISO), day, hour, minute, second, dow and isodow (1 = Monday … 7 = Sunday), doy, isoyear (the year its ISO week belongs to)',
     literalArgs: [0],
     returns: (args) => {
@@ -568,6 +629,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 3,
     maxArgs: 3,
     signature: "date_add(d, 3, 'day')",
+    example: "date_add(order_date, 3, 'day')",
     doc: 'adds a whole number of units (negative subtracts)',
     literalArgs: [2],
     returns: (args) => {
@@ -586,6 +648,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 3,
     maxArgs: 3,
     signature: "date_diff('day', a, b)",
+    example: "date_diff('day', order_date, current_date)",
     doc: 'the number of unit boundaries crossed from a to b (b - a)',
     literalArgs: [0],
     returns: (args) => {
@@ -606,6 +669,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: "format_date(d, 'YYYY-MM-DD')",
+    example: "format_date(order_date, 'YYYY-MM-DD')",
     doc: `a date or timestamp as text; the pattern (a literal) has ${DATE_FORMAT_HELP}`,
     literalArgs: [1],
     returns: (args) => {
@@ -633,6 +697,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 0,
     maxArgs: 0,
     signature: 'current_date()',
+    example: 'current_date()',
     doc: "today's date in the warehouse's time zone",
     returns: () => T.date,
   },
@@ -642,6 +707,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 0,
     maxArgs: 0,
     signature: 'current_timestamp()',
+    example: 'current_timestamp()',
     doc: 'now, with time zone',
     returns: () => T.timestamptz,
   },
@@ -652,6 +718,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 0,
     maxArgs: 1,
     signature: 'count(*) | count(x) | count(distinct x)',
+    example: 'count(customer_id)',
     doc: 'number of rows, of non-null values, or of distinct non-null values',
     allowStar: true,
     allowDistinct: true,
@@ -663,6 +730,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'sum(x)',
+    example: 'sum(amount)',
     doc: 'sum of non-null values',
     allowDistinct: true,
     returns: (args) => {
@@ -679,6 +747,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'avg(x)',
+    example: 'avg(price)',
     doc: 'mean of non-null values',
     allowDistinct: true,
     returns: (args) => (num(args[0]) ? T.double : `avg expects a number, got ${fmt(args[0]!.type)}`),
@@ -689,6 +758,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'min(x)',
+    example: 'min(order_date)',
     doc: 'smallest non-null value',
     returns: (args) => (orderable(args[0]!.type) ? args[0]!.type : `min cannot order ${fmt(args[0]!.type)}`),
   },
@@ -698,6 +768,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'max(x)',
+    example: 'max(created_at)',
     doc: 'largest non-null value',
     returns: (args) => (orderable(args[0]!.type) ? args[0]!.type : `max cannot order ${fmt(args[0]!.type)}`),
   },
@@ -707,6 +778,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'stddev(x)',
+    example: 'stddev(price)',
     doc: 'sample standard deviation',
     returns: numericDouble('stddev'),
   },
@@ -716,6 +788,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'any_value(x)',
+    example: 'any_value(name)',
     doc: 'any one non-null value of the group',
     returns: (args) => args[0]!.type,
   },
@@ -725,6 +798,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: "string_agg(x, ', ')",
+    example: "string_agg(name, ', ')",
     doc: 'joins the non-null values of a group with a separator (order not guaranteed)',
     literalArgs: [1],
     returns: (args) =>
@@ -740,6 +814,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'count_if(condition)',
+    example: 'count_if(is_paid)',
     doc: 'number of rows where the condition is true',
     returns: (args) =>
       args[0]!.type.kind === 'bool' || isWildcard(args[0]!.type)
@@ -752,6 +827,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'median(x)',
+    example: 'median(price)',
     doc: 'the exact middle of the non-null values: percentile_cont(x, 0.5)',
     returns: numericDouble('median'),
   },
@@ -761,6 +837,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'percentile_cont(x, 0.9)',
+    example: 'percentile_cont(price, 0.9)',
     doc: 'the exact value at fraction p (a literal, 0…1) of the sorted non-null values, interpolated between the two nearest (BigQuery: from the group sorted into one array, at most ~100 MB); over a window only a whole partition (PostgreSQL: none)',
     literalArgs: [1],
     returns: (args) => {
@@ -778,6 +855,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 0,
     maxArgs: 0,
     signature: 'row_number()',
+    example: 'row_number()',
     doc: '1, 2, 3… within the partition',
     returns: () => T.bigint,
   },
@@ -787,6 +865,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 0,
     maxArgs: 0,
     signature: 'rank()',
+    example: 'rank()',
     doc: 'rank with gaps after ties',
     returns: () => T.bigint,
   },
@@ -796,6 +875,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 0,
     maxArgs: 0,
     signature: 'dense_rank()',
+    example: 'dense_rank()',
     doc: 'rank without gaps',
     returns: () => T.bigint,
   },
@@ -805,6 +885,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'ntile(4)',
+    example: 'ntile(4)',
     doc: 'bucket number 1…n',
     literalArgs: [0],
     returns: (args) =>
@@ -818,6 +899,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 3,
     signature: 'lag(x [, offset [, default]])',
+    example: 'lag(amount)',
     doc: 'the value offset rows before (default 1)',
     literalArgs: [1],
     returns: (args) => offsetFn('lag', args),
@@ -828,6 +910,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 3,
     signature: 'lead(x [, offset [, default]])',
+    example: 'lead(amount, 1, 0)',
     doc: 'the value offset rows after (default 1)',
     literalArgs: [1],
     returns: (args) => offsetFn('lead', args),
@@ -838,6 +921,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'first_value(x)',
+    example: 'first_value(status)',
     doc: 'the first value of the window frame',
     returns: (args) => args[0]!.type,
   },
@@ -847,6 +931,7 @@ const SIGS: FunctionSig[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'last_value(x)',
+    example: 'last_value(status)',
     doc: 'the last value of the window frame',
     returns: (args) => args[0]!.type,
   },

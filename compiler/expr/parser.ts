@@ -1,4 +1,5 @@
 import type { BinaryOp, Expr, Span } from './ast.js';
+import { EXTRACT_PARTS } from './functions.js';
 import { ExprSyntaxError, tokenize, type Token } from './lexer.js';
 import { parseTypeName, PORTABLE_TYPE_NAMES } from '../schema/types.js';
 import { nearest } from '../suggest.js';
@@ -58,20 +59,7 @@ const RESERVED = new Set([
   'exists',
   'over',
 ]);
-const EXTRACT_FIELDS = [
-  'year',
-  'quarter',
-  'month',
-  'week',
-  'day',
-  'hour',
-  'minute',
-  'second',
-  'dow',
-  'doy',
-  'isodow',
-  'isoyear',
-];
+const EXTRACT_FIELDS: readonly string[] = EXTRACT_PARTS;
 
 class Parser {
   private readonly tokens: Token[];

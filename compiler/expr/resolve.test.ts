@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FUNCTIONS } from './functions.js';
 import { parseExpression } from './parser.js';
 import {
   ExprError,
@@ -268,7 +269,32 @@ describe('functions and arguments', () => {
     const e = expectFailure('lowr(Status)', 'UNKNOWN_FUNCTION', 'unknown function lowr()');
     expect(e.span).toEqual({ start: 0, end: 4 });
     expect(e.hint).toMatch(/^did you mean "lower"\?/);
-    expect(failure('frobnicate(Status)').hint).toMatch(/^functions: "lower", "upper"/);
+  });
+
+  it.each([
+    ['lenght(Status)', 'did you mean "length"?'],
+    ['substring(Status, 1, 2)', 'did you mean "substr"?'],
+    ["regex_replace(Status, 'a', 'b')", 'did you mean "regexp_replace"?'],
+    ['percentile(score, 0.5)', 'did you mean "percentile_cont"?'],
+    ['len(Status)', 'did you mean "length"?'], // another dialect's name
+    ['now()', 'did you mean "current_timestamp"?'],
+    ["nvl(Status, '')", 'did you mean "coalesce"?'],
+    ['log(score)', 'did you mean "ln" or "log10"?'],
+    ['date(ordered_at)', 'did you mean "CAST(x AS date)"?'],
+  ])('%s: %s', (text, guess) => {
+    expect(expectFailure(text, 'UNKNOWN_FUNCTION', /^unknown function /).hint).toMatch(
+      new RegExp(`^${guess.replace(/[?()]/g, '\\$&')} All \\d+ functions.*edgeflow://expressions`),
+    );
+  });
+
+  it('an unknown function far from every name gets no guess, but where all of them are described', () => {
+    // A name of up to 5 letters may be one edit away, so `now`-like names do not suggest `cos`.
+    for (const text of ['frobnicate(Status)', 'strpos(Status)', 'trunc(score)', 'xyz(score)', 'cot(score)'])
+      expect(expectFailure(text, 'UNKNOWN_FUNCTION', /^unknown function /).hint).toBe(
+        `All ${FUNCTIONS.size} functions, with signatures and dialect support: MCP resource edgeflow://expressions (or tool describe_expressions), README "Portable expressions"`,
+      );
+    // sin and cos are functions (once they suggested sign and abs).
+    expect(resolve('sin(score) + cos(score)').expr.type).toEqual(T.double);
   });
 
   it.each([

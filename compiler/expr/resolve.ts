@@ -4,6 +4,7 @@
  */
 import type { Expr, Span } from './ast.js';
 import type { DiagnosticCode } from '../diagnostics.js';
+import { FUNCTION_ALIASES } from './aliases.js';
 import { FUNCTIONS, NILADIC_FUNCTIONS, type ArgInfo } from './functions.js';
 import type { SqlExpr } from '../sql/ast.js';
 import {
@@ -17,7 +18,8 @@ import {
   isWildcard,
   type PortableType,
 } from '../schema/types.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean, nearNames, orList } from '../suggest.js';
+import { WHERE_EXPRESSIONS_ARE_DESCRIBED } from './reference-links.js';
 
 export class ExprError extends Error {
   constructor(
@@ -428,7 +430,7 @@ class Resolver {
         'UNKNOWN_FUNCTION',
         `unknown function ${e.name}()`,
         e.nameSpan,
-        `${didYouMean(e.name, [...FUNCTIONS.keys()], 'functions')}; the portable functions are listed by \`edgeflow components\` and in the README`,
+        unknownFunctionHint(e.name),
       );
     }
     if (sig.kind === 'aggregate') {
@@ -517,6 +519,19 @@ class Resolver {
       ...(e.star ? { star: true } : {}),
     };
   }
+}
+
+/**
+ * What to write instead of an unknown function: another dialect's name or a near one is worth a
+ * guess; then where every function is described (a list of all the names would be too long to
+ * scan in a hint).
+ */
+export function unknownFunctionHint(name: string): string {
+  const lower = name.toLowerCase();
+  const guess = Object.hasOwn(FUNCTION_ALIASES, lower)
+    ? FUNCTION_ALIASES[lower]!
+    : nearNames(lower, FUNCTIONS.keys());
+  return `${guess.length ? `did you mean ${orList(guess)}? ` : ''}All ${FUNCTIONS.size} functions, with signatures and dialect support: ${WHERE_EXPRESSIONS_ARE_DESCRIBED}`;
 }
 
 /** `d = '2024-01-31'`: the text was meant as a date (or timestamp) literal. */
