@@ -1,7 +1,14 @@
 import { parseWorkflow, coerceParamText } from '../../../compiler/workflow/parse.js';
 import { toJson, UsageError, type Io } from '../io.js';
 import { formatForTerminal } from '../format.js';
-import { readWorkflowFile, withService, workflowRequest, type CommonFlags } from '../service.js';
+import type { CompileResult } from '../../service/index.js';
+import {
+  daemonResult,
+  readWorkflowFile,
+  withServiceOrDaemon,
+  workflowRequest,
+  type CommonFlags,
+} from '../service.js';
 
 export interface CompileFlags extends CommonFlags {
   node?: string;
@@ -37,14 +44,19 @@ export function paramValues(
 
 export async function compileCommand(file: string, flags: CompileFlags, io: Io): Promise<number> {
   const params = parseParams(file, flags.params);
-  const r = await withService(flags.config, (s) =>
-    s.compile({
-      ...workflowRequest(file, flags),
-      params,
-      ...(flags.node ? { node: flags.node } : {}),
-      ...(flags.plan ? { plan: true } : {}),
-      ...(flags.runId ? { runId: flags.runId } : {}),
-    }),
+  const req = {
+    ...workflowRequest(file, flags),
+    params,
+    ...(flags.node ? { node: flags.node } : {}),
+    ...(flags.plan ? { plan: true } : {}),
+    ...(flags.runId ? { runId: flags.runId } : {}),
+  };
+  const r = await withServiceOrDaemon(
+    flags.config,
+    req,
+    io,
+    (s) => s.compile(req),
+    (d) => daemonResult<CompileResult>(d, '/v1/compile', req),
   );
   if (flags.json) {
     io.out(toJson(r));

@@ -7,7 +7,8 @@
  * A daemon running at the same time is fine: the run store is shared (SQLite WAL), the daemon
  * cannot claim this run (it is held by this process from its creation), and a cancel sent to the
  * daemon's API reaches this process. An embedded DuckDB file, though, is held by one process at a
- * time: with `npm start` running, start the run through its API instead.
+ * time: when the daemon holds the workflow's, the daemon runs it and this command follows it
+ * (./run-via-daemon.ts).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { ConnectorPool } from '../../service/connectors.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { Service, type RunView, type StartRunRequest } from '../../service/index.js';
 import { RunStore } from '../../store/index.js';
+import { announce, daemonFor, type DaemonLink } from '../daemon-link.js';
 import { processIo, toJson, UsageError, type Io } from '../io.js';
 import { readWorkflowFile, type CommonFlags } from '../service.js';
 import { paramValues } from './compile.js';
@@ -49,6 +51,26 @@ export async function runCommand(
   const store = RunStore.open(statePath, { redactor });
   const service = new Service(loaded, new ConnectorPool(loaded), { redactor, runs: { store } });
   const runs = service.runs!;
+  let resolved: RunTarget;
+  let daemon: DaemonLink | undefined;
+  try {
+    resolved = runRequest(target, flags, (name) => runs.getWorkflow(name).document);
+    const connection = resolved.req.connection ?? resolved.connection;
+    // Opens the workflow's connection: kept for the run when this process may, else the daemon's.
+    daemon = await daemonFor(loaded, connection, () => service.connector(connection));
+  } catch (e) {
+    await service.close();
+    store.close();
+    throw e;
+  }
+  if (daemon) {
+    await service.close();
+    store.close();
+    announce(daemon, io);
+    const { runThroughDaemon } = await import('./run-via-daemon.js');
+    return runThroughDaemon(daemon, resolved.req, resolved.label, flags, io, opts);
+  }
+  const { req, label } = resolved;
   const stream = opts.progressStream ?? (io === processIo ? process.stderr : undefined);
   const progress = !flags.json && stream?.isTTY ? new RunProgress(stream) : undefined;
   let runId: string | undefined;
@@ -65,8 +87,7 @@ export async function runCommand(
   process.on('SIGINT', onInterrupt);
   opts.signal?.addEventListener('abort', onInterrupt, { once: true });
   try {
-    const req = runRequest(target, flags, (name) => runs.getWorkflow(name).document);
-    progress?.begin(req.workflow ?? parseWorkflow(req.document).workflow?.name ?? target);
+    progress?.begin(label);
     const view = await runs.runForeground(req);
     progress?.end();
     if (flags.json) io.out(toJson(view));
@@ -82,12 +103,16 @@ export async function runCommand(
   }
 }
 
+interface RunTarget {
+  req: StartRunRequest;
+  /** The workflow's name, for the progress line. */
+  label: string;
+  /** The workflow's own connection (`req.connection` overrides it). */
+  connection: string;
+}
+
 /** FILE (a path that exists, or looks like one) or the NAME of a saved workflow. */
-function runRequest(
-  target: string,
-  flags: RunFlags,
-  savedDocument: (name: string) => unknown,
-): StartRunRequest {
+function runRequest(target: string, flags: RunFlags, savedDocument: (name: string) => unknown): RunTarget {
   const common = {
     trigger: 'cli' as const,
     ...(flags.connection ? { connection: flags.connection } : {}),
@@ -96,7 +121,11 @@ function runRequest(
   if (!existsSync(target) && WORKFLOW_NAME.test(target)) {
     // Only the param declarations are read here: the service applies the configured node limit.
     const saved = parseWorkflow(savedDocument(target), { maxNodes: Infinity }).workflow;
-    return { ...common, workflow: target, params: paramValues(saved?.params, flags.params) };
+    return {
+      req: { ...common, workflow: target, params: paramValues(saved?.params, flags.params) },
+      label: target,
+      connection: saved?.connection ?? 'local',
+    };
   }
   const text = readWorkflowFile(target);
   const parsed = parseWorkflow(text, { maxNodes: Infinity });
@@ -104,7 +133,11 @@ function runRequest(
     // The service reports every diagnostic; a file that is not a workflow at all gets one line.
     if (parsed.diagnostics.length === 0) throw new UsageError(`${target} is not a workflow`);
   }
-  return { ...common, document: text, params: paramValues(parsed.workflow?.params, flags.params) };
+  return {
+    req: { ...common, document: text, params: paramValues(parsed.workflow?.params, flags.params) },
+    label: parsed.workflow?.name ?? target,
+    connection: parsed.workflow?.connection ?? 'local',
+  };
 }
 
 /** What people read when a run ends: status, each step, what was written, the failure and its SQL. */
@@ -149,7 +182,7 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
  * A terminal's view of a foreground run: a line per finished step, under a line that ticks while
  * steps run ("2 of 5 steps done, 1 running"). Steps run side by side, so it is a count, not a bar.
  */
-class RunProgress {
+export class RunProgress {
   private timer: NodeJS.Timeout | undefined;
   private started = 0;
   private frame = 0;

@@ -1,9 +1,17 @@
 import { toJson, type Io } from '../io.js';
 import { formatForTerminal, summary } from '../format.js';
-import { withService, workflowRequest, type CommonFlags } from '../service.js';
+import { withServiceOrDaemon, workflowRequest, type CommonFlags } from '../service.js';
+import type { ValidateResult } from '../../service/index.js';
 
 export async function validateCommand(file: string, flags: CommonFlags, io: Io): Promise<number> {
-  const r = await withService(flags.config, (s) => s.validate(workflowRequest(file, flags)));
+  const req = workflowRequest(file, flags);
+  const r = await withServiceOrDaemon(
+    flags.config,
+    req,
+    io,
+    (s) => s.validate(req),
+    async (d) => (await d.request<ValidateResult>('POST', '/v1/validate', { body: req })).json,
+  );
   if (flags.json) io.out(toJson(r));
   else {
     if (r.offlineReason) io.err(`note: validating without a live catalog (${r.offlineReason})`);

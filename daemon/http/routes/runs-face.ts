@@ -16,7 +16,9 @@ import type {
 type MaybePromise<T> = T | Promise<T>;
 
 export interface StartRunInput {
-  workflow: string;
+  /** A saved workflow's name; or `document`, a workflow run without being saved (POST /v1/runs). */
+  workflow?: string;
+  document?: unknown;
   version?: number;
   params?: Record<string, unknown>;
   connection?: string;
