@@ -1,7 +1,7 @@
 /**
  * The demo: a generated retail warehouse in the embedded DuckDB and the workflows that show it off.
- * `serve` calls `ensureDemo` and `installDemoWorkflows` on start; `edgeflow demo` does both and
- * runs each workflow once.
+ * `serve` calls `ensureDemo` (in a child) and `installDemoWorkflows` on the start of the zero-config
+ * default, or with `--demo`, never otherwise; `edgeflow demo` does both and runs each workflow once.
  */
 export {
   DEMO_CUSTOMERS,

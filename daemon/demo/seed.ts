@@ -84,8 +84,8 @@ export async function demoState(connector: Connector): Promise<DemoState> {
 }
 
 /**
- * Seeds the demo unless it is already there (`serve` calls this on every start, `edgeflow demo`
- * too). Only DuckDB: the generator is DuckDB SQL, and only the embedded default gets a demo.
+ * Seeds the demo unless it is already there (`serve` calls this on every start of the zero-config
+ * default or with `--demo`, `edgeflow demo` too). Only DuckDB: the generator is DuckDB SQL.
  */
 export async function ensureDemo(opts: EnsureDemoOptions): Promise<EnsureDemoResult> {
   const t0 = performance.now();

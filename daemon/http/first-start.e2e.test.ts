@@ -1,35 +1,58 @@
 /**
  * `npm start` on a fresh machine, as the README promises: the daemon on the embedded DuckDB
- * default seeds the demo warehouse (in a child process), saves and schedules the demo workflows,
- * writes an admin token only its owner can read, and serves them; a second start seeds nothing.
+ * default (no config file) seeds the demo warehouse (in a child process) while it already answers,
+ * saves and schedules the demo workflows, writes an admin token only its owner can read, and serves
+ * them; /readyz says when it is ready, and a request made meanwhile waits for the seeding rather
+ * than fail on the DuckDB file's lock. A second start seeds nothing.
  */
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daemonApi } from '../../test/support/daemon-api.js';
-import { startDaemon, type DaemonProcess } from '../../test/support/daemon-process.js';
+import { startDaemon, waitReady, type DaemonProcess } from '../../test/support/daemon-process.js';
 
 const cwd = mkdtempSync(path.join(tmpdir(), 'edgeflow-first-start-'));
 const stateDir = path.join(cwd, '.edgeflow');
 let daemon: DaemonProcess;
 const { api, waitForRun, tokens } = daemonApi(() => daemon);
 const env = { EDGEFLOW_CONFIG: '' };
+const SEEDED = /seeded the demo warehouse in [\d.]+ s: .*main\.orders 1,000,000/;
 
 beforeAll(async () => {
-  daemon = await startDaemon({ cwd, env, timeoutMs: 180_000 });
+  daemon = await startDaemon({ cwd, env });
   // The admin token the daemon wrote; it implies every lower scope (waitForRun reads with 'read').
   tokens.admin = tokens.read = readFileSync(path.join(stateDir, 'admin.token'), 'utf8').trim();
-}, 200_000);
+}, 60_000);
 
 afterAll(async () => {
   expect(await daemon?.stop()).toBe(0);
 });
 
 describe('the first start of the embedded default', () => {
+  it('answers while it seeds: /healthz up, /readyz starting, a catalog request waits for the data', async () => {
+    // Seeding 1M orders takes seconds: the daemon listens before it is done.
+    expect(daemon.output()).not.toMatch(SEEDED);
+    expect((await api('GET', '/healthz')).status).toBe(200);
+    const ready = await api('GET', '/readyz');
+    expect(ready.status, ready.text).toBe(503);
+    expect(ready.json).toMatchObject({ status: 'starting' });
+    expect(ready.json.waitingFor).toContain('demo seeding');
+
+    // Needs `local`, whose file the seeding child holds: it waits, then answers from the seeded data
+    // (404 had it not waited for the table, 503 "Could not set lock" had it not waited at all).
+    const orders = await api('GET', '/v1/connections/local/tables/main.orders', { token: 'admin' });
+    expect(orders.status, orders.text).toBe(200);
+
+    const before = await waitReady(daemon, { timeoutMs: 120_000 });
+    expect(before.every((b) => b.status === 'starting')).toBe(true);
+    expect(await api('GET', '/readyz')).toMatchObject({ status: 200, json: { status: 'ready' } });
+    expect(daemon.output()).not.toContain('Could not set lock');
+  }, 180_000);
+
   it('seeds the demo, saves and schedules its workflows, and says where the token is', async () => {
     const out = daemon.output();
-    expect(out).toMatch(/seeded the demo warehouse in [\d.]+ s: .*main\.orders 1,000,000/);
+    expect(out).toMatch(SEEDED);
     expect(out).toContain('saved and scheduled the demo workflows');
     expect(out).toContain(path.join(stateDir, 'admin.token'));
     expect(statSync(path.join(stateDir, 'admin.token')).mode & 0o777).toBe(0o600);
@@ -60,6 +83,7 @@ describe('the first start of the embedded default', () => {
   it('seeds nothing on the next start', async () => {
     expect(await daemon.stop()).toBe(0);
     daemon = await startDaemon({ cwd, env });
+    await waitReady(daemon);
     expect(daemon.output()).not.toMatch(/seeded the demo warehouse/);
     expect(daemon.output()).not.toMatch(/saved and scheduled/);
     const list = await api('GET', '/v1/workflows', { token: 'admin' });

@@ -94,7 +94,7 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { version: st
       title: 'edgeflow',
       version: info.version,
       description:
-        'Compile workflows into warehouse SQL, run and schedule them. Every route but /healthz needs `Authorization: Bearer <token>`; a token has scopes read < run < write < admin, and each operation names the least it needs in `x-edgeflow-scope`. Errors are `{"error": {"code", "message", "details"}}`.',
+        'Compile workflows into warehouse SQL, run and schedule them. Every route but /healthz and /readyz needs `Authorization: Bearer <token>`; a token has scopes read < run < write < admin, and each operation names the least it needs in `x-edgeflow-scope`. Errors are `{"error": {"code", "message", "details"}}`.',
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     paths,

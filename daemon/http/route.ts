@@ -31,7 +31,7 @@ export interface RouteSpec<
   method: Method;
   /** hono syntax: `/v1/runs/:id`. */
   path: string;
-  /** The least scope a token needs; null: no token (only /healthz). */
+  /** The least scope a token needs; null: no token (only /healthz and /readyz). */
   scope: Scope | null;
   operationId: string;
   summary: string;

@@ -31,6 +31,8 @@ export async function startDaemon(opts: {
   /** Refuse non-loopback network in the child too (default true). */
   noNetwork?: boolean;
   timeoutMs?: number;
+  /** More arguments for `serve` (`--demo`). */
+  args?: string[];
 }): Promise<DaemonProcess> {
   const args = [
     ...(opts.noNetwork === false ? [] : ['--import', NO_NETWORK]),
@@ -39,6 +41,7 @@ export async function startDaemon(opts: {
     '--listen',
     opts.listen ?? '127.0.0.1:0',
     ...(opts.config ? ['--config', opts.config] : []),
+    ...(opts.args ?? []),
   ];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
@@ -83,6 +86,27 @@ export async function startDaemon(opts: {
       return exited;
     },
   };
+}
+
+/**
+ * Polls GET /readyz until it answers 200 (a daemon seeding the demo listens before it is ready);
+ * the 503 answers seen meanwhile, oldest first.
+ */
+export async function waitReady(
+  d: DaemonProcess,
+  opts: { timeoutMs?: number } = {},
+): Promise<Array<{ status: string; waitingFor?: string[] }>> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const seen: Array<{ status: string; waitingFor?: string[] }> = [];
+  for (;;) {
+    const r = await fetch(`${d.url}/readyz`);
+    const body = (await r.json()) as { status: string; waitingFor?: string[] };
+    if (r.status === 200) return seen;
+    seen.push(body);
+    if (Date.now() > deadline)
+      throw new Error(`the daemon was not ready within ${opts.timeoutMs ?? 60_000} ms:\n${d.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Runs `node bin/edgeflow.js ARGS…` to completion. */

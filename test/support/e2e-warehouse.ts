@@ -1,7 +1,7 @@
 /**
  * The warehouse and config of an end-to-end test that spawns the daemon: a temporary directory, a
- * DuckDB file with `main.orders`, and an edgeflow.yaml naming it `wh` — not `local`, which the
- * daemon would seed with its 1M-row demo on first start.
+ * DuckDB file with `main.orders`, and an edgeflow.yaml naming it `wh` (a config never gets the demo
+ * seeded, whatever its connections are called, unless `serve --demo` asks).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
