@@ -1,6 +1,7 @@
 /** Column-level lineage, a by-product of schema propagation. */
 import type { WorkflowAnalysis } from './analyze.js';
 import type { Column, ColumnOrigin } from './schema/relation.js';
+import { formatType } from './schema/types.js';
 
 export interface NodeLineage {
   node: string;
@@ -35,12 +36,9 @@ export function nodeLineage(analysis: WorkflowAnalysis): NodeLineage[] {
   return out;
 }
 
+/** The type as the workflow format writes it, like every other answer that shows a column. */
 function typeName(c: Column): string {
-  return c.type.kind === 'decimal'
-    ? `decimal(${c.type.precision},${c.type.scale})`
-    : c.type.kind === 'other'
-      ? c.type.native
-      : c.type.kind;
+  return formatType(c.type);
 }
 
 /**

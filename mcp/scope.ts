@@ -1,7 +1,5 @@
-/** Token scopes, as the HTTP API has them: each implies the ones below it. */
-export const MCP_SCOPES = ['read', 'run', 'write', 'admin'] as const;
-export type McpScope = (typeof MCP_SCOPES)[number];
-
-export function scopeAllows(session: McpScope, needed: McpScope): boolean {
-  return MCP_SCOPES.indexOf(session) >= MCP_SCOPES.indexOf(needed);
-}
+/**
+ * Token scopes, as the HTTP API has them (declared once in daemon/auth/scopes.ts, reached through
+ * the service layer): each implies the ones below it. A session acts with its token's highest.
+ */
+export { SCOPES as MCP_SCOPES, scopeAllows, type Scope as McpScope } from '../daemon/service/shapes/index.js';

@@ -5,6 +5,8 @@
 import type {
   AssistantResult,
   ComponentDoc,
+  ExpressionReference,
+  FunctionReference,
   ConnectionSummary,
   CompileResult,
   Diagnostic,
@@ -18,8 +20,8 @@ import type {
   ScheduleRequestInput,
   StartRunRequest,
   StartRunResult,
-  TableInfo,
-  TableListing,
+  TableDescription,
+  TableList,
   GenerateRequest,
   InteractiveWork,
   ValidateResult,
@@ -32,10 +34,13 @@ export interface McpService {
   /** What every message sent goes through (the daemon's redactor); none in some tests. */
   readonly redactor?: { value<T>(v: T): T };
   connections(): ConnectionSummary[];
-  listTables(connection: string, opts?: { schema?: string }): Promise<TableListing[]>;
-  describeTable(connection: string, table: string): Promise<TableInfo>;
+  listTables(connection: string, opts?: { schema?: string }): Promise<TableList>;
+  describeTable(connection: string, table: string): Promise<TableDescription>;
   components(): ComponentDoc[];
   component(id: string): ComponentDoc;
+  expressions(): ExpressionReference;
+  expressionsMarkdown(): string;
+  expressionFunction(name: string): FunctionReference;
 
   validate(req: WorkflowRequest): Promise<ValidateResult>;
   compile(

@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ServiceError, type WorkflowDoc } from '../daemon/service/index.js';
+import { Column, PreviewResult } from '../daemon/service/shapes/index.js';
 import { BUILTIN_TOOLS } from './tools.js';
 import { DATA_NOTE, jsonResult } from './result.js';
 import { capRows } from './preview-cap.js';
@@ -125,9 +126,10 @@ export function publishWorkflowTool(
           workflow: z.string(),
           version: z.number(),
           node: z.string(),
-          columns: z.array(z.object({ name: z.string(), type: z.string() })),
+          columns: z.array(Column),
           rows: z.array(z.record(z.string(), z.unknown())),
           rowCount: z.number(),
+          ...PreviewResult.pick({ totalRows: true, totalRowsMoreThan: true, totalRowsUnknown: true }).shape,
           truncated: z.boolean(),
           truncation: z.string().optional(),
         }),
@@ -166,9 +168,12 @@ export function publishWorkflowTool(
             workflow: doc.name,
             version,
             node: tool.returns,
-            columns: (r.columns ?? []).map((c) => ({ name: c.name, type: String(c.type) })),
+            columns: r.columns ?? [],
             rows: capped.rows,
             rowCount: capped.rows.length,
+            ...(r.totalRows !== undefined ? { totalRows: r.totalRows } : {}),
+            ...(r.totalRowsMoreThan !== undefined ? { totalRowsMoreThan: r.totalRowsMoreThan } : {}),
+            ...(r.totalRowsUnknown !== undefined ? { totalRowsUnknown: r.totalRowsUnknown } : {}),
             truncated: capped.truncated,
             ...(capped.truncation ? { truncation: capped.truncation } : {}),
           },

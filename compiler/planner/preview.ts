@@ -2,10 +2,11 @@
 import { unsupportedDiagnostic, type WorkflowAnalysis } from '../analyze.js';
 import { UnsupportedError, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { Column } from '../schema/relation.js';
-import type { Query } from '../sql/ast.js';
+import type { Query, SqlExpr } from '../sql/ast.js';
+import { T } from '../schema/types.js';
 import { MissingParamError, SqlWriter, type Binding } from '../sql/writer.js';
 import { didYouMean } from '../suggest.js';
-import { Assembler, type RelationRef } from './assemble.js';
+import { Assembler, uniqueName, type RelationRef } from './assemble.js';
 import { missingParam, resolveParams } from './params.js';
 
 export interface PreviewOptions {
@@ -16,6 +17,12 @@ export interface PreviewOptions {
   params?: Readonly<Record<string, unknown>>;
   /** `bind` (default) returns placeholders and `bindings`; `literal` inlines escaped values. */
   paramMode?: 'bind' | 'literal';
+  /**
+   * Also count the node's rows. `{ bound }`: a second statement, `countQuery`, counts at most
+   * bound + 1 of them (an engine stops reading there). `window`: the query itself carries
+   * `count(*) OVER ()` in an extra column (`totalColumn`), so one statement answers both.
+   */
+  count?: { bound: number } | 'window';
 }
 
 export interface CompiledQuery {
@@ -24,13 +31,23 @@ export interface CompiledQuery {
   columns: Column[];
   /** Nodes whose SQL is part of this query. */
   nodes: string[];
+  /** With `count: 'window'`: the extra column holding the node's row count (not in `columns`). */
+  totalColumn?: string;
+}
+
+/** With `count: { bound }`: a one-row, one-column (`total_rows`) statement. */
+export interface CountQuery {
+  sql: string;
+  bindings: Binding[];
 }
 
 export function compilePreview(
   analysis: WorkflowAnalysis,
   opts: PreviewOptions,
-): { query?: CompiledQuery; diagnostics: Diagnostic[] } {
-  const diagnostics = [...analysis.diagnostics];
+): { query?: CompiledQuery; countQuery?: CountQuery; diagnostics: Diagnostic[] } {
+  // A preview reads a node: a workflow without outputs is how one is built, so NO_OUTPUT (which
+  // says a run would write nothing) is for validate and save, not here.
+  const diagnostics = analysis.diagnostics.filter((d) => d.code !== 'NO_OUTPUT');
   const wf = analysis.workflow;
   const graph = analysis.graph;
   if (!wf || !graph) return { diagnostics };
@@ -90,17 +107,51 @@ export function compilePreview(
   const { values, diagnostics: paramDiags } = resolveParams(wf, opts.params);
   diagnostics.push(...paramDiags);
   if (hasErrors(paramDiags)) return { diagnostics };
+  const totalColumn =
+    opts.count === 'window'
+      ? uniqueName('edgeflow_total_rows', new Set(schema.columns.map((c) => c.name.toLowerCase())))
+      : undefined;
   const { query, nodes } = asm.withQuery(target, (from): Query => ({
     kind: 'select',
-    items: [{ kind: 'star' }],
+    items: [
+      { kind: 'star' },
+      ...(totalColumn ? [{ kind: 'expr' as const, expr: countRows(true), alias: totalColumn }] : []),
+    ],
     from,
     ...(schema.ordering?.length ? { orderBy: schema.ordering } : {}),
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
   }));
-  const writer = new SqlWriter(analysis.dialect, { params: opts.paramMode ?? 'bind', values });
+  const writer = () => new SqlWriter(analysis.dialect, { params: opts.paramMode ?? 'bind', values });
   try {
-    const sql = writer.withQuery(query);
-    return { query: { sql, bindings: writer.bindings, columns: schema.columns, nodes }, diagnostics };
+    const rows = writer();
+    const sql = rows.withQuery(query);
+    const compiled: CompiledQuery = {
+      sql,
+      bindings: rows.bindings,
+      columns: schema.columns,
+      nodes,
+      ...(totalColumn ? { totalColumn } : {}),
+    };
+    if (typeof opts.count !== 'object') return { query: compiled, diagnostics };
+    const bound = opts.count.bound;
+    // The node's rows without their order (a count needs none), at most bound + 1 of them.
+    const counting = asm.withQuery(target, (from): Query => ({
+      kind: 'select',
+      items: [{ kind: 'expr', expr: countRows(false), alias: 'total_rows' }],
+      from: {
+        kind: 'subquery',
+        alias: 'bounded',
+        query: {
+          kind: 'select',
+          items: [{ kind: 'expr', expr: { k: 'lit', type: T.int, value: 1 }, alias: 'one' }],
+          from,
+          limit: bound + 1,
+        },
+      },
+    })).query;
+    const count = writer();
+    const countSql = count.withQuery(counting);
+    return { query: compiled, countQuery: { sql: countSql, bindings: count.bindings }, diagnostics };
   } catch (e) {
     if (e instanceof MissingParamError) {
       diagnostics.push(missingParam(wf, e.param));
@@ -115,4 +166,17 @@ export function compilePreview(
     }
     throw e;
   }
+}
+
+/** `count(*)`, or `count(*) OVER ()` (every row of the result, before its LIMIT). */
+function countRows(overAll: boolean): SqlExpr {
+  return {
+    k: 'fn',
+    type: T.bigint,
+    name: 'count',
+    fnKind: 'aggregate',
+    args: [],
+    star: true,
+    ...(overAll ? { over: { partitionBy: [], orderBy: [] } } : {}),
+  };
 }

@@ -3,7 +3,7 @@
  * component definitions, and for the connection only the tables and columns most relevant to the
  * request (ranked by name and comment match); the full list stays reachable through `list_tables`.
  */
-import type { ComponentDoc, TableInfo, TableListing } from '../service/index.js';
+import type { ComponentDoc, TableDescription, TableEntry } from '../service/index.js';
 import type { AssistantService } from './index.js';
 
 /** Warehouse text (names, comments, sample values) as inert data: JSON, with no `<` to close a tag. */
@@ -79,7 +79,7 @@ export interface TableContextOptions {
   maxColumns?: number;
 }
 
-function tableLine(info: TableInfo, request: string, maxColumns: number): string {
+function tableLine(info: TableDescription, request: string, maxColumns: number): string {
   const want = tokens(request);
   const cols = info.columns.map((c, i) => ({ c, i, hit: overlap(want, `${c.name} ${c.comment ?? ''}`) }));
   const shown =
@@ -107,9 +107,9 @@ export async function tablesContext(
 ): Promise<string> {
   const maxTables = opts.maxTables ?? 8;
   const maxColumns = opts.maxColumns ?? 40;
-  let listing: TableListing[];
+  let listing: TableEntry[];
   try {
-    listing = await service.listTables(connection);
+    listing = (await service.listTables(connection)).tables;
   } catch (e) {
     return `The tables of \`${connection}\` could not be listed (${(e as Error).message.split('\n')[0]}); try \`list_tables\`.`;
   }
@@ -125,7 +125,7 @@ export async function tablesContext(
         )
           .slice(0, maxTables * 2)
           .map((r) => r.name);
-  const infos = new Map<string, TableInfo>();
+  const infos = new Map<string, TableDescription>();
   for (const name of candidates) {
     try {
       infos.set(name, await service.describeTable(connection, name));

@@ -12,8 +12,8 @@ import type {
   ComponentDoc,
   Diagnostic,
   PreviewResult,
-  TableInfo,
-  TableListing,
+  TableDescription,
+  TableList,
   ValidateResult,
   WorkflowRequest,
 } from '../service/index.js';
@@ -23,8 +23,8 @@ export interface AssistantService {
   components(): ComponentDoc[];
   component(id: string): ComponentDoc;
   connections(): Array<{ name: string; type: string; dialect: string }>;
-  listTables(connection: string, opts?: { schema?: string }): Promise<TableListing[]>;
-  describeTable(connection: string, table: string): Promise<TableInfo>;
+  listTables(connection: string, opts?: { schema?: string }): Promise<TableList>;
+  describeTable(connection: string, table: string): Promise<TableDescription>;
   validate(req: WorkflowRequest): Promise<ValidateResult>;
   preview(req: WorkflowRequest & { node: string; limit?: number; origin?: string }): Promise<PreviewResult>;
 }

@@ -126,10 +126,10 @@ export async function runTool(
     switch (name) {
       case 'list_tables': {
         const schema = str('schema');
-        const tables = await service.listTables(connection, schema ? { schema } : {});
+        const { tables } = await service.listTables(connection, schema ? { schema } : {});
         return dataBlock(
           'list_tables',
-          tables.map((t) => t.parts.join('.')),
+          tables.map((t) => t.name),
         );
       }
       case 'describe_table': {

@@ -16,6 +16,11 @@ export function allows(granted: readonly Scope[], needed: Scope): boolean {
   return granted.some((g) => RANK[g] >= RANK[needed]);
 }
 
+/** Whether a session acting with one scope (an MCP session: its token's highest) may do what needs `needed`. */
+export function scopeAllows(session: Scope, needed: Scope): boolean {
+  return RANK[session] >= RANK[needed];
+}
+
 /** The highest scope of a set (what it allows, in one word); undefined for an empty set. */
 export function highestScope(granted: readonly Scope[]): Scope | undefined {
   let best: Scope | undefined;

@@ -233,6 +233,24 @@ describe('edgeflow preview', () => {
     expect(byStore).toEqual({ 10: [12.5, 2], 20: [2.25, 1] });
   });
 
+  it('says how many rows the node has in all', async () => {
+    const args = [
+      'preview',
+      file('ok.json', declared),
+      '--config',
+      configFile,
+      '--node',
+      'rev',
+      '--limit',
+      '1',
+    ];
+    const json = await run(...args, '--json');
+    expect(JSON.parse(json.out)).toMatchObject({ rowCount: 1, totalRows: 2 });
+    const human = await run(...args);
+    expect(human.code).toBe(0);
+    expect(human.out).toContain('(1 of 2 rows)');
+  });
+
   it('refuses a limit above 1000', async () => {
     const r = await run(
       'preview',

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/load.js';
 import { ConnectionError } from '../connections.js';
+import { DaemonError } from './daemon-link.js';
 import { ServiceError } from '../service/errors.js';
 import { StoreError } from '../store/errors.js';
 // Commands load when they run: `edgeflow serve` does not load the eval harness, `edgeflow mcp` not the HTTP server.
@@ -28,7 +29,10 @@ usage:
                                            the assistant's eval suite; report (JSON + Markdown) in .evals/
                                            (prices: US dollars per 1M prompt / completion tokens, 0 by default)
   edgeflow eval --compare A.json B.json    the differences between two eval reports
-  edgeflow serve [--listen HOST:PORT]      the daemon (HTTP API on 127.0.0.1:8787 by default, MCP at /mcp)
+  edgeflow serve [--listen HOST:PORT] [--demo]
+                                           the daemon (HTTP API on 127.0.0.1:8787 by default, MCP at /mcp);
+                                           --demo seeds the demo into a config's DuckDB "local" (without a
+                                           config file the demo is seeded anyway)
   edgeflow mcp [--scope read|run|write|admin]
                                            MCP over stdio for desktop agents (scope run by default;
                                            stdout carries only MCP messages, logs go to stderr)
@@ -39,7 +43,8 @@ usage:
   edgeflow token list [--json] | edgeflow token revoke ID
 
 every command takes --config FILE (default: $EDGEFLOW_CONFIG, then ./edgeflow.yaml, then the
-embedded DuckDB default).`;
+embedded DuckDB default). While \`edgeflow serve\` holds a DuckDB file, validate, compile, preview
+and run on it go through that daemon (its <state dir>/daemon.json and admin.token) and say so.`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -69,6 +74,7 @@ const OPTIONS = {
   reseed: { type: 'boolean' },
   'no-run': { type: 'boolean' },
   'seed-only': { type: 'boolean' },
+  demo: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -148,6 +154,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           {
             ...(values.config ? { config: values.config } : {}),
             ...(values.listen ? { listen: values.listen } : {}),
+            ...(values.demo ? { demo: true } : {}),
           },
           io,
         );
@@ -241,17 +248,22 @@ function reportFailure(e: unknown, json: boolean, io: Io): number {
     e instanceof ConnectionError ||
     e instanceof ServiceError ||
     e instanceof StoreError ||
+    e instanceof DaemonError ||
     (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
   const code =
     e instanceof ConfigError
       ? 'INVALID_CONFIG'
-      : e instanceof ConnectionError || e instanceof ServiceError || e instanceof StoreError
+      : e instanceof ConnectionError ||
+          e instanceof ServiceError ||
+          e instanceof StoreError ||
+          e instanceof DaemonError
         ? e.code
         : known
           ? 'USAGE'
           : 'INTERNAL';
   const message = (e as Error).message;
-  const details = e instanceof ServiceError ? e.details : undefined;
+  // The daemon's error answers carry the service's details (diagnostics, hint, the statement).
+  const details = e instanceof ServiceError || e instanceof DaemonError ? e.details : undefined;
   if (json) io.out(toJson({ ok: false, error: { code, message, ...(details ? { details } : {}) } }));
   else {
     io.err(
@@ -260,5 +272,5 @@ function reportFailure(e: unknown, json: boolean, io: Io): number {
     for (const line of detailLines(details)) io.err(line);
   }
   if (!known) io.err((e as Error).stack ?? '');
-  return e instanceof ServiceError ? 1 : known ? 2 : 3;
+  return e instanceof ServiceError ? 1 : e instanceof DaemonError ? e.exitCode : known ? 2 : 3;
 }

@@ -72,6 +72,25 @@ describe('HTTP API', () => {
     expect(await json(r)).toEqual({ status: 'ok' });
   });
 
+  it('answers /readyz without a token: 503 with what it waits for, then 200; in the OpenAPI document', async () => {
+    const waiting = ['demo seeding'];
+    const starting = createHttpApp({
+      service,
+      authenticator: new TokenAuthenticator(store),
+      waitingFor: () => waiting,
+    });
+    const r = await starting.request('/readyz');
+    expect(r.status).toBe(503);
+    expect(await json(r)).toMatchObject({ status: 'starting', waitingFor: ['demo seeding'] });
+    waiting.pop();
+    const ready = await starting.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await json(ready)).toEqual({ status: 'ready' });
+    const doc = await json(await call('/v1/openapi.json'));
+    expect(doc.paths['/readyz'].get).toMatchObject({ operationId: 'ready', 'x-edgeflow-scope': 'none' });
+    expect(Object.keys(doc.paths['/readyz'].get.responses)).toEqual(['200', '503']);
+  });
+
   it('requires a bearer token everywhere else, with the error shape', async () => {
     for (const auth of [undefined, 'Bearer nope', `Basic ${token}`]) {
       const r = await app.request('/v1/components', auth ? { headers: { authorization: auth } } : {});
@@ -97,9 +116,17 @@ describe('HTTP API', () => {
 
   it('lists and describes tables', async () => {
     const tables = await json(await call('/v1/connections/local/tables'));
-    expect(tables.tables).toEqual([{ parts: ['main', 'orders'], kind: 'table' }]);
+    expect(tables).toEqual({
+      connection: 'local',
+      tables: [{ name: 'main.orders', parts: ['main', 'orders'], kind: 'table' }],
+    });
     const t = await json(await call('/v1/connections/local/tables/main.orders'));
-    expect(t.columns.map((c: { name: string }) => c.name)).toEqual(['order_id', 'amount']);
+    // Types as the workflow format writes them, not objects.
+    expect(t).toMatchObject({ connection: 'local', table: 'main.orders', parts: ['main', 'orders'] });
+    expect(t.columns).toEqual([
+      expect.objectContaining({ name: 'order_id', type: 'bigint' }),
+      expect.objectContaining({ name: 'amount', type: 'decimal(12,2)' }),
+    ]);
     const missing = await call('/v1/connections/local/tables/main.order');
     expect(missing.status).toBe(404);
     expect((await json(missing)).error.details.hint).toBe('did you mean "main.orders"?');
@@ -123,7 +150,14 @@ describe('HTTP API', () => {
       body: JSON.stringify({ workflow: wf, node: 'big', limit: 10 }),
     });
     expect(p.status).toBe(200);
-    const rows = (await json(p)).rows;
+    const preview = await json(p);
+    // All of the node's rows fit the limit: the total is exact, and no NO_OUTPUT for a preview.
+    expect(preview).toMatchObject({ limit: 10, rowCount: 2, totalRows: 2, diagnostics: [] });
+    expect(preview.columns).toEqual([
+      { name: 'order_id', type: 'bigint' },
+      { name: 'amount', type: 'decimal(12,2)' },
+    ]);
+    const rows = preview.rows;
     // A 64-bit id that does not fit a JSON number comes back as exact text.
     expect(rows).toEqual(
       expect.arrayContaining([

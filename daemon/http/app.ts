@@ -49,6 +49,8 @@ export interface HttpAppOptions {
   mcp?: McpHttpFace;
   /** The daemon's redactor: every answer goes through it (default: the service's). */
   redact?: (text: string) => string;
+  /** What the daemon still waits for while starting (GET /readyz); absent: always ready. */
+  waitingFor?: () => string[];
 }
 
 export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
@@ -61,6 +63,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
     ...systemRoutes({
       ...(opts.metrics ? { metrics: opts.metrics } : {}),
       openapi: () => (doc ??= openApiDocument(routes, { version: opts.version ?? '0.0.0' })),
+      ...(opts.waitingFor ? { waitingFor: opts.waitingFor } : {}),
     }),
     ...catalogRoutes(opts.service),
     ...workflowRoutes(opts.runs ?? runsUnavailable),
@@ -74,7 +77,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
   app.use('*', observe({ logger, metrics }));
   app.use('*', hostCheck(opts.allowedHosts ?? (() => undefined)));
   app.use('*', originCheck(opts.allowedHosts ?? (() => undefined)));
-  app.use('*', authenticate(opts.authenticator, ['/healthz']));
+  app.use('*', authenticate(opts.authenticator, ['/healthz', '/readyz']));
   app.use('*', bodyLimit(opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
   mountRoutes(app, routes);
   app.onError(errorHandler(logger));

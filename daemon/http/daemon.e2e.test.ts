@@ -334,6 +334,7 @@ describe('the daemon over HTTP', () => {
       ['get', '/v1/workflows/{name}', 'read'],
       ['post', '/v1/workflows/{name}/runs', 'run'],
       ['get', '/v1/runs', 'read'],
+      ['post', '/v1/runs', 'write'],
       ['get', '/v1/runs/{id}', 'read'],
       ['get', '/v1/runs/{id}/logs', 'read'],
       ['post', '/v1/runs/{id}/cancel', 'run'],

@@ -4,9 +4,9 @@
  * becomes a named `components.schemas` entry.
  */
 import { z } from 'zod';
-import { DIALECT_NAMES } from '../../compiler/dialects/index.js';
 import { NAME_PATTERN, scheduleSchema, workflowSchema } from '../../compiler/workflow/model.js';
-import { SCOPES } from '../auth/scopes.js';
+import { MAX_PREVIEW_ROWS } from '../service/index.js';
+import * as shapes from '../service/shapes/index.js';
 
 export const apiSchemas = z.registry<{ id: string }>();
 
@@ -15,7 +15,7 @@ function named<T extends z.ZodType>(id: string, schema: T): T {
   return schema;
 }
 
-const dialect = z.enum(DIALECT_NAMES as [string, ...string[]]).describe('compile for this SQL dialect');
+const dialect = shapes.Dialect.describe('compile for this SQL dialect');
 const params = z
   .record(z.string(), z.unknown())
   .describe('values of the workflow parameters, by name (the declared defaults fill the rest)');
@@ -65,7 +65,13 @@ export const PreviewRequest = named(
   'PreviewRequest',
   workflowRequest.extend({
     node: z.string().min(1).describe('the node whose first rows to return'),
-    limit: z.number().int().min(1).max(1000).optional().describe('rows, 1 to 1000 (default 20)'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PREVIEW_ROWS)
+      .optional()
+      .describe(`rows, 1 to ${MAX_PREVIEW_ROWS} (default 20)`),
     params: params.optional(),
   }),
 );
@@ -75,6 +81,15 @@ export const StartRunRequest = named(
   z.strictObject({
     params: params.optional(),
     version: z.number().int().min(1).optional().describe('the saved version to run (default: the latest)'),
+    connection: z.string().min(1).optional().describe("run on this connection instead of the workflow's"),
+  }),
+);
+
+export const InlineRunRequest = named(
+  'InlineRunRequest',
+  z.strictObject({
+    workflow: workflowRequest.shape.workflow,
+    params: params.optional(),
     connection: z.string().min(1).optional().describe("run on this connection instead of the workflow's"),
   }),
 );
@@ -111,17 +126,9 @@ export const TablesQuery = z.strictObject({
 export const VersionQuery = z.strictObject({
   version: z.coerce.number().int().min(1).optional().describe('a saved version (default: the latest)'),
 });
-export const RUN_STATUS_VALUES = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'interrupted',
-] as const;
 export const RunsQuery = z.strictObject({
   workflow: workflowName.optional().describe('only runs of this workflow'),
-  status: z.enum(RUN_STATUS_VALUES).optional().describe('only runs in this status'),
+  status: shapes.RunRecord.shape.status.optional().describe('only runs in this status'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('runs per page, 1 to 200 (default 50)'),
   cursor: z.string().min(1).max(200).optional().describe('nextCursor of the previous page'),
 });
@@ -130,11 +137,7 @@ export const LogsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(5000).optional().describe('lines, 1 to 5000 (default 1000)'),
 });
 
-export const IdempotencyKey = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+export const IdempotencyKey = shapes.IdempotencyKey;
 
 // ------------------------------------------------------------------ responses
 
@@ -151,20 +154,27 @@ export const ErrorResponse = named(
 
 export const Health = named('Health', z.object({ status: z.literal('ok') }));
 
-export const Scope = named('Scope', z.enum(SCOPES));
+export const Readiness = named(
+  'Readiness',
+  z.object({
+    status: z.enum(['ready', 'starting']),
+    waitingFor: z
+      .array(z.string())
+      .optional()
+      .describe('what the daemon still waits for while starting, e.g. "demo seeding", "executor"'),
+    message: z.string().optional(),
+  }),
+);
 
-const diagnostics = z
-  .array(
-    z.looseObject({
-      code: z.string(),
-      severity: z.enum(['error', 'warning', 'info']),
-      path: z.string().optional(),
-      nodeId: z.string().optional(),
-      message: z.string(),
-      hint: z.string().optional(),
-    }),
-  )
-  .describe('what the compiler found, with where and a hint');
+export const Scope = named('Scope', shapes.ScopeName);
+
+// What the service answers (daemon/service/shapes/): the same declarations the MCP tools answer.
+const Diagnostic = named('Diagnostic', shapes.Diagnostic);
+named('Column', shapes.Column);
+named('NodeLineage', shapes.NodeLineage);
+named('RunPlan', shapes.RunPlan);
+named('RunStep', shapes.RunStep);
+named('FailureInfo', shapes.FailureInfo);
 
 export const InvalidWorkflow = named(
   'InvalidWorkflow',
@@ -172,45 +182,23 @@ export const InvalidWorkflow = named(
     error: z.object({
       code: z.literal('INVALID_WORKFLOW'),
       message: z.string(),
-      details: z.object({ diagnostics }),
+      details: z.looseObject({ diagnostics: z.array(Diagnostic) }),
     }),
   }),
 );
 
-export const ValidateResponse = named(
-  'ValidateResponse',
-  z.looseObject({
-    valid: z.boolean(),
-    workflow: z.string().optional(),
-    connection: z.string(),
-    dialect: z.string(),
-    catalog: z.enum(['live', 'declared']),
-    offlineReason: z.string().optional(),
-    diagnostics,
-    lineage: z.array(z.unknown()).optional(),
-  }),
-);
-
-export const CompileResponse = named(
-  'CompileResponse',
-  z.looseObject({
-    ok: z.boolean(),
-    dialect: z.string(),
-    node: z.string().optional(),
-    sql: z.string().optional(),
-    plan: z.unknown().optional(),
-    diagnostics,
-  }),
-);
-
-export const PreviewResponse = named(
-  'PreviewResponse',
-  z.looseObject({
-    ok: z.boolean(),
-    node: z.string(),
-    sql: z.string().optional(),
-    columns: z.array(z.object({ name: z.string(), type: z.unknown() })).optional(),
-    rows: z.array(z.record(z.string(), z.unknown())).optional(),
-    diagnostics,
-  }),
-);
+export const ConnectionList = named('ConnectionList', shapes.ConnectionList);
+export const TableList = named('TableList', shapes.TableList);
+export const TableDescription = named('TableDescription', shapes.TableDescription);
+export const ValidateResponse = named('ValidateResult', shapes.ValidateResult);
+export const CompileResponse = named('CompileResult', shapes.CompileResult);
+export const PreviewResponse = named('PreviewResult', shapes.PreviewResult);
+export const SaveWorkflowResponse = named('SaveWorkflowResult', shapes.SaveWorkflowResult);
+export const WorkflowList = named('WorkflowList', shapes.WorkflowList);
+export const SavedWorkflow = named('SavedWorkflow', shapes.SavedWorkflow);
+export const StartedRun = named('RunRecord', shapes.RunRecord);
+export const Schedule = named('Schedule', shapes.Schedule);
+export const RunView = named('RunView', shapes.RunView);
+export const RunList = named('RunList', shapes.RunList);
+export const RunLogs = named('RunLogs', shapes.RunLogs);
+export const CancelResult = named('CancelResult', shapes.CancelResult);

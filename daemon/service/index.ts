@@ -4,19 +4,27 @@
  */
 import path from 'node:path';
 import { analyzeParsed, type WorkflowAnalysis } from '../../compiler/analyze.js';
-import { EMPTY_CATALOG, type Catalog, type TableInfo } from '../../compiler/catalog.js';
+import { EMPTY_CATALOG, type Catalog } from '../../compiler/catalog.js';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import { getDialect, isDialectName, type DialectName } from '../../compiler/dialects/index.js';
-import { describeComponent, describeComponents, type ComponentDoc } from '../../compiler/docs.js';
+import {
+  describeComponent,
+  describeComponents,
+  expressionReference,
+  expressionsDocument,
+  type ComponentDoc,
+  type ExpressionReference,
+} from '../../compiler/docs.js';
+import type { FunctionReference } from '../../compiler/expr/reference.js';
+import { unknownFunctionHint } from '../../compiler/expr/resolve.js';
 import { COMPONENT_IDS, getComponent } from '../../compiler/components/index.js';
-import { nodeLineage, type NodeLineage } from '../../compiler/lineage.js';
-import { checkWriteTargets, compilePlan, type RunPlan } from '../../compiler/planner/plan.js';
-import { compilePreview } from '../../compiler/planner/preview.js';
+import { nodeLineage } from '../../compiler/lineage.js';
+import { checkWriteTargets, compilePlan } from '../../compiler/planner/plan.js';
+import { compilePreview, type CountQuery } from '../../compiler/planner/preview.js';
 import { didYouMean } from '../../compiler/suggest.js';
 import { parseWorkflow } from '../../compiler/workflow/parse.js';
 import type { Workflow } from '../../compiler/workflow/model.js';
-import type { PortableType } from '../../compiler/schema/types.js';
-import { ConnectorError, type Estimate, type TableListing } from '../../connectors/connector.js';
+import { ConnectorError, type Connector } from '../../connectors/connector.js';
 import { mermaidDiagram } from '../../compiler/diagram.js';
 // Types only: the assistant (and the openai client) load on the first request that needs them.
 import type {
@@ -26,6 +34,7 @@ import type {
   GenerateRequest,
 } from '../assistant/index.js';
 import { liveCatalog } from '../catalog/live-catalog.js';
+import { analyzeWithRawSql, undescribable } from '../catalog/raw-sql-columns.js';
 import { Redactor } from '../secrets/redactor.js';
 import type { LoadedConfig } from '../config/load.js';
 import { limitSettings, type ConnectionConfig } from '../config/schema.js';
@@ -35,6 +44,21 @@ import { boundParams } from './bindings.js';
 import { CallerLimits } from './caller-limits.js';
 import { CompileGate } from './compile-gate.js';
 import { ServiceError } from './errors.js';
+import {
+  PREVIEW_COUNT_BOUND,
+  columnOf,
+  tableDescription,
+  tableEntry,
+  type CompileResult,
+  type ConnectionSummary,
+  type EstimateResult,
+  type PreviewResult,
+  type PreviewTotal,
+  type StatementEstimate,
+  type TableDescription,
+  type TableList,
+  type ValidateResult,
+} from './shapes/index.js';
 import {
   RunService,
   type RunServiceOptions,
@@ -55,10 +79,22 @@ export type {
   WorkflowVersion,
 } from '../store/index.js';
 export type { Diagnostic } from '../../compiler/diagnostics.js';
-export type { ComponentDoc } from '../../compiler/docs.js';
+export type { ComponentDoc, ExpressionReference } from '../../compiler/docs.js';
+export type { FunctionReference } from '../../compiler/expr/reference.js';
 export type { TableInfo } from '../../compiler/catalog.js';
 export type { RunPlan, PlanStep } from '../../compiler/planner/plan.js';
 export type { Estimate, TableListing } from '../../connectors/connector.js';
+export type {
+  CompileResult,
+  ConnectionSummary,
+  EstimateResult,
+  PreviewResult,
+  StatementEstimate,
+  TableDescription,
+  TableEntry,
+  TableList,
+  ValidateResult,
+} from './shapes/index.js';
 export type { WorkflowDoc } from '../../compiler/workflow/model.js';
 export type {
   RunServiceOptions,
@@ -97,6 +133,8 @@ export interface WorkflowRequest {
   dialect?: string;
   /** Do not consult the live catalog. */
   offline?: boolean;
+  /** Parameter values, where a raw-SQL node's input needs them to be described. */
+  params?: Record<string, unknown>;
   /** Aborted when the caller stops waiting: it leaves the queue for a compile slot (compile-gate.ts). */
   signal?: AbortSignal;
 }
@@ -114,81 +152,12 @@ export interface Prepared {
   offlineReason?: string;
 }
 
-export interface ConnectionSummary {
-  name: string;
-  type: string;
-  dialect: DialectName;
-  writeSchemas?: string[];
-  stagingSchema?: string;
-}
-
-export interface ValidateResult {
-  valid: boolean;
-  workflow?: string;
-  connection: string;
-  dialect: DialectName;
-  catalog: 'live' | 'declared';
-  offlineReason?: string;
-  diagnostics: Diagnostic[];
-  lineage?: NodeLineage[];
-}
-
-export interface CompileResult {
-  ok: boolean;
-  dialect: DialectName;
-  catalog: 'live' | 'declared';
-  offlineReason?: string;
-  node?: string;
-  sql?: string;
-  columns?: Array<{ name: string; type: PortableType }>;
-  plan?: RunPlan;
-  diagnostics: Diagnostic[];
-}
-
-/** What one output (or the previewed node) would read, as the warehouse estimates it. */
-export interface StatementEstimate {
-  /** The output node (or, in a workflow without outputs, the node asked for). */
-  node: string;
-  /** The table the output writes; absent for a plain node. */
-  target?: string;
-  /** The plan's write step for this output. */
-  step?: string;
-  /** The SELECT that was estimated: what the output reads. */
-  sql: string;
-  estimate?: Estimate;
-  /** Why there is no estimate (the warehouse refused the EXPLAIN / dry run). */
-  error?: string;
-}
-
-export interface EstimateResult {
-  ok: boolean;
-  connection: string;
-  dialect: DialectName;
-  statements: StatementEstimate[];
-  /** Bytes read, summed over the statements, when the warehouse gave bytes for every one. */
-  totalBytes?: number;
-  /** Cost in US dollars, summed, when the warehouse gave a price for every statement. */
-  totalCostUsd?: number;
-  /** Plain words on what the warehouse can and cannot tell. */
-  note: string;
-  diagnostics: Diagnostic[];
-}
-
 /** What a preview or estimate carries besides the workflow: who waits for it, and who asks. */
 export interface InteractiveWork {
   /** Aborted when the caller stops waiting (its client disconnected): the statement is stopped. */
   signal?: AbortSignal;
   /** Who asks (a token id): at most `limits.warehouseRequestsPerToken` such requests at once. */
   caller?: string;
-}
-
-export interface PreviewResult {
-  ok: boolean;
-  node: string;
-  sql?: string;
-  columns?: Array<{ name: string; type: PortableType }>;
-  rows?: Array<Record<string, unknown>>;
-  diagnostics: Diagnostic[];
 }
 
 export class Service {
@@ -357,6 +326,24 @@ export class Service {
     return describeComponent(def);
   }
 
+  /** The expression language: syntax, every function with its dialect support, where it is used. */
+  expressions(): ExpressionReference {
+    return expressionReference();
+  }
+
+  /** The same reference as a markdown document (MCP's edgeflow://expressions). */
+  expressionsMarkdown(): string {
+    return expressionsDocument();
+  }
+
+  /** One function of the expression language. */
+  expressionFunction(name: string): FunctionReference {
+    const f = expressionReference().functions.find((x) => x.name === name.toLowerCase());
+    if (!f)
+      throw new ServiceError('NOT_FOUND', `unknown function "${name}"`, { hint: unknownFunctionHint(name) });
+    return f;
+  }
+
   /** The configured connections, without a single secret. */
   connections(): ConnectionSummary[] {
     return Object.entries(this.config.config.connections).map(([name, c]) => ({
@@ -368,12 +355,13 @@ export class Service {
     }));
   }
 
-  async listTables(connection: string, opts: { schema?: string } = {}): Promise<TableListing[]> {
+  async listTables(connection: string, opts: { schema?: string } = {}): Promise<TableList> {
     const c = await this.pool.get(connection);
-    return c.listTables(opts).catch(warehouseError);
+    const tables = await c.listTables(opts).catch(warehouseError);
+    return { connection, tables: tables.map(tableEntry) };
   }
 
-  async describeTable(connection: string, table: string): Promise<TableInfo> {
+  async describeTable(connection: string, table: string): Promise<TableDescription> {
     const conf = this.config.config.connections[connection];
     const c = await this.pool.get(connection);
     const parts = getDialect(DIALECT_OF[conf!.type]).parseTableName(table);
@@ -385,7 +373,7 @@ export class Service {
         hint: didYouMean(table, names, 'tables'),
       });
     }
-    return info;
+    return tableDescription(connection, info);
   }
 
   /**
@@ -413,13 +401,31 @@ export class Service {
         dialect,
         catalog: 'declared',
       };
-    const { catalog, offlineReason } = await this.catalogFor(parsed.workflow, connection, req);
-    const analysis = analyzeParsed(parsed, {
+    const { catalog, offlineReason, connector } = await this.catalogFor(parsed.workflow, connection, req);
+    const options = {
       dialect,
       catalog,
       maxNodes,
       ...(opts.checkDialect === false ? { checkDialect: false } : {}),
-    });
+    };
+    const own = conn ? DIALECT_OF[conn.type] : undefined;
+    // Raw SQL is described by the live connection, in its own dialect only.
+    const analysis = !connector
+      ? analyzeParsed(parsed, options)
+      : own !== dialect
+        ? analyzeParsed(parsed, {
+            ...options,
+            catalog: undescribable(
+              catalog,
+              `the workflow is compiled for ${dialect}, and connection "${connection}" speaks ${own}: a warehouse describes SQL of its own dialect only`,
+            ),
+          })
+        : await analyzeWithRawSql(parsed, options, {
+            connector,
+            ...(req.params ? { params: req.params } : {}),
+            ...(req.signal ? { signal: req.signal } : {}),
+            timeoutMs: this.limits.previewTimeoutMs,
+          });
     return {
       analysis,
       connection,
@@ -433,7 +439,7 @@ export class Service {
     wf: Workflow,
     connection: string,
     req: WorkflowRequest,
-  ): Promise<{ catalog: Catalog; offlineReason?: string }> {
+  ): Promise<{ catalog: Catalog; offlineReason?: string; connector?: Connector }> {
     const conn = this.config.config.connections[connection];
     if (req.offline) return { catalog: EMPTY_CATALOG, offlineReason: 'offline was asked for' };
     if (!conn)
@@ -441,7 +447,7 @@ export class Service {
     try {
       // Compiling for another dialect still uses this connection's columns: the question is the SQL.
       const c = await this.pool.get(connection);
-      return { catalog: await liveCatalog(c, wf, getDialect(DIALECT_OF[conn.type])) };
+      return { catalog: await liveCatalog(c, wf, getDialect(DIALECT_OF[conn.type])), connector: c };
     } catch (e) {
       const hint = e instanceof ServiceError ? (e.details as { hint?: string } | undefined)?.hint : undefined;
       const reason = (e as Error).message.split('\n')[0]!;
@@ -484,6 +490,7 @@ export class Service {
       dialect: p.dialect,
       catalog: p.catalog,
       ...(p.offlineReason ? { offlineReason: p.offlineReason } : {}),
+      ...(a.workflow ? { diagram: mermaidDiagram(a.workflow) } : {}),
     };
     const wantPlan = req.plan || (!req.node && (a.graph?.outputs.length ?? 0) > 0);
     if (wantPlan) {
@@ -505,9 +512,7 @@ export class Service {
       ok: !!query,
       ...base,
       node,
-      ...(query
-        ? { sql: query.sql, columns: query.columns.map((c) => ({ name: c.name, type: c.type })) }
-        : {}),
+      ...(query ? { sql: query.sql, columns: query.columns.map(columnOf) } : {}),
       diagnostics,
     };
   }
@@ -534,8 +539,9 @@ export class Service {
 
   private async runPreview(req: Parameters<Service['preview']>[0], limit: number): Promise<PreviewResult> {
     // The compile slot is held while the SQL is written, not while the warehouse runs it.
-    const { p, query, diagnostics } = await this.analysing(req.signal, async () => {
+    const { p, query, countQuery, diagnostics } = await this.analysing(req.signal, async () => {
       const p = await this.prepare({ ...req, offline: false }, { checkDialect: false });
+      const type = this.config.config.connections[p.connection]?.type;
       return {
         p,
         ...compilePreview(p.analysis, {
@@ -543,36 +549,67 @@ export class Service {
           limit,
           ...(req.params ? { params: req.params } : {}),
           paramMode: 'bind',
+          count: type && PREVIEW_COUNT[type] === 'window' ? 'window' : { bound: PREVIEW_COUNT_BOUND },
         }),
       };
     });
-    if (!query) return { ok: false, node: req.node, diagnostics };
+    if (!query) return { ok: false, node: req.node, limit, diagnostics };
     if (p.offlineReason)
       throw new ServiceError('CONNECTION_UNAVAILABLE', `cannot preview: ${p.offlineReason}`);
     const c = await this.pool.get(p.connection);
-    try {
-      const result = await c.execute(query.sql, {
-        ...boundParams(query),
-        maxRows: limit,
+    const { signal, timeoutMs } = this.interactive(p.connection, req);
+    // One deadline for the rows and their count: the preview timeout bounds the whole answer.
+    const deadline = Date.now() + timeoutMs;
+    const read = (q: CountQuery, maxRows: number) =>
+      c.execute(q.sql, {
+        ...boundParams(q),
+        maxRows,
         readOnly: true,
-        ...this.interactive(p.connection, req),
+        ...(signal ? { signal } : {}),
+        timeoutMs: Math.max(1, deadline - Date.now()),
         label: {
           ...(p.analysis.workflow ? { workflow: p.analysis.workflow.name } : {}),
           origin: req.origin ?? 'preview',
         },
       });
-      const rows = (result.rows ?? []).map(plainRow);
-      return {
-        ok: true,
-        node: req.node,
-        sql: query.sql,
-        columns: query.columns.map((x) => ({ name: x.name, type: x.type })),
-        rows,
-        diagnostics,
-      };
+    let rows: Array<Record<string, unknown>>;
+    try {
+      rows = ((await read(query, limit)).rows ?? []).map(plainRow);
     } catch (e) {
       return warehouseError(previewTimedOut(e, this.limits.previewTimeoutMs), query.sql);
     }
+    let total: PreviewTotal;
+    if (query.totalColumn !== undefined) {
+      const column = query.totalColumn;
+      total = { totalRows: rows.length === 0 ? 0 : Number(rows[0]![column]) };
+      for (const row of rows) delete row[column];
+    } else if (rows.length < limit) {
+      // Fewer rows than asked for: that is all of them.
+      total = { totalRows: rows.length };
+    } else if (!countQuery || deadline - Date.now() <= 0) {
+      total = { totalRowsUnknown: 'not counted: reading the rows took the whole preview timeout' };
+    } else {
+      try {
+        const counted = Number(Object.values((await read(countQuery, 1)).rows?.[0] ?? {})[0]);
+        total =
+          counted > PREVIEW_COUNT_BOUND ? { totalRowsMoreThan: PREVIEW_COUNT_BOUND } : { totalRows: counted };
+      } catch (e) {
+        // A client that went away stops the preview; anything else leaves the rows without a total.
+        if (signal?.aborted) return warehouseError(e, countQuery.sql);
+        total = { totalRowsUnknown: countFailed(e, timeoutMs) };
+      }
+    }
+    return {
+      ok: true,
+      node: req.node,
+      limit,
+      sql: query.sql,
+      columns: query.columns.map(columnOf),
+      rows,
+      rowCount: rows.length,
+      ...total,
+      diagnostics,
+    };
   }
 
   /**
@@ -748,6 +785,8 @@ function defaultCatalog(c: ConnectionConfig): string | undefined {
 function validateResult(p: Prepared, more: Diagnostic[] = []): ValidateResult {
   const a = p.analysis;
   const valid = a.valid && !more.some((d) => d.severity === 'error');
+  const diagnostics = more.length ? [...a.diagnostics, ...more] : a.diagnostics;
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
   return {
     valid,
     ...(a.workflow ? { workflow: a.workflow.name } : {}),
@@ -755,7 +794,9 @@ function validateResult(p: Prepared, more: Diagnostic[] = []): ValidateResult {
     dialect: p.dialect,
     catalog: p.catalog,
     ...(p.offlineReason ? { offlineReason: p.offlineReason } : {}),
-    diagnostics: more.length ? [...a.diagnostics, ...more] : a.diagnostics,
+    errors,
+    warnings: diagnostics.length - errors,
+    diagnostics,
     ...(valid ? { lineage: nodeLineage(a) } : {}),
   };
 }
@@ -769,6 +810,28 @@ const ESTIMATE_NOTES: Record<'duckdb' | 'postgres' | 'bigquery' | 'snowflake', s
   snowflake:
     'Snowflake EXPLAIN gives the bytes the plan would scan after pruning, but no price: it bills warehouse time, which the plan does not predict.',
 };
+
+/**
+ * How a preview counts the node's rows on each warehouse (README: Previews). `bounded`: a second
+ * statement counts at most PREVIEW_COUNT_BOUND + 1 rows, where the engine stops reading (DuckDB
+ * and PostgreSQL cost time only; Snowflake bills the warehouse's time, already resumed by the
+ * rows). `window`: BigQuery bills the bytes a statement reads, which a LIMIT never reduces, so a
+ * second statement would bill the node's bytes again; the rows statement carries count(*) OVER ()
+ * instead, and the count is exact for the bytes billed once.
+ */
+const PREVIEW_COUNT: Record<Connector['type'], 'bounded' | 'window'> = {
+  duckdb: 'bounded',
+  postgres: 'bounded',
+  bigquery: 'window',
+  snowflake: 'bounded',
+};
+
+/** Why the rows were not counted, in a sentence. */
+function countFailed(e: unknown, timeoutMs: number): string {
+  if (e instanceof ConnectorError && e.details.code === 'TIMEOUT')
+    return `not counted: counting ran past the preview timeout (${timeoutMs / 1000} s: limits.previewTimeout, or the connection's statementTimeout if shorter)`;
+  return `not counted: the count failed (${(e as Error).message.split('\n')[0]})`;
+}
 
 /** A preview stopped by the preview timeout says which setting to raise. */
 function previewTimedOut(e: unknown, previewTimeoutMs: number): unknown {

@@ -5,8 +5,9 @@
  *
  * Every error is a ServiceError with a code (NOT_FOUND, INVALID_WORKFLOW, CONFLICT…).
  */
+import type { z } from 'zod';
 import { outputLineage } from '../../compiler/lineage.js';
-import { compilePlan, type PlanStep } from '../../compiler/planner/plan.js';
+import { compilePlan } from '../../compiler/planner/plan.js';
 import { parseWorkflow } from '../../compiler/workflow/parse.js';
 import {
   Executor,
@@ -26,7 +27,6 @@ import {
   type RunStatus,
   type RunStore,
   type RunTrigger,
-  type StepRecord,
   type WorkflowSummary,
   type WorkflowVersion,
 } from '../store/index.js';
@@ -45,6 +45,7 @@ import { ServiceError } from './errors.js';
 import { checkRawSql } from './raw-sql-guard.js';
 import type { Service } from './index.js';
 import { workflowHash } from './workflow-hash.js';
+import * as shapes from './shapes/index.js';
 
 export interface RunServiceOptions {
   store: RunStore;
@@ -56,18 +57,8 @@ export interface RunServiceOptions {
   maxRunAttempts?: number;
 }
 
-export interface SaveWorkflowResult {
-  name: string;
-  version: number;
-  hash: string;
-  /** False: the content equals the latest version, which is returned. */
-  created: boolean;
-  createdAt: string;
-  /** Warnings of the validation (errors are not saved: they throw INVALID_WORKFLOW). */
-  diagnostics: Diagnostic[];
-  /** The schedule the new version declared, now in force. */
-  schedule?: ScheduleRecord;
-}
+/** Warnings of the validation in `diagnostics` (errors are not saved: they throw INVALID_WORKFLOW). */
+export type SaveWorkflowResult = shapes.SaveWorkflowResult;
 
 export interface StartRunRequest {
   /** A saved workflow's name (its latest version, or `version`). */
@@ -97,25 +88,13 @@ export interface ScheduleRequestInput {
   enabled?: boolean;
 }
 
-export interface RunStepView extends StepRecord {
-  purpose: string;
-  dependsOn: string[];
-  target?: PlanStep['target'];
-}
+export type RunStepView = shapes.RunStep;
 
 /** A run with its steps, as every face shows it. */
-export interface RunView extends RunRecord {
-  steps: RunStepView[];
-  lineage: LineageRecord[];
-}
+export type RunView = shapes.RunView;
 
-export interface StartRunResult {
-  run: RunRecord;
-  /** False: the idempotency key was used before; `run` is that run. */
-  created: boolean;
-}
-
-const MAX_KEY = 255;
+/** `created` false: the idempotency key was used before; `run` is that run. */
+export type StartRunResult = z.infer<typeof shapes.StartRunResult>;
 
 export class RunService {
   readonly store: RunStore;
@@ -391,14 +370,14 @@ export class RunService {
    * Cancels a run: a queued one now; a running one is stopped by its executor (here, or in the
    * process running it), its statements cancelled in the warehouse. A finished one is returned as is.
    */
-  cancelRun(id: string): { run: RunRecord; effect: 'cancelled' | 'requested' | 'finished' } {
+  cancelRun(id: string): shapes.CancelResult {
     const r = this.store.requestCancel(id);
     if (!r) throw notFoundRun(id);
     if (r.effect === 'requested') {
       this.store.appendLog({ runId: id, level: 'warn', message: 'cancel requested' });
       this.executor.cancel(id);
     }
-    return r;
+    return { run: this.getRun(id), effect: r.effect };
   }
 
   // ---------------------------------------------------------------- internals
@@ -414,8 +393,11 @@ export class RunService {
         `unknown trigger "${trigger}": one of ${RUN_TRIGGERS.join(', ')}`,
       );
     const key = req.idempotencyKey;
-    if (key !== undefined && (key.length === 0 || key.length > MAX_KEY))
-      throw new ServiceError('INVALID_REQUEST', `an idempotency key is 1 to ${MAX_KEY} characters`);
+    if (key !== undefined && !shapes.IdempotencyKey.safeParse(key).success)
+      throw new ServiceError(
+        'INVALID_REQUEST',
+        `an idempotency key is 1 to ${shapes.MAX_IDEMPOTENCY_KEY} printable ASCII characters without spaces`,
+      );
     if ((req.workflow === undefined) === (req.document === undefined))
       throw new ServiceError('INVALID_REQUEST', 'give either a saved workflow name or an inline document');
     // The cheap answer first: a repeated request compiles nothing.

@@ -2,6 +2,8 @@
  * What the run store hands out: plain, JSON-ready records (timestamps as ISO-8601 UTC text with
  * milliseconds, JSON columns parsed), and the row shapes they are read from.
  */
+import type { Scope as TokenScope } from '../auth/scopes.js';
+
 export const RUN_TRIGGERS = ['manual', 'api', 'schedule', 'cli', 'mcp'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
@@ -16,8 +18,8 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 
 export type StepKind = 'prepare' | 'materialize' | 'write' | 'cleanup';
 
-export const TOKEN_SCOPES = ['read', 'run', 'write', 'admin'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+// Token scopes are declared once, with what each allows, in daemon/auth/scopes.ts.
+export { SCOPES as TOKEN_SCOPES, type Scope as TokenScope } from '../auth/scopes.js';
 
 /** Why a run or a step failed: what to show a person or an agent. Never holds a secret. */
 export interface FailureInfo {

@@ -1,6 +1,7 @@
 import { toJson, UsageError, type Io } from '../io.js';
 import { formatForTerminal } from '../format.js';
-import { withService, workflowRequest, type CommonFlags } from '../service.js';
+import type { PreviewResult } from '../../service/index.js';
+import { daemonResult, withServiceOrDaemon, workflowRequest, type CommonFlags } from '../service.js';
 import { parseParams } from './compile.js';
 
 export async function previewCommand(
@@ -11,8 +12,13 @@ export async function previewCommand(
   if (!flags.node) throw new UsageError('preview needs --node ID');
   const limit = flags.limit === undefined ? 20 : Number(flags.limit);
   const params = parseParams(file, flags.params);
-  const r = await withService(flags.config, (s) =>
-    s.preview({ ...workflowRequest(file, flags), node: flags.node!, limit, params }),
+  const req = { ...workflowRequest(file, flags), node: flags.node, limit, params };
+  const r = await withServiceOrDaemon(
+    flags.config,
+    req,
+    io,
+    (s) => s.preview(req),
+    (d) => daemonResult<PreviewResult>(d, '/v1/preview', req),
   );
   if (flags.json) io.out(toJson(r));
   else {
@@ -22,13 +28,27 @@ export async function previewCommand(
         table(
           r.columns.map((c) => c.name),
           r.rows,
+          rowsOfTotal(r),
         ),
       );
   }
   return r.ok ? 0 : 1;
 }
 
-function table(columns: string[], rows: Array<Record<string, unknown>>): string {
+/** `20 of 1,234 rows`, `20 of more than 100,000 rows`, `3 rows` (all of them). */
+export function rowsOfTotal(r: PreviewResult): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const shown = r.rows?.length ?? 0;
+  const rows = (x: number) => `row${x === 1 ? '' : 's'}`;
+  if (r.totalRows !== undefined)
+    return r.totalRows === shown
+      ? `${n(shown)} ${rows(shown)}`
+      : `${n(shown)} of ${n(r.totalRows)} ${rows(r.totalRows)}`;
+  if (r.totalRowsMoreThan !== undefined) return `${n(shown)} of more than ${n(r.totalRowsMoreThan)} rows`;
+  return `${n(shown)} ${rows(shown)}${r.totalRowsUnknown ? `; ${r.totalRowsUnknown}` : ''}`;
+}
+
+function table(columns: string[], rows: Array<Record<string, unknown>>, footer: string): string {
   const cell = (v: unknown) =>
     v === null || v === undefined
       ? 'null'
@@ -41,10 +61,7 @@ function table(columns: string[], rows: Array<Record<string, unknown>>): string 
     cells
       .map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!)))
       .join(' │ ');
-  return [
-    line(columns),
-    widths.map((w) => '─'.repeat(w)).join('─┼─'),
-    ...data.map(line),
-    `(${rows.length} row${rows.length === 1 ? '' : 's'})`,
-  ].join('\n');
+  return [line(columns), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...data.map(line), `(${footer})`].join(
+    '\n',
+  );
 }

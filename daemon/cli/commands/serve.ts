@@ -1,10 +1,13 @@
 /**
  * `edgeflow serve`: the daemon. Opens the run store, listens (127.0.0.1 unless told otherwise) as
- * soon as it can answer, then seeds the demo warehouse on the embedded default's first start,
- * starts the executor (crash recovery first) and the scheduler, and prints where it is and where
- * its admin token is (a file only its owner can read; the store keeps only the token's hash).
+ * soon as it can answer, starts the executor (crash recovery first) and the scheduler, and prints
+ * where it is and where its admin token is (a file only its owner can read; the store keeps only
+ * the token's hash). The demo warehouse is seeded, and its workflows saved and scheduled, only for
+ * the zero-config default (no config file) or `--demo`: a company's config never gets demo data.
+ * The demo seeds while the daemon already answers; requests that need `local` wait for it, and the
+ * executor and scheduler start once it is done (GET /readyz says when).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serve as serveHttp } from '@hono/node-server';
@@ -19,6 +22,7 @@ import { runDatasetsFromRecords } from '../../observability/lineage.js';
 import { createLineageSink } from '../../observability/lineage-sink.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { DaemonMetrics } from '../../observability/metrics.js';
+import { Readiness } from '../../observability/readiness.js';
 import { executorObserver, schedulerObserver } from '../../observability/run-observer.js';
 import { Scheduler } from '../../scheduler/index.js';
 import { runStoreSchedules } from '../../scheduler/run-store-schedules.js';
@@ -27,6 +31,7 @@ import { Redactor } from '../../secrets/redactor.js';
 import { Service } from '../../service/index.js';
 import type { createMcpHttpHandler } from '../../../mcp/http.js';
 import { RunStore, type RunRecord } from '../../store/index.js';
+import { publishDaemon } from '../daemon-file.js';
 import { UsageError, type Io } from '../io.js';
 
 export function parseListen(listen: string): { host: string; port: number } {
@@ -37,12 +42,40 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
+/** The longest a seeding of the demo may take (10–20 s is usual); then it is stopped. */
+export const DEMO_SEED_TIME_LIMIT_MS = 5 * 60_000;
+
+/**
+ * Whether this daemon gets the demo: the zero-config default does (no config file was found), a
+ * config only with `--demo`, which needs its `local` connection to be DuckDB (a usage error
+ * otherwise). `reason`: why not, for the one log line that says so.
+ */
+export function demoChoice(
+  loaded: LoadedConfig,
+  demoFlag: boolean,
+): { install: true } | { install: false; reason: string } {
+  const local = loaded.config.connections['local'];
+  if (demoFlag) {
+    if (local?.type !== 'duckdb')
+      throw new UsageError(
+        `serve --demo seeds the demo into the DuckDB connection "local"; ${local ? `"local" is ${local.type} in ${loaded.file ?? 'this config'}` : `${loaded.file ?? 'this config'} has no connection "local"`}`,
+      );
+    return { install: true };
+  }
+  if (loaded.file === undefined) return { install: true };
+  return {
+    install: false,
+    reason: `the daemon runs on the config ${loaded.file}, and a config gets no demo data or demo workflows unless asked: \`edgeflow serve --demo\` or \`edgeflow demo\` seeds them into its DuckDB connection "local"`,
+  };
+}
+
 export async function serveCommand(
-  flags: { config?: string; listen?: string },
+  flags: { config?: string; listen?: string; demo?: boolean },
   io: Io,
   signal?: AbortSignal,
 ): Promise<number> {
   const loaded = loadConfig(flags.config);
+  const demo = demoChoice(loaded, flags.demo === true);
   const { host, port } = parseListen(flags.listen ?? loaded.config.listen);
   const statePath = path.resolve(loaded.baseDir, loaded.config.state);
   const stateDir = path.dirname(statePath);
@@ -58,6 +91,13 @@ export async function serveCommand(
       'unhandled rejection',
     );
   process.on('unhandledRejection', onUnhandled);
+  if (!demo.install) logger.info({ reason: demo.reason }, 'the demo is not installed');
+  // What /readyz waits for, in the order the daemon does it.
+  const readiness = new Readiness();
+  const demoSeeded = demo.install ? readiness.begin('demo seeding') : undefined;
+  const demoInstalled = demo.install ? readiness.begin('demo workflows') : undefined;
+  const executorStarted = readiness.begin('executor');
+  const schedulerStarted = readiness.begin('scheduler');
   const store = RunStore.open(statePath, { redactor });
   const metrics = new DaemonMetrics();
   // Queue depth: runs waiting for the executor to claim them, read when Prometheus scrapes.
@@ -112,34 +152,116 @@ export async function serveCommand(
     allowedHosts: () => hosts,
     version: packageVersion(),
     mcp,
+    waitingFor: () => readiness.waitingFor(),
   });
-  // Listening first: /healthz answers while the rest starts (the demo check opens DuckDB).
+  // Listening first: /healthz and /readyz answer while the rest starts (the demo check opens DuckDB).
   const server = serveHttp({ fetch: app.fetch, hostname: host, port });
-  await new Promise<void>((resolve, reject) => {
+  const listening = new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);
   });
+  const stopping = new AbortController();
+  // The demo's data, seeded once the daemon answers. Until it is there `local` does not open: a
+  // request that needs it waits (at most the seeding's time limit), rather than fail on the lock
+  // the seeding child holds on the DuckDB file.
+  const seeding = demo.install
+    ? listening.then(
+        () => seedDemoWarehouse(loaded, pool, io, logger, stopping.signal),
+        () => false,
+      )
+    : undefined;
+  if (seeding) {
+    pool.holdUntil('local', seeding, {
+      reason: 'the demo warehouse is being seeded',
+      timeoutMs: DEMO_SEED_TIME_LIMIT_MS,
+      hint: 'seeding the demo takes 10–20 s on most machines: try again when GET /readyz answers 200',
+    });
+    void seeding.then(demoSeeded);
+  }
+  await listening;
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   hosts = loopbackHosts(host, actualPort);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   logger.info({ address: url, state: statePath, adminToken: admin.file }, 'listening');
+  // Where the CLI of the same user finds this daemon when it holds a DuckDB file (cli/daemon-link.ts).
+  const published = publishDaemon(loaded, url);
 
-  await prepareDemo(loaded, flags.config, service, pool, io, logger);
-  const recovery = await service.startRuns();
-  logger.info({ recovery }, 'executor started');
   const scheduler = new Scheduler({
     store: runStoreSchedules(store),
     startRun: (req) => service.startRun(req),
     overlap: runSettings(loaded.config).overlap,
     onEvent: schedulerObserver({ logger, metrics }),
   });
-  service.runs?.attachScheduler(scheduler);
-  await scheduler.start();
-  logger.info({ schedules: scheduler.scheduleCount }, 'scheduler started');
-  const stopping = new AbortController();
-  warnAboutRoles(loaded, service, logger, stopping.signal);
+  // With the demo, the executor and the scheduler start once its data and workflows are there: a
+  // run on `local` (a scheduled fire, one recovered after a crash) never starts against a
+  // warehouse being seeded. Runs asked for meanwhile are queued and claimed then.
+  const startup = (async () => {
+    if (seeding) {
+      if ((await seeding) && !stopping.signal.aborted) await installDemo(service, io, logger);
+      demoInstalled!();
+    }
+    if (stopping.signal.aborted) return;
+    const recovery = await service.startRuns();
+    executorStarted();
+    logger.info({ recovery }, 'executor started');
+    if (stopping.signal.aborted) return;
+    service.runs?.attachScheduler(scheduler);
+    await scheduler.start();
+    schedulerStarted();
+    logger.info({ schedules: scheduler.scheduleCount }, 'scheduler started');
+  })();
+  let startupFailed: { error: unknown } | undefined;
+  const started = startup.catch((error: unknown) => {
+    startupFailed = { error };
+    logger.error({ reason: (error as Error).message }, 'the daemon could not start');
+  });
+  // A configured daemon is ready when it says it listens (as before); the demo's is reachable
+  // while it seeds, which is the point of listening first.
+  if (!seeding) await started;
+  if (!startupFailed) {
+    warnAboutRoles(loaded, service, logger, stopping.signal);
+    printWhereItIs(io, url, admin, host, !hosts);
+  }
 
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    signal?.addEventListener('abort', stop, { once: true });
+    void started.then(() => {
+      if (startupFailed) stop();
+    });
+  });
+  stopping.abort();
+  io.err('shutting down');
+  logger.info('shutting down');
+  // The abort stops a seeding child; nothing starts after this.
+  await started;
+  await scheduler.stop();
+  // New requests are refused while running steps get their grace period. MCP sessions end first:
+  // their open SSE streams would hold the server open.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  await mcp.close();
+  await service.close();
+  await closed;
+  await lineage.flush();
+  store.close();
+  published.remove();
+  process.off('unhandledRejection', onUnhandled);
+  logger.info('stopped');
+  if (startupFailed) throw startupFailed.error;
+  return 0;
+}
+
+/** Where the daemon is, where its admin token is, and where agents connect. */
+function printWhereItIs(
+  io: Io,
+  url: string,
+  admin: ReturnType<typeof ensureAdminToken>,
+  host: string,
+  notOnlyHere: boolean,
+): void {
   io.err(`edgeflow listening on ${url}`);
   const curl = `curl -H "Authorization: Bearer $(cat ${admin.file})" ${url}/v1/workflows`;
   if (admin.status === 'revoked')
@@ -153,29 +275,7 @@ export async function serveCommand(
   io.err(
     `MCP for agents: ${url}/mcp (Streamable HTTP; send the same token as "Authorization: Bearer …"; a read token sees only read tools) — see the README's "MCP" section for Claude Desktop and Cursor`,
   );
-  if (!hosts) io.err(`warning: listening on ${host}, not only on this machine`);
-
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
-  stopping.abort();
-  io.err('shutting down');
-  logger.info('shutting down');
-  await scheduler.stop();
-  // New requests are refused while running steps get their grace period. MCP sessions end first:
-  // their open SSE streams would hold the server open.
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  await mcp.close();
-  await service.close();
-  await closed;
-  await lineage.flush();
-  store.close();
-  process.off('unhandledRejection', onUnhandled);
-  logger.info('stopped');
-  return 0;
+  if (notOnlyHere) io.err(`warning: listening on ${host}, not only on this machine`);
 }
 
 /**
@@ -208,71 +308,119 @@ function warnAboutRoles(loaded: LoadedConfig, service: Service, logger: Logger, 
 }
 
 /**
- * The embedded default gets the demo warehouse on first start, and its workflows saved and
- * scheduled. Seeding runs in a child process (`edgeflow demo --seed-only`): DuckDB's buffers for
- * building ~1M orders are hundreds of MB, and a process rarely gives freed memory back, so the
- * daemon would keep them for its whole life. A failure here is reported and the daemon goes on
- * without the demo.
+ * The demo warehouse in `local`'s DuckDB, unless it is there: whether its data is there afterwards
+ * (then its workflows are installed). Seeding a file runs in a child process (`edgeflow demo
+ * --seed-only`): DuckDB's buffers for building ~1M orders are hundreds of MB, and a process rarely
+ * gives freed memory back, so the daemon would keep them for its whole life. A failure is reported
+ * and the daemon goes on without the demo.
  */
-async function prepareDemo(
+async function seedDemoWarehouse(
   loaded: LoadedConfig,
-  configFlag: string | undefined,
-  service: Service,
   pool: ConnectorPool,
   io: Io,
   logger: Logger,
-): Promise<void> {
+  stopping: AbortSignal,
+): Promise<boolean> {
   const local = loaded.config.connections['local'];
-  if (local?.type !== 'duckdb') return;
+  if (local?.type !== 'duckdb') return false;
   try {
     if (local.path !== ':memory:')
       mkdirSync(path.dirname(path.resolve(loaded.baseDir, local.path)), { recursive: true });
-    const state = await demoState(await service.connector('local'));
+    // The pool holds `local` for everyone else until this settles.
+    const connector = await pool.get('local', { duringHold: true });
+    const state = await demoState(connector);
+    if (state === 'present') return true;
     if (state === 'foreign') {
+      logger.info({ reason: 'main.orders exists and is not the demo dataset' }, 'the demo is not installed');
       io.err('main.orders exists and is not the demo dataset: the demo is not installed');
-      return;
+      return false;
     }
-    if (state !== 'present') {
-      if (local.path === ':memory:') {
-        await ensureDemo({ connector: await service.connector('local'), log: (l) => io.err(l) });
-      } else {
-        // The child opens the DuckDB file: this process lets go of it first.
-        await pool.closeAll();
-        const result = await seedInChild(configFlag);
-        logger.info({ tables: result.tables, seconds: result.seconds }, 'demo warehouse seeded');
-      }
+    io.err(
+      'seeding the demo warehouse; meanwhile requests that need connection "local" wait for it (GET /readyz answers 200 once the daemon is ready)',
+    );
+    if (local.path === ':memory:') {
+      await ensureDemo({ connector, log: (l) => io.err(l) });
+      return true;
     }
+    // The child opens the DuckDB file: this process lets go of it first.
+    await pool.close('local');
+    const result = await seedInChild(loaded.file, { stopping, timeoutMs: DEMO_SEED_TIME_LIMIT_MS });
+    logger.info({ tables: result.tables, seconds: result.seconds }, 'demo warehouse seeded');
+    return true;
+  } catch (e) {
+    // Stopped by a shutdown is no failure: the next start finds the seeding interrupted and redoes it.
+    if (stopping.aborted) logger.info({ reason: (e as Error).message }, 'the demo was not prepared');
+    else {
+      logger.error({ reason: (e as Error).message }, 'cannot prepare the demo');
+      io.err(
+        `the demo could not be prepared (${(e as Error).message.split('\n')[0]}); the daemon runs without it`,
+      );
+    }
+    return false;
+  }
+}
+
+/** Saves and schedules the demo workflows that are not saved yet. */
+async function installDemo(service: Service, io: Io, logger: Logger): Promise<void> {
+  try {
     const installed = await installDemoWorkflows(service);
     const saved = installed.filter((w) => w.status === 'saved');
     if (saved.length)
       io.err(`saved and scheduled the demo workflows: ${saved.map((w) => w.name).join(', ')}`);
   } catch (e) {
-    logger.error({ reason: (e as Error).message }, 'cannot prepare the demo');
+    logger.error({ reason: (e as Error).message }, 'cannot install the demo workflows');
     io.err(
-      `the demo could not be prepared (${(e as Error).message.split('\n')[0]}); the daemon runs without it`,
+      `the demo workflows could not be saved (${(e as Error).message.split('\n')[0]}); the daemon runs without them`,
     );
   }
 }
 
-/** `edgeflow demo --seed-only` in a child: its progress and messages on our stderr, its result back. */
-function seedInChild(configFlag: string | undefined): Promise<EnsureDemoResult> {
+/**
+ * `edgeflow demo --seed-only` in a child: its progress and messages on our stderr, its result back.
+ * Stopped (SIGTERM, then SIGKILL) past `timeoutMs` or when the daemon stops; an interrupted
+ * seeding is found and redone on the next start.
+ */
+function seedInChild(
+  configFile: string | undefined,
+  opts: { stopping: AbortSignal; timeoutMs: number },
+): Promise<EnsureDemoResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
+    if (opts.stopping.aborted) return reject(new Error('the daemon is stopping'));
+    const child: ChildProcess = spawn(
       process.execPath,
       [
         ...process.execArgv,
         packagePath('bin', 'edgeflow.js'),
         'demo',
         '--seed-only',
-        ...(configFlag ? ['--config', configFlag] : []),
+        ...(configFile ? ['--config', configFile] : []),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
+    let stoppedBecause: string | undefined;
+    let killer: NodeJS.Timeout | undefined;
+    const stop = (why: string) => {
+      if (stoppedBecause !== undefined || child.exitCode !== null) return;
+      stoppedBecause = why;
+      child.kill('SIGTERM');
+      killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    };
+    const limit = setTimeout(
+      () => stop(`it took longer than ${Math.round(opts.timeoutMs / 1000)} s`),
+      opts.timeoutMs,
+    );
+    const onStop = () => stop('the daemon is stopping');
+    opts.stopping.addEventListener('abort', onStop, { once: true });
     child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
     child.once('error', reject);
     child.once('exit', (code) => {
+      clearTimeout(limit);
+      clearTimeout(killer);
+      opts.stopping.removeEventListener('abort', onStop);
       try {
+        if (stoppedBecause !== undefined)
+          throw new Error(`seeding was stopped: ${stoppedBecause} (the next start seeds again)`);
         if (code !== 0) throw new Error(`seeding exited with code ${code}`);
         resolve(JSON.parse(out.trim().split('\n').at(-1)!) as EnsureDemoResult);
       } catch (e) {

@@ -5,9 +5,12 @@ import { route, type AnyRoute } from '../route.js';
 import {
   CompileRequest,
   CompileResponse,
+  ConnectionList,
   ConnectionParam,
   PreviewRequest,
   PreviewResponse,
+  TableDescription,
+  TableList,
   TableParam,
   TablesQuery,
   ValidateRequest,
@@ -58,7 +61,7 @@ export function catalogRoutes(service: CatalogService): AnyRoute[] {
       operationId: 'listConnections',
       tag: 'catalog',
       summary: 'The configured connections (names, types, dialects; never a secret)',
-      responses: { 200: { description: '{ connections: [...] }' }, ...errors(401) },
+      responses: { 200: { description: 'the connections', schema: ConnectionList }, ...errors(401) },
       handler: (c) => c.json({ connections: service.connections() }),
     }),
     route({
@@ -70,11 +73,12 @@ export function catalogRoutes(service: CatalogService): AnyRoute[] {
       summary: 'Tables and views of a connection',
       params: ConnectionParam,
       query: TablesQuery,
-      responses: { 200: { description: '{ tables: [...] }' }, ...errors(401, 404, 502, 503) },
+      responses: {
+        200: { description: 'the tables', schema: TableList },
+        ...errors(401, 404, 502, 503),
+      },
       handler: async (c, { params, query }) =>
-        c.json({
-          tables: await service.listTables(params.name, query.schema ? { schema: query.schema } : {}),
-        }),
+        c.json(await service.listTables(params.name, query.schema ? { schema: query.schema } : {})),
     }),
     route({
       method: 'get',
@@ -84,7 +88,10 @@ export function catalogRoutes(service: CatalogService): AnyRoute[] {
       tag: 'catalog',
       summary: 'Columns and types of a table',
       params: TableParam,
-      responses: { 200: { description: 'the table' }, ...errors(401, 404, 502, 503) },
+      responses: {
+        200: { description: 'the table', schema: TableDescription },
+        ...errors(401, 404, 502, 503),
+      },
       handler: async (c, { params }) => c.json(await service.describeTable(params.name, params.table)),
     }),
     route({

@@ -4,12 +4,23 @@ import { parseWorkflow } from '../../../compiler/workflow/parse.js';
 import type { ApiEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
+import { MAX_IDEMPOTENCY_KEY } from '../../service/shapes/index.js';
 import {
+  CancelResult,
   IdempotencyKey,
+  InlineRunRequest,
   LogsQuery,
   NameParam,
   RunIdParam,
+  RunList,
+  RunLogs,
+  RunView,
   RunsQuery,
+  SaveWorkflowResponse,
+  SavedWorkflow,
+  Schedule,
+  StartedRun,
+  WorkflowList,
   ScheduleRequest,
   StartRunRequest,
   VersionQuery,
@@ -33,8 +44,8 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
       body: Workflow,
       invalidBody: (raw) => invalidWorkflow(parseWorkflow(raw).diagnostics),
       responses: {
-        200: { description: 'identical to the latest version: that version' },
-        201: { description: 'saved as a new version' },
+        200: { description: 'identical to the latest version: that version', schema: SaveWorkflowResponse },
+        201: { description: 'saved as a new version', schema: SaveWorkflowResponse },
         ...errors(400, 401, 403, 413, 422),
       },
       handler: async (c, { params, body }) => {
@@ -56,7 +67,7 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
       operationId: 'listWorkflows',
       tag: 'workflows',
       summary: 'Saved workflows, with their latest version',
-      responses: { 200: { description: '{ workflows: [...] }' }, ...errors(401) },
+      responses: { 200: { description: 'the saved workflows', schema: WorkflowList }, ...errors(401) },
       handler: async (c) => c.json({ workflows: await runs.listWorkflows() }),
     }),
     route({
@@ -69,7 +80,10 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
       params: NameParam,
       query: VersionQuery,
       responses: {
-        200: { description: 'the version, its document, and its schedule (null when none)' },
+        200: {
+          description: 'the version, its document, and its schedule (null when none)',
+          schema: SavedWorkflow,
+        },
         ...errors(400, 401, 404),
       },
       handler: async (c, { params, query }) =>
@@ -93,12 +107,14 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
       headers: [
         {
           name: 'Idempotency-Key',
-          description:
-            'a key of your choosing (≤ 200 printable characters); the same key never starts two runs',
+          description: `a key of your choosing (≤ ${MAX_IDEMPOTENCY_KEY} printable characters); the same key never starts two runs`,
           schema: IdempotencyKey,
         },
       ],
-      responses: { 202: { description: 'the run' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
+      responses: {
+        202: { description: 'the run', schema: StartedRun },
+        ...errors(400, 401, 403, 404, 409, 413, 422),
+      },
       handler: async (c, { params, body }) => {
         const key = idempotencyKey(c);
         const { run, created } = await runs.startRun({
@@ -107,6 +123,43 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
           ...(body?.version !== undefined ? { version: body.version } : {}),
           ...(body?.params ? { params: body.params } : {}),
           ...(body?.connection ? { connection: body.connection } : {}),
+          ...(key !== undefined ? { idempotencyKey: key } : {}),
+        });
+        c.header('Location', `/v1/runs/${run.id}`);
+        if (!created) c.header('Idempotent-Replayed', 'true');
+        return c.json(run, 202);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/v1/runs',
+      // A document is SQL the caller wrote, writing where it says: a run token starts saved
+      // workflows only (MCP's run_workflow holds the same line).
+      scope: 'write',
+      operationId: 'startInlineRun',
+      tag: 'runs',
+      summary: 'Run a workflow document without saving it (queued; 202 with the run)',
+      description:
+        'The run records the document it ran (its `version` is null); nothing is saved or scheduled. `edgeflow run FILE` uses it when the daemon holds the DuckDB file. With an `Idempotency-Key` header, a second request with the same key returns the first run.',
+      body: InlineRunRequest,
+      headers: [
+        {
+          name: 'Idempotency-Key',
+          description: `a key of your choosing (≤ ${MAX_IDEMPOTENCY_KEY} printable characters); the same key never starts two runs`,
+          schema: IdempotencyKey,
+        },
+      ],
+      responses: {
+        202: { description: 'the run', schema: StartedRun },
+        ...errors(400, 401, 403, 409, 413, 422),
+      },
+      handler: async (c, { body }) => {
+        const key = idempotencyKey(c);
+        const { run, created } = await runs.startRun({
+          document: body.workflow,
+          trigger: 'api',
+          ...(body.params ? { params: body.params } : {}),
+          ...(body.connection ? { connection: body.connection } : {}),
           ...(key !== undefined ? { idempotencyKey: key } : {}),
         });
         c.header('Location', `/v1/runs/${run.id}`);
@@ -124,7 +177,7 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
       params: NameParam,
       body: ScheduleRequest,
       responses: {
-        200: { description: 'the schedule, with its next fire' },
+        200: { description: 'the schedule, with its next fire', schema: Schedule },
         ...errors(400, 401, 403, 404, 413),
       },
       handler: async (c, { params, body }) => {
@@ -156,7 +209,10 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
       summary: 'Runs, newest first, a page at a time (?workflow=&status=&limit=&cursor=)',
       query: RunsQuery,
       responses: {
-        200: { description: '{ runs: [...], nextCursor }: pass nextCursor as cursor for the next page' },
+        200: {
+          description: '{ runs: [...], nextCursor }: pass nextCursor as cursor for the next page',
+          schema: RunList,
+        },
         ...errors(400, 401),
       },
       handler: async (c, { query }) => c.json(await runs.listRuns(query)),
@@ -169,7 +225,7 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
       tag: 'runs',
       summary: 'A run, with its steps',
       params: RunIdParam,
-      responses: { 200: { description: 'the run' }, ...errors(401, 404) },
+      responses: { 200: { description: 'the run', schema: RunView }, ...errors(401, 404) },
       handler: async (c, { params }) => c.json(await runs.getRun(params.id)),
     }),
     route({
@@ -181,8 +237,9 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
       summary: "A run's log lines (?after=<last id seen> to follow it)",
       params: RunIdParam,
       query: LogsQuery,
-      responses: { 200: { description: '{ logs: [...] }' }, ...errors(400, 401, 404) },
-      handler: async (c, { params, query }) => c.json({ logs: await runs.runLogs(params.id, query) }),
+      responses: { 200: { description: 'its log lines', schema: RunLogs }, ...errors(400, 401, 404) },
+      handler: async (c, { params, query }) =>
+        c.json({ runId: params.id, logs: await runs.runLogs(params.id, query) }),
     }),
     route({
       method: 'post',
@@ -194,8 +251,11 @@ export function workflowRoutes(runs: RunsFace): AnyRoute[] {
         'Cancel a run: a queued one at once, a running one by stopping its statements in the warehouse',
       params: RunIdParam,
       responses: {
-        200: { description: 'cancelled, or already finished ({ run, effect })' },
-        202: { description: 'cancel requested; the run stops shortly ({ run, effect: "requested" })' },
+        200: { description: 'cancelled, or already finished ({ run, effect })', schema: CancelResult },
+        202: {
+          description: 'cancel requested; the run stops shortly ({ run, effect: "requested" })',
+          schema: CancelResult,
+        },
         ...errors(401, 403, 404),
       },
       handler: async (c, { params }) => {
@@ -216,7 +276,7 @@ function idempotencyKey(c: Context<ApiEnv>): string | undefined {
   if (!r.success)
     throw new ApiError(
       'INVALID_REQUEST',
-      'the Idempotency-Key header must be 1 to 200 printable ASCII characters without spaces',
+      `the Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY} printable ASCII characters without spaces`,
     );
   return r.data;
 }
