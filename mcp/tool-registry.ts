@@ -26,6 +26,8 @@ export interface ToolSpec<I extends z.ZodRawShape> {
   input: z.ZodObject<I>;
   output?: z.ZodObject<z.ZodRawShape>;
   annotations: ToolAnnotations;
+  /** The tool's `_meta` (an MCP app it offers: ./app-resource.ts). */
+  meta?: Record<string, unknown>;
 }
 
 export class ToolRegistry {
@@ -58,6 +60,7 @@ export class ToolRegistry {
         inputSchema: spec.input,
         ...(spec.output ? { outputSchema: spec.output } : {}),
         annotations: { title: spec.title, ...spec.annotations },
+        ...(spec.meta ? { _meta: spec.meta } : {}),
       },
       (async (args: z.infer<z.ZodObject<I>>, extra: ToolExtra) => {
         try {

@@ -60,10 +60,18 @@ export class TokenAuthenticator {
   authenticate(presented: string | undefined): AuthResult {
     if (!presented) return { ok: false, reason: 'missing' };
     if (presented.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' };
-    const digest = createHash('sha256').update(presented).digest();
+    return this.authenticateHash(createHash('sha256').update(presented).digest('hex'));
+  }
+
+  /**
+   * Checks a token by its SHA-256 (hex), as a web UI session keeps it (daemon/auth/ui-sessions.ts):
+   * the same answer as presenting the token, so revoking the token ends its sessions too.
+   */
+  authenticateHash(hash: string): AuthResult {
+    const digest = Buffer.from(hash, 'hex');
     // The lookup is by the hash, which an attacker cannot steer byte by byte, so its timing
     // says nothing about a real token; the final comparison is constant-time all the same.
-    const row = this.store.findTokenByHash(digest.toString('hex'));
+    const row = this.store.findTokenByHash(hash);
     if (!row) return { ok: false, reason: 'unknown' };
     const stored = Buffer.from(row.hash, 'hex');
     if (stored.length !== digest.length || !timingSafeEqual(stored, digest))

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { TokenAuthenticator } from '../auth/tokens.js';
+import { UiSessions } from '../auth/ui-sessions.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { NOOP_METRICS, type EdgeflowMetrics } from '../observability/metrics.js';
 import type { ApiEnv } from './env.js';
@@ -23,8 +24,10 @@ import { assistantRoutes, type AssistantFace } from './routes/assistant.js';
 import { catalogRoutes, type CatalogService } from './routes/catalog.js';
 import { mcpRoutes, type McpHttpFace } from './routes/mcp.js';
 import type { RunsFace } from './routes/runs-face.js';
+import { sessionRoutes } from './routes/session.js';
 import { systemRoutes } from './routes/system.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { mountStaticUi } from './static-ui.js';
 
 export type { RunsFace } from './routes/runs-face.js';
 export type { McpHttpFace } from './routes/mcp.js';
@@ -51,12 +54,17 @@ export interface HttpAppOptions {
   redact?: (text: string) => string;
   /** What the daemon still waits for while starting (GET /readyz); absent: always ready. */
   waitingFor?: () => string[];
+  /** The web UI's built files (dist/ui), served at / and /assets/; absent: no UI. */
+  uiDir?: string;
+  /** The web UI's sessions (default: new ones, in memory). */
+  sessions?: UiSessions;
 }
 
 export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
   const logger = opts.logger ?? createLogger({ level: 'silent' });
   const metrics = opts.metrics ?? NOOP_METRICS;
   const app = new Hono<ApiEnv>();
+  const sessions = opts.sessions ?? new UiSessions();
 
   let doc: unknown;
   const routes: AnyRoute[] = [
@@ -69,6 +77,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
     ...workflowRoutes(opts.runs ?? runsUnavailable),
     ...assistantRoutes(opts.service.generateWorkflow ? (opts.service as AssistantFace) : undefined),
     ...mcpRoutes(opts.mcp),
+    ...sessionRoutes({ authenticator: opts.authenticator, sessions }),
   ];
 
   app.use('*', requestId());
@@ -77,7 +86,9 @@ export function createHttpApp(opts: HttpAppOptions): Hono<ApiEnv> {
   app.use('*', observe({ logger, metrics }));
   app.use('*', hostCheck(opts.allowedHosts ?? (() => undefined)));
   app.use('*', originCheck(opts.allowedHosts ?? (() => undefined)));
-  app.use('*', authenticate(opts.authenticator, ['/healthz', '/readyz']));
+  // The UI's files hold no data: they are served without a token (the page then signs in).
+  if (opts.uiDir) mountStaticUi(app, opts.uiDir);
+  app.use('*', authenticate(opts.authenticator, ['/healthz', '/readyz', 'POST /v1/session'], sessions));
   app.use('*', bodyLimit(opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
   mountRoutes(app, routes);
   app.onError(errorHandler(logger));

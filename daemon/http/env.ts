@@ -1,4 +1,5 @@
 import type { StoredToken } from '../auth/tokens.js';
+import type { UiSession } from '../auth/ui-sessions.js';
 import type { Logger } from '../observability/logger.js';
 
 /** What middleware leave on the context for the handlers after them. */
@@ -11,5 +12,7 @@ export interface ApiEnv {
     token: StoredToken;
     /** The request's logger (carries the request id). */
     log: Logger;
+    /** The web UI session that authenticated the request (absent for a bearer token). */
+    session: { id: string; session: UiSession };
   };
 }

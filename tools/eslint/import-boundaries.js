@@ -4,9 +4,11 @@
 //   daemon/     imports compiler and connectors (not mcp/)
 //   mcp/        imports the daemon's service layer only (daemon/service/)
 //   only the composition root (daemon/cli/) imports mcp/, evals/ and the HTTP layer (daemon/http/)
+//   ui/         the web app: a face over the HTTP API; shared types only (`import type` from
+//               compiler/ and daemon/service/shapes/), and nothing imports it
 import path from 'node:path';
 
-const LAYERS = ['compiler', 'connectors', 'daemon', 'mcp', 'prompts', 'evals'];
+const LAYERS = ['compiler', 'connectors', 'daemon', 'mcp', 'prompts', 'evals', 'ui'];
 
 function layerOf(root, file) {
   const rel = path.relative(root, file).split(path.sep);
@@ -25,7 +27,17 @@ function violation(from, to, isTypeOnly) {
     }
     return undefined;
   }
+  if (to.layer === 'ui') return 'ui/ is the web app, bundled on its own: nothing imports it';
   switch (from.layer) {
+    case 'ui':
+      if (
+        isTypeOnly &&
+        (to.layer === 'compiler' || (to.layer === 'daemon' && to.rest.startsWith('service/shapes/')))
+      )
+        return undefined;
+      // Its tests check it against the compiler's real output (the catalog, the DAG diagram).
+      if (from.rest.endsWith('.test.ts') && to.layer === 'compiler') return undefined;
+      return 'ui/ talks to the daemon over HTTP only: it may `import type` shared types from compiler/ and daemon/service/shapes/, nothing else';
     case 'compiler':
       return 'compiler/ is pure and imports nothing of ours';
     case 'connectors':
