@@ -7,6 +7,7 @@ import {
   checkKeyColumns,
   col,
   columnList,
+  columnOrigins,
   passThrough,
   pickColumns,
   selectItem,
@@ -75,12 +76,14 @@ export const aggregate = defineComponent({
     if (!ctx.checkUnique(columns, ['measures'])) return undefined;
     return {
       outputs: { out: { columns } },
+      // Groups are read (and grouped by) even when no reader wants them; a measure reads its arguments.
+      reads: { always: columnOrigins(rel, groupKeys) },
       build: (b) => ({
         out: {
           kind: 'select',
           items: [
-            ...groups.map((g) => selectItem(col(g), g.name)),
-            ...measures.map((m) => selectItem(m.expr, m.column.name)),
+            ...groups.filter((g) => b.wants(g.name)).map((g) => selectItem(col(g), g.name)),
+            ...measures.filter((m) => b.wants(m.column.name)).map((m) => selectItem(m.expr, m.column.name)),
           ],
           from: b.input('in'),
           ...(groups.length ? { groupBy: groups.map((g) => col(g)) } : {}),

@@ -54,6 +54,32 @@ export interface BuildContext {
   input(port: string, index?: number): FromItem;
   /** A name for a helper column that clashes with none of `taken`. */
   helperName(base: string, taken: readonly string[]): string;
+  /**
+   * Whether some reader of an output port (default `out`) needs a column. A node that declares
+   * `reads` builds only the columns wanted (at least one is always wanted); any other node is
+   * asked for every column.
+   */
+  wants(column: string, port?: string): boolean;
+  /**
+   * The columns the relation feeding an input port has in this statement, in its schema's order:
+   * fewer than its schema when the planner pruned it. Undefined: every column of its schema.
+   */
+  inputColumns(port: string, index?: number): readonly string[] | undefined;
+}
+
+/**
+ * Which input columns a node reads ("columns read"), so that the planner can carry through each
+ * relation only the columns some reader needs, from the outputs and previews back to the sources.
+ * A demanded output column reads the input columns its lineage (`from`) names; `always` adds what
+ * the node reads whatever is asked of it: a condition, join keys, group keys, an ordering. A node
+ * with `reads` builds only the columns its readers want (`BuildContext.wants`); a node without
+ * it reads every input column and builds every output column (always correct, never pruned).
+ */
+export interface ColumnsRead {
+  /** Input columns read whatever is asked of the outputs, as lineage origins (upstream node, port, column). */
+  always?: readonly ColumnOrigin[];
+  /** Every output column is built whatever is asked (distinct rows depend on every column). */
+  allOutputs?: boolean;
 }
 
 export interface NodeAnalysis {
@@ -63,6 +89,8 @@ export interface NodeAnalysis {
   build?: (b: BuildContext) => Record<string, Query>;
   /** For output components: what to write where. */
   write?: WriteSpec;
+  /** The input columns it reads; absent: all of them (see ColumnsRead). */
+  reads?: ColumnsRead;
 }
 
 export type ConfigKey = ReadonlyArray<string | number>;

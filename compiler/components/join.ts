@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ScopeRelation } from '../expr/resolve.js';
-import { PassedColumn, type Column } from '../schema/relation.js';
+import { PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
 import { T, comparable, formatType } from '../schema/types.js';
-import type { FromItem, Query, SqlExpr } from '../sql/ast.js';
-import { defineComponent, type InputRelation } from './component.js';
+import type { FromItem, Query, SelectItem, SqlExpr } from '../sql/ast.js';
+import { defineComponent, type BuildContext, type InputRelation } from './component.js';
 import { col, columnName, expression, passThrough, selectItem } from './shapes.js';
 
 const L = '_l';
@@ -74,6 +74,8 @@ export const join = defineComponent({
     }
 
     const conds: SqlExpr[] = [];
+    // The keys and the condition are read whatever is asked of the output.
+    const always: ColumnOrigin[] = [];
     let ok = true;
     on?.forEach((pair, i) => {
       const l = ctx.column(pair.left, ['on', i, 'left'], left);
@@ -95,9 +97,14 @@ export const join = defineComponent({
         return;
       }
       conds.push({ k: 'binary', op: '=', left: col(l, L), right: col(r, R), type: T.bool });
+      always.push(
+        { node: left.ref.node, port: left.ref.port, column: l.name },
+        { node: right.ref.node, port: right.ref.port, column: r.name },
+      );
     });
     if (condition) {
       const r = ctx.expr(condition, ['condition'], scope);
+      if (r) always.push(...ctx.origins(r.deps));
       if (!r) ok = false;
       else if (r.expr.type.kind !== 'bool') {
         ctx.error('TYPE_MISMATCH', 'the join condition must be true/false', { key: ['condition'] });
@@ -116,13 +123,21 @@ export const join = defineComponent({
           key: ['select'],
         });
       const columns = left.schema.columns.map((c) => passThrough(c, left));
+      // `_l.*` when the left input has just the columns wanted, else the list.
+      const leftItems = (b: BuildContext): SelectItem[] => {
+        const wanted = columns.filter((c) => b.wants(c.name));
+        return wanted.length === (b.inputColumns('left')?.length ?? columns.length)
+          ? [{ kind: 'star', table: L }]
+          : wanted.map((c) => selectItem(col(c, L), c.name));
+      };
       return {
         outputs: { out: { columns } },
+        reads: { always },
         build: (b) => ({
           out: b.dialect.caps.semiJoin
             ? {
                 kind: 'select',
-                items: [{ kind: 'star', table: L }],
+                items: leftItems(b),
                 from: {
                   kind: 'join',
                   joinType: kind,
@@ -133,7 +148,7 @@ export const join = defineComponent({
               }
             : {
                 kind: 'select',
-                items: [{ kind: 'star', table: L }],
+                items: leftItems(b),
                 from: aliased(b.input('left'), L),
                 where: {
                   k: 'exists',
@@ -200,6 +215,7 @@ export const join = defineComponent({
     const leftCount = left.schema.columns.length;
     return {
       outputs: { out: { columns } },
+      reads: { always },
       build: (b) => {
         const from: FromItem = {
           kind: 'join',
@@ -209,9 +225,11 @@ export const join = defineComponent({
           ...(onExpr ? { on: onExpr } : {}),
         };
         const selected = select
-          ? items.map((i) => selectItem(i.expr, i.column.name))
-          : passed.map((c, i) =>
-              selectItem(col({ name: c.sourceColumn, type: c.type }, i < leftCount ? L : R), c.name),
+          ? items.filter((i) => b.wants(i.column.name)).map((i) => selectItem(i.expr, i.column.name))
+          : passed.flatMap((c, i) =>
+              b.wants(c.name)
+                ? [selectItem(col({ name: c.sourceColumn, type: c.type }, i < leftCount ? L : R), c.name)]
+                : [],
             );
         const q: Query = { kind: 'select', items: selected, from };
         return { out: q };

@@ -1,6 +1,6 @@
 /** Components that reshape columns without changing rows: select, drop, rename, compute, cast, fill_nulls. */
 import { z } from 'zod';
-import { PassedColumn, type Column } from '../schema/relation.js';
+import { PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
 import { comparable, formatType } from '../schema/types.js';
 import type { SelectItem, SqlExpr } from '../sql/ast.js';
 import {
@@ -42,10 +42,11 @@ const columnOf = (p: Projected): Column => (p instanceof PassedColumn ? p : p.co
 const exprOf = (p: Projected): SqlExpr =>
   p instanceof PassedColumn ? col({ name: p.sourceColumn, type: p.type }) : p.expr;
 
+/** The items its readers want, each computed or read from the input. */
 function projectionQuery(b: BuildContext, items: readonly Projected[]) {
   return {
     kind: 'select' as const,
-    items: items.map((p) => selectItem(exprOf(p), columnOf(p).name)),
+    items: items.filter((p) => b.wants(columnOf(p).name)).map((p) => selectItem(exprOf(p), columnOf(p).name)),
     from: b.input('in'),
   };
 }
@@ -108,7 +109,11 @@ export const select = defineComponent({
       });
     });
     if (!ok || !ctx.checkUnique(items.map(columnOf), ['columns'])) return undefined;
-    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
+    return {
+      outputs: { out: projected(rel, items) },
+      reads: {},
+      build: (b) => ({ out: projectionQuery(b, items) }),
+    };
   },
 });
 
@@ -148,10 +153,15 @@ export const drop = defineComponent({
     }
     return {
       outputs: { out: projected(rel, kept) },
+      reads: {},
       build: (b) => ({
-        out: b.dialect.caps.exceptColumns
-          ? { kind: 'select', items: [{ kind: 'star', except: [...names] }], from: b.input('in') }
-          : projectionQuery(b, kept),
+        // `* EXCLUDE` only over the whole input (a pruned input may not have the dropped columns).
+        out:
+          b.dialect.caps.exceptColumns &&
+          b.inputColumns('in') === undefined &&
+          kept.every((p) => b.wants(p.name))
+            ? { kind: 'select', items: [{ kind: 'star', except: [...names] }], from: b.input('in') }
+            : projectionQuery(b, kept),
       }),
     };
   },
@@ -187,7 +197,11 @@ export const rename = defineComponent({
       return to ? new PassedColumn(to, c.type, rel.ref, c.name) : identity(c, rel);
     });
     if (!ctx.checkUnique(items.map(columnOf), ['columns'])) return undefined;
-    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
+    return {
+      outputs: { out: projected(rel, items) },
+      reads: {},
+      build: (b) => ({ out: projectionQuery(b, items) }),
+    };
   },
 });
 
@@ -208,12 +222,14 @@ export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Computed>)
 
 /**
  * compute and window: the input's columns plus the added ones (a same-named column replaced in
- * place). An added column that replaces a sort column ends that order.
+ * place). An added column that replaces a sort column ends that order. `always`: input columns
+ * read whatever is asked (a window's partition and order).
  */
 export function withAddedColumns(
   ctx: AnalyzeContext<unknown>,
   rel: InputRelation,
   added: Computed[],
+  always: readonly ColumnOrigin[] = [],
 ): NodeAnalysis | undefined {
   if (
     !ctx.checkUnique(
@@ -223,18 +239,27 @@ export function withAddedColumns(
   )
     return undefined;
   const items = mergeColumns(rel, added);
-  return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: appendQuery(b, rel, items) }) };
+  return {
+    outputs: { out: projected(rel, items) },
+    reads: { always },
+    build: (b) => ({ out: appendQuery(b, rel, items) }),
+  };
 }
 
-/** `SELECT *, new AS x` when only adding (readable); an explicit list when replacing. */
+/**
+ * `SELECT *, new AS x` when only adding to the columns the input has (readable); an explicit
+ * list when replacing, or when the readers want fewer of the input's columns than it has.
+ */
 export function appendQuery(b: BuildContext, rel: InputRelation, items: readonly Projected[]) {
   const inputNames = new Set(rel.schema.columns.map((c) => c.name));
-  const replaces = items
-    .slice(0, rel.schema.columns.length)
-    .some((p) => exprOf(p).k !== 'col' || !inputNames.has(columnOf(p).name));
-  if (replaces) return projectionQuery(b, items);
+  const passed = items.slice(0, rel.schema.columns.length);
+  const replaces = passed.some((p) => exprOf(p).k !== 'col' || !inputNames.has(columnOf(p).name));
+  const has = b.inputColumns('in')?.length ?? rel.schema.columns.length;
+  if (replaces || passed.filter((p) => b.wants(columnOf(p).name)).length !== has)
+    return projectionQuery(b, items);
   const extra: SelectItem[] = items
     .slice(rel.schema.columns.length)
+    .filter((p) => b.wants(columnOf(p).name))
     .map((p) => selectItem(exprOf(p), columnOf(p).name));
   return { kind: 'select' as const, items: [{ kind: 'star' as const }, ...extra], from: b.input('in') };
 }
@@ -312,7 +337,11 @@ export const cast = defineComponent({
     }
     if (!ok) return undefined;
     const items = rel.schema.columns.map((c) => casts.get(c.name) ?? identity(c, rel));
-    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
+    return {
+      outputs: { out: projected(rel, items) },
+      reads: {},
+      build: (b) => ({ out: projectionQuery(b, items) }),
+    };
   },
 });
 
@@ -362,7 +391,11 @@ export const fillNulls = defineComponent({
     }
     if (!ok) return undefined;
     const items = rel.schema.columns.map((c) => fills.get(c.name) ?? identity(c, rel));
-    return { outputs: { out: projected(rel, items) }, build: (b) => ({ out: projectionQuery(b, items) }) };
+    return {
+      outputs: { out: projected(rel, items) },
+      reads: {},
+      build: (b) => ({ out: projectionQuery(b, items) }),
+    };
   },
 });
 

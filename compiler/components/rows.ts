@@ -13,12 +13,14 @@ import {
   checkKeyColumns,
   col,
   columnList,
+  columnOrigins,
   expression,
+  exprOrigins,
   ordering,
+  passOn,
   passThrough,
   passThroughSchema,
   pickColumns,
-  selectAll,
   selectItem,
 } from './shapes.js';
 import type { Column } from '../schema/relation.js';
@@ -59,9 +61,10 @@ export const filter = defineComponent({
     const cond = r.expr;
     return {
       outputs: { out: schema, rejected: schema },
+      reads: { always: ctx.origins(r.deps) },
       build: (b) => ({
-        out: selectAll(b.input('in'), { where: cond }),
-        rejected: selectAll(b.input('in'), { where: { k: 'not_true', arg: cond, type: T.bool } }),
+        out: passOn(b, rel, { where: cond }),
+        rejected: passOn(b, rel, { where: { k: 'not_true', arg: cond, type: T.bool } }, 'rejected'),
       }),
     };
   },
@@ -87,8 +90,10 @@ export const sort = defineComponent({
   analyze(ctx) {
     const items = ctx.ordering(ctx.config.by, ['by'], ctx.scope());
     if (!items) return undefined;
-    const schema = { ...passThroughSchema(ctx.input(), false), ordering: items };
-    return { outputs: { out: schema }, build: (b) => ({ out: selectAll(b.input('in')) }) };
+    const rel = ctx.input();
+    const schema = { ...passThroughSchema(rel, false), ordering: items };
+    // The order is applied by its readers (limit, a preview), which read its columns.
+    return { outputs: { out: schema }, reads: {}, build: (b) => ({ out: passOn(b, rel) }) };
   },
 });
 
@@ -116,8 +121,14 @@ export const limit = defineComponent({
     const { count, offset } = ctx.config;
     return {
       outputs: { out: passThroughSchema(rel) },
+      reads: {
+        always: exprOrigins(
+          rel,
+          (rel.schema.ordering ?? []).map((o) => o.expr),
+        ),
+      },
       build: (b) => ({
-        out: selectAll(b.input('in'), {
+        out: passOn(b, rel, {
           ...(rel.schema.ordering ? { orderBy: rel.schema.ordering } : {}),
           limit: count,
           ...(offset ? { offset } : {}),
@@ -150,6 +161,18 @@ export const distinct = defineComponent({
     if (!checkKeyColumns(ctx, out, ['columns'], 'compared for distinct')) return undefined;
     return {
       outputs: { out: { columns: out } },
+      // Distinct rows depend on every column compared: all of them are read and kept.
+      ...(ctx.config.columns
+        ? {
+            reads: {
+              always: columnOrigins(
+                rel,
+                cols.map((c) => c.name),
+              ),
+              allOutputs: true,
+            },
+          }
+        : {}),
       build: (b) => ({
         out: ctx.config.columns
           ? {
@@ -177,7 +200,7 @@ function firstRowsPerGroup(
 ): Query {
   // Without groups it is ORDER BY … LIMIT n: engines have a top-N operator for that, where a
   // window over every row costs a full sort (24× slower on DuckDB in `npm run bench`).
-  if (partitionBy.length === 0) return selectAll(b.input('in'), { orderBy, limit: n });
+  if (partitionBy.length === 0) return passOn(b, rel, { orderBy, limit: n });
   const rn: SqlExpr = {
     k: 'fn',
     name: 'row_number',
@@ -193,7 +216,7 @@ function firstRowsPerGroup(
     right: { k: 'lit', type: T.int, value: n },
     type: T.bool,
   });
-  if (b.dialect.caps.qualify) return selectAll(b.input('in'), { qualify: cond(rn) });
+  if (b.dialect.caps.qualify) return passOn(b, rel, { qualify: cond(rn) });
   const helper = b.helperName(
     '_ef_rn',
     rel.schema.columns.map((c) => c.name),
@@ -205,7 +228,7 @@ function firstRowsPerGroup(
   };
   return {
     kind: 'select',
-    items: rel.schema.columns.map((c) => selectItem(col(c), c.name)),
+    items: rel.schema.columns.filter((c) => b.wants(c.name)).map((c) => selectItem(col(c), c.name)),
     from: { kind: 'subquery', query: inner, alias: '_ranked' },
     where: cond({ k: 'col', name: helper, type: T.bigint }),
   };
@@ -233,6 +256,7 @@ function topN(
     outputs: {
       out: { ...passThroughSchema(rel, false), ...(outputOrdering ? { ordering: outputOrdering } : {}) },
     },
+    reads: { always: exprOrigins(rel, [...partitionBy, ...order.map((o) => o.expr)]) },
     build: (b) => ({ out: firstRowsPerGroup(b, rel, partitionBy, order, n) }),
   };
 }

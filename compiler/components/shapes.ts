@@ -1,8 +1,9 @@
 /** Config shapes and small helpers shared by several components. */
 import { z } from 'zod';
-import { PassedColumn, type Column, type RelationSchema } from '../schema/relation.js';
-import type { FunctionKind, OrderItem, Query, SelectItem, SqlExpr } from '../sql/ast.js';
-import type { AnalyzeContext, ConfigKey, InputRelation } from './component.js';
+import { PassedColumn, type Column, type ColumnOrigin, type RelationSchema } from '../schema/relation.js';
+import type { FunctionKind, OrderItem, Query, SelectItem, SelectQuery, SqlExpr } from '../sql/ast.js';
+import { forEachColumn } from '../sql/columns.js';
+import type { AnalyzeContext, BuildContext, ConfigKey, InputRelation } from './component.js';
 import { parseTypeName, PORTABLE_TYPE_NAMES, type PortableType } from '../schema/types.js';
 import type { FromItem } from '../sql/ast.js';
 import { nearest } from '../suggest.js';
@@ -156,4 +157,36 @@ export function checkKeyColumns(
     ok = false;
   }
   return ok;
+}
+
+/** Lineage origins of columns of one input, by name ("columns read"). */
+export function columnOrigins(rel: InputRelation, names: Iterable<string>): ColumnOrigin[] {
+  const out: ColumnOrigin[] = [];
+  for (const column of names) out.push({ node: rel.ref.node, port: rel.ref.port, column });
+  return out;
+}
+
+/** Lineage origins of the input columns some expressions over one input read (keys, orderings). */
+export function exprOrigins(rel: InputRelation, exprs: Iterable<SqlExpr>): ColumnOrigin[] {
+  const names = new Set<string>();
+  for (const e of exprs) forEachColumn(e, (c) => names.add(c.name));
+  return columnOrigins(rel, names);
+}
+
+/**
+ * The rows of an input with the columns the readers of `outPort` want (the input's own names):
+ * `SELECT *` when the input has exactly those, else the list.
+ */
+export function passOn(
+  b: BuildContext,
+  rel: InputRelation,
+  extra: Partial<SelectQuery> = {},
+  outPort = 'out',
+  inPort = 'in',
+): Query {
+  const wanted = rel.schema.columns.filter((c) => b.wants(c.name, outPort));
+  const has = b.inputColumns(inPort)?.length ?? rel.schema.columns.length;
+  const items: SelectItem[] =
+    wanted.length === has ? [{ kind: 'star' }] : wanted.map((c) => selectItem(col(c), c.name));
+  return { kind: 'select', items, from: b.input(inPort), ...extra };
 }

@@ -61,10 +61,12 @@ export const sourceSql = defineComponent({
     if (!ctx.checkUnique(out, ['columns'])) return undefined;
     return {
       outputs: { out: { columns: out } },
-      build: () => ({
+      // The query is opaque, but only the columns its readers need are taken from it.
+      reads: {},
+      build: (b) => ({
         out: {
           kind: 'select',
-          items: out.map((c) => selectItem(col(c, '_q'), c.name)),
+          items: out.filter((c) => b.wants(c.name)).map((c) => selectItem(col(c, '_q'), c.name)),
           from: { kind: 'subquery', query: { kind: 'raw', sql }, alias: '_q' },
         },
       }),

@@ -108,8 +108,16 @@ export const sourceTable = defineComponent({
     const from = { kind: 'table' as const, parts: info?.parts ?? parts };
     return {
       outputs: { out: { columns: outCols } },
-      // Columns are listed, not `*`: a column added to the table later cannot change what flows on.
-      build: () => ({ out: { kind: 'select', items: outCols.map((c) => selectItem(col(c), c.name)), from } }),
+      // It reads no input; it lists the columns its readers need, never `*`: a column added to the
+      // table later cannot change what flows on.
+      reads: {},
+      build: (b) => ({
+        out: {
+          kind: 'select',
+          items: outCols.filter((c) => b.wants(c.name)).map((c) => selectItem(col(c), c.name)),
+          from,
+        },
+      }),
     };
   },
 });

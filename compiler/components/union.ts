@@ -102,12 +102,17 @@ export const union = defineComponent({
       !checkKeyColumns(ctx, columns, ['mode'], 'compared for a distinct union')
     )
       return undefined;
+    // Each output column reads its input columns (lineage); a distinct union compares whole rows.
+    const distinct = ctx.config.mode === 'distinct';
     return {
       outputs: { out: { columns } },
+      reads: distinct ? { allOutputs: true } : {},
       build: (b) => {
+        const wanted = names.flatMap((name, i) => (b.wants(name) ? [i] : []));
         const queries: Query[] = rels.map((_, r) => ({
           kind: 'select',
-          items: names.map((name, i) => {
+          items: wanted.map((i) => {
+            const name = names[i]!;
             const c = pick[r]![i];
             const t = types[i]!;
             const e: SqlExpr = !c
@@ -119,7 +124,7 @@ export const union = defineComponent({
           }),
           from: b.input('in', r),
         }));
-        return { out: { kind: 'union', all: ctx.config.mode === 'all', queries } };
+        return { out: { kind: 'union', all: !distinct, queries } };
       },
     };
   },

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import type { Frame, SqlExpr, WindowSpec } from '../sql/ast.js';
 import { isNumeric } from '../schema/types.js';
 import { defineComponent } from './component.js';
-import { checkKeyColumns, col, columnList, ordering, pickColumns, windowExpression } from './shapes.js';
+import {
+  checkKeyColumns,
+  col,
+  columnList,
+  exprOrigins,
+  ordering,
+  pickColumns,
+  windowExpression,
+} from './shapes.js';
 import { withAddedColumns, type Computed } from './projection.js';
 
 const bound = z.union([z.number().int(), z.literal('unbounded')]);
@@ -147,6 +155,14 @@ export const windowComponent = defineComponent({
       }
       added.push({ column: { name: ctx.newName(name), type: r.expr.type, from: ctx.origins(r.deps) }, expr });
     }
-    return ok ? withAddedColumns(ctx, rel, added) : undefined;
+    // The partition and order are read whatever is asked (they shape every window column).
+    return ok
+      ? withAddedColumns(
+          ctx,
+          rel,
+          added,
+          exprOrigins(rel, [...spec.partitionBy, ...order.map((o) => o.expr)]),
+        )
+      : undefined;
   },
 });

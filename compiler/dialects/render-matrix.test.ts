@@ -85,10 +85,10 @@ const MATRIX: Array<[string, Row]> = [
   [
     "txt ILIKE 'a%'",
     {
-      duckdb: "txt ILIKE 'a%' ESCAPE '\\'",
+      duckdb: "txt ILIKE 'a%'",
       postgres: "txt ILIKE 'a%'",
       bigquery: "LOWER(txt) LIKE LOWER('a%')",
-      snowflake: "TXT ILIKE 'a%' ESCAPE '\\\\'",
+      snowflake: "TXT ILIKE 'a%'",
     },
   ],
   [

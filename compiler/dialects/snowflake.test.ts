@@ -58,7 +58,8 @@ function render(expr: string): string {
   const { preview } = compile([
     { id: 'c', type: 'compute', inputs: { in: 'src' }, config: { columns: { v: expr } } },
   ]);
-  const m = /SELECT \*, (.*) AS V\n/s.exec(preview);
+  // The computed column follows the input's columns (the last is "quo""te").
+  const m = /(?:SELECT \*, |"quo""te",\s*)(.*) AS V\n/s.exec(preview);
   if (!m) throw new Error(`no computed column in:\n${preview}`);
   return m[1]!;
 }

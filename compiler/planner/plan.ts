@@ -11,6 +11,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { Statement, WithQuery } from '../sql/ast.js';
 import { MissingParamError, SqlWriter } from '../sql/writer.js';
 import { Assembler, relKey, type RelationRef } from './assemble.js';
+import { computeDemand } from './demand.js';
 import { missingParam, resolveParams } from './params.js';
 
 export interface PlanOptions {
@@ -103,7 +104,14 @@ export function compilePlan(
       ...staging,
       stagingTableName(dialect, runId, `${r.node}${r.port === 'out' ? '' : `_${r.port}`}`),
     ]);
-  const asm = new Assembler(analysis, materialized);
+  // A staging table holds what all of its readers need (each write statement is pruned on its own).
+  const demand = shared.relations.length
+    ? computeDemand(analysis, graph.order, {
+        roots: new Map(outputs.map((o) => [relKey(o.input), 'all' as const])),
+      })
+    : undefined;
+  const materializedColumns = new Map(shared.relations.map((r) => [relKey(r), demand!.emitted(r)]));
+  const asm = new Assembler(analysis, materialized, materializedColumns);
   const writer = new SqlWriter(dialect, { params: 'literal', values });
   const sql = (s: Statement) => writer.statement(s);
   const tableText = (parts: string[]) => writer.table(parts);
@@ -147,7 +155,7 @@ export function compilePlan(
 
     for (const r of shared.relations) {
       const table = materialized.get(relKey(r))!;
-      const { query, nodes } = asm.relationQuery(r);
+      const { query, nodes } = asm.relationQuery(r, demand!.columnsOf(r));
       const id = `materialize:${asm.cteName(r)}`;
       const readers = shared.readers.get(relKey(r)) ?? { count: 0, first: [] };
       const named =

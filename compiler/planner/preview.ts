@@ -2,7 +2,7 @@
 import { unsupportedDiagnostic, type WorkflowAnalysis } from '../analyze.js';
 import { UnsupportedError, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { Column } from '../schema/relation.js';
-import type { Query, SqlExpr } from '../sql/ast.js';
+import type { Query, SqlExpr, WithQuery } from '../sql/ast.js';
 import { T } from '../schema/types.js';
 import { MissingParamError, SqlWriter, type Binding } from '../sql/writer.js';
 import { didYouMean } from '../suggest.js';
@@ -111,7 +111,7 @@ export function compilePreview(
     opts.count === 'window'
       ? uniqueName('edgeflow_total_rows', new Set(schema.columns.map((c) => c.name.toLowerCase())))
       : undefined;
-  const { query, nodes } = asm.withQuery(target, (from): Query => ({
+  const { query: assembled, nodes } = asm.withQuery(target, (from): Query => ({
     kind: 'select',
     items: [
       { kind: 'star' },
@@ -121,6 +121,7 @@ export function compilePreview(
     ...(schema.ordering?.length ? { orderBy: schema.ordering } : {}),
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
   }));
+  const query = foldOrderedTarget(assembled, asm.cteName(target));
   const writer = () => new SqlWriter(analysis.dialect, { params: opts.paramMode ?? 'bind', values });
   try {
     const rows = writer();
@@ -135,20 +136,26 @@ export function compilePreview(
     if (typeof opts.count !== 'object') return { query: compiled, diagnostics };
     const bound = opts.count.bound;
     // The node's rows without their order (a count needs none), at most bound + 1 of them.
-    const counting = asm.withQuery(target, (from): Query => ({
-      kind: 'select',
-      items: [{ kind: 'expr', expr: countRows(false), alias: 'total_rows' }],
-      from: {
-        kind: 'subquery',
-        alias: 'bounded',
-        query: {
-          kind: 'select',
-          items: [{ kind: 'expr', expr: { k: 'lit', type: T.int, value: 1 }, alias: 'one' }],
-          from,
-          limit: bound + 1,
+    const counting = asm.withQuery(
+      target,
+      (from): Query => ({
+        kind: 'select',
+        items: [{ kind: 'expr', expr: countRows(false), alias: 'total_rows' }],
+        from: {
+          kind: 'subquery',
+          alias: 'bounded',
+          query: {
+            kind: 'select',
+            items: [{ kind: 'expr', expr: { k: 'lit', type: T.int, value: 1 }, alias: 'one' }],
+            from,
+            limit: bound + 1,
+          },
         },
-      },
-    })).query;
+        // A count reads rows, not columns.
+      }),
+      false,
+      new Set(),
+    ).query;
     const count = writer();
     const countSql = count.withQuery(counting);
     return { query: compiled, countQuery: { sql: countSql, bindings: count.bindings }, diagnostics };
@@ -178,5 +185,26 @@ function countRows(overAll: boolean): SqlExpr {
     args: [],
     star: true,
     ...(overAll ? { over: { partitionBy: [], orderBy: [] } } : {}),
+  };
+}
+
+/**
+ * A preview of a node that orders its own rows (a limit or top_n after a sort) is that node's
+ * query itself, not `SELECT * FROM it ORDER BY` the same order again: the engine sorts once.
+ */
+function foldOrderedTarget(w: WithQuery, targetCte: string): WithQuery {
+  const body = w.body;
+  const last = w.ctes[w.ctes.length - 1];
+  if (body.kind !== 'select' || !body.orderBy?.length || last?.name !== targetCte) return w;
+  if (body.from?.kind !== 'ref' || body.from.name !== targetCte || body.from.alias) return w;
+  if (body.items.length !== 1 || body.items[0]!.kind !== 'star' || body.items[0]!.table || body.where)
+    return w;
+  const q = last.query;
+  if (q.kind !== 'select' || JSON.stringify(q.orderBy) !== JSON.stringify(body.orderBy)) return w;
+  const limit =
+    body.limit === undefined ? q.limit : q.limit === undefined ? body.limit : Math.min(q.limit, body.limit);
+  return {
+    ctes: w.ctes.slice(0, -1),
+    body: { ...q, ...(limit !== undefined ? { limit } : {}) },
   };
 }

@@ -45,6 +45,8 @@ export type SqlExpr =
       over?: WindowSpec;
     }
   | { k: 'exists'; type: PortableType; query: Query; negated: boolean }
+  /** A scalar subquery: one row, one column (the statistics a spatial join's grid is sized by). */
+  | { k: 'subquery'; type: PortableType; query: Query }
   /** Coalesce-to-false wrapper used for `rejected` ports: rows where a condition is false or null. */
   | { k: 'not_true'; type: PortableType; arg: SqlExpr };
 
@@ -119,6 +121,12 @@ export type FromItem =
   /** A table in the warehouse: its name parts as stored (catalog, schema, table). */
   | { kind: 'table'; parts: string[]; alias?: string }
   | { kind: 'subquery'; query: Query; alias: string }
+  /**
+   * Each row of `source` once per element of the array `array` (a row with an empty or null array
+   * is left out); the element is read with the `_ef_unnested` function of the alias. Written the
+   * dialect's way (LATERAL UNNEST, BigQuery's UNNEST, Snowflake's LATERAL FLATTEN).
+   */
+  | { kind: 'unnest'; source: FromItem; array: SqlExpr; alias: string }
   | {
       kind: 'join';
       /** semi and anti only where the dialect has them (caps.semiJoin); EXISTS elsewhere. */
@@ -133,6 +141,8 @@ export interface Cte {
   query: Query;
   /** Ask the engine to inline it where it is read (`AS NOT MATERIALIZED`), when it has the hint. */
   inline?: boolean;
+  /** Ask the engine to compute it once (`AS MATERIALIZED`), when it has the hint. */
+  materialize?: boolean;
 }
 
 export interface WithQuery {

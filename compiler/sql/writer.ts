@@ -93,6 +93,11 @@ function precedence(e: SqlExpr): number {
 
 export class SqlWriter {
   readonly bindings: Binding[] = [];
+  /**
+   * The CTE (a node's relation) being written, if any: functions that can fail on a value name it
+   * in their error (edgeflow's DuckDB functions take it as an argument).
+   */
+  relation: string | undefined;
   private depth = 0;
   private readonly bindIndex = new Map<string, number>();
 
@@ -154,6 +159,9 @@ export class SqlWriter {
         const s = text ?? numberText(value);
         return this.dialect.numberLiteral(s.startsWith('-') ? `(${s})` : s, type, this);
       }
+      case 'geography':
+        // WKT text, read the way the dialect casts text to geography.
+        return this.dialect.cast(this.string(String(value)), T.string, type, this);
       default:
         return `CAST(${this.string(String(value))} AS ${this.type(type)})`;
     }
@@ -229,6 +237,8 @@ export class SqlWriter {
       }
       case 'exists':
         return `${e.negated ? 'NOT ' : ''}EXISTS (\n${indent(this.query(e.query), 2)}\n)`;
+      case 'subquery':
+        return `(\n${indent(this.query(e.query), 2)}\n)`;
       case 'not_true':
         return `NOT COALESCE(${this.expr(e.arg)}, FALSE)`;
     }
@@ -437,6 +447,8 @@ export class SqlWriter {
         return f.alias ? `${this.table(f.parts)} AS ${this.ident(f.alias)}` : this.table(f.parts);
       case 'subquery':
         return `(\n${indent(this.query(f.query), 2)}\n) AS ${this.ident(f.alias)}`;
+      case 'unnest':
+        return this.dialect.unnestFrom(this.from(f.source), this.expr(f.array), this.ident(f.alias));
       case 'join': {
         const type = {
           inner: 'INNER JOIN',
@@ -462,14 +474,24 @@ export class SqlWriter {
   private withQueryText(w: WithQuery): string {
     if (w.ctes.length === 0) return this.query(w.body);
     // Each CTE body is indented once, by 4 (not by 2 and then again by 2): fewer copies of big SQL.
+    const outer = this.relation;
     const ctes = w.ctes.map((c) => {
       try {
-        const hint = c.inline && this.dialect.caps.cteInlineHint ? 'NOT MATERIALIZED ' : '';
+        this.relation = c.name;
+        const hint = !this.dialect.caps.cteInlineHint
+          ? ''
+          : c.inline
+            ? 'NOT MATERIALIZED '
+            : c.materialize
+              ? 'MATERIALIZED '
+              : '';
         return `  ${this.ident(c.name)} AS ${hint}(\n${indent(this.query(c.query), 4)}\n  )`;
       } catch (e) {
         // Say which relation could not be written, so the error names its node.
         if (e instanceof UnsupportedError && e.relation === undefined) e.relation = c.name;
         throw e;
+      } finally {
+        this.relation = outer;
       }
     });
     return `WITH\n${ctes.join(',\n')}\n${this.query(w.body)}`;

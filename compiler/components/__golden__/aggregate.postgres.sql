@@ -1,16 +1,12 @@
 -- aggregate → out
 WITH
-  orders AS (
-    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
-  ),
   example AS (
     SELECT
       store_id,
       SUM(amount) AS revenue,
       COUNT(*) AS orders,
       COUNT(DISTINCT customer_id) AS customers
-    FROM orders
+    FROM main.orders
     GROUP BY store_id
   )
 SELECT *

@@ -1,12 +1,8 @@
 -- dedupe → out
 WITH
-  orders AS (
+  example AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
     FROM main.orders AS _ef_in
-  ),
-  example AS (
-    SELECT *
-    FROM orders AS _ef_in
     WHERE TRUE
     QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ordered_at DESC NULLS LAST) <= 1
   )

@@ -1,12 +1,8 @@
 -- dedupe → out
 WITH
-  ORDERS AS (
+  EXAMPLE AS (
     SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
     FROM "main"."orders"
-  ),
-  EXAMPLE AS (
-    SELECT *
-    FROM ORDERS
     QUALIFY ROW_NUMBER() OVER (PARTITION BY "customer_id" ORDER BY "ordered_at" DESC NULLS LAST) <= 1
   )
 SELECT *

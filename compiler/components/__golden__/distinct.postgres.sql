@@ -1,12 +1,8 @@
 -- distinct → out
 WITH
-  orders AS (
-    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
-  ),
   example AS (
     SELECT DISTINCT store_id, status
-    FROM orders
+    FROM main.orders
   )
 SELECT *
 FROM example;

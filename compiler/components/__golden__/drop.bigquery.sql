@@ -1,12 +1,8 @@
 -- drop → out
 WITH
-  orders AS (
-    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders AS _ef_in
-  ),
   example AS (
-    SELECT * EXCEPT (status)
-    FROM orders AS _ef_in
+    SELECT order_id, store_id, customer_id, amount, discount, ordered_at
+    FROM main.orders AS _ef_in
   )
 SELECT *
 FROM example AS _ef_in;

@@ -1,12 +1,8 @@
 -- drop → out
 WITH
-  orders AS (
-    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
-  ),
   example AS (
-    SELECT * EXCLUDE (status)
-    FROM orders
+    SELECT order_id, store_id, customer_id, amount, discount, ordered_at
+    FROM main.orders
   )
 SELECT *
 FROM example;

@@ -1,12 +1,8 @@
 -- drop → out
 WITH
-  ORDERS AS (
-    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
-    FROM "main"."orders"
-  ),
   EXAMPLE AS (
-    SELECT * EXCLUDE ("status")
-    FROM ORDERS
+    SELECT "order_id", "store_id", "customer_id", "amount", "discount", "ordered_at"
+    FROM "main"."orders"
   )
 SELECT *
 FROM EXAMPLE;

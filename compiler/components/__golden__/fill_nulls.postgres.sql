@@ -1,9 +1,5 @@
 -- fill_nulls → out
 WITH
-  orders AS (
-    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders
-  ),
   example AS (
     SELECT
       order_id,
@@ -13,7 +9,7 @@ WITH
       amount,
       COALESCE(discount, 0) AS discount,
       ordered_at
-    FROM orders
+    FROM main.orders
   )
 SELECT *
 FROM example;

@@ -1,9 +1,5 @@
 -- fill_nulls → out
 WITH
-  ORDERS AS (
-    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
-    FROM "main"."orders"
-  ),
   EXAMPLE AS (
     SELECT
       "order_id",
@@ -13,7 +9,7 @@ WITH
       "amount",
       COALESCE("discount", 0) AS "discount",
       "ordered_at"
-    FROM ORDERS
+    FROM "main"."orders"
   )
 SELECT *
 FROM EXAMPLE;

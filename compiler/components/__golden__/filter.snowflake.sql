@@ -1,12 +1,8 @@
 -- filter → out
 WITH
-  ORDERS AS (
+  EXAMPLE AS (
     SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
     FROM "main"."orders"
-  ),
-  EXAMPLE AS (
-    SELECT *
-    FROM ORDERS
     WHERE "status" = 'paid' AND "amount" >= 10
   )
 SELECT *
@@ -14,13 +10,9 @@ FROM EXAMPLE;
 
 -- filter → rejected
 WITH
-  ORDERS AS (
+  EXAMPLE_REJECTED AS (
     SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
     FROM "main"."orders"
-  ),
-  EXAMPLE_REJECTED AS (
-    SELECT *
-    FROM ORDERS
     WHERE NOT COALESCE("status" = 'paid' AND "amount" >= 10, FALSE)
   )
 SELECT *

@@ -1,12 +1,8 @@
 -- rename → out
 WITH
-  orders AS (
-    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
-    FROM main.orders AS _ef_in
-  ),
   example AS (
     SELECT order_id, store_id, customer_id, status, amount AS revenue, discount, ordered_at
-    FROM orders AS _ef_in
+    FROM main.orders AS _ef_in
   )
 SELECT *
 FROM example AS _ef_in;

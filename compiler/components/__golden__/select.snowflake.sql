@@ -1,12 +1,8 @@
 -- select → out
 WITH
-  ORDERS AS (
-    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
-    FROM "main"."orders"
-  ),
   EXAMPLE AS (
     SELECT "order_id", "amount" * 1.21 AS WITH_TAX
-    FROM ORDERS
+    FROM "main"."orders"
   )
 SELECT *
 FROM EXAMPLE;

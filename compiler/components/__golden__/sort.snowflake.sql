@@ -1,12 +1,8 @@
 -- sort → out
 WITH
-  ORDERS AS (
+  EXAMPLE AS (
     SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
     FROM "main"."orders"
-  ),
-  EXAMPLE AS (
-    SELECT *
-    FROM ORDERS
   )
 SELECT *
 FROM EXAMPLE

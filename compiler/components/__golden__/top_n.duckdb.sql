@@ -1,12 +1,8 @@
 -- top_n → out
 WITH
-  orders AS (
+  example AS (
     SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
     FROM main.orders
-  ),
-  example AS (
-    SELECT *
-    FROM orders
     QUALIFY ROW_NUMBER() OVER (PARTITION BY store_id ORDER BY amount DESC NULLS LAST, NULL) <= 3
   )
 SELECT *

@@ -1,12 +1,8 @@
 -- top_n → out
 WITH
-  ORDERS AS (
+  EXAMPLE AS (
     SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
     FROM "main"."orders"
-  ),
-  EXAMPLE AS (
-    SELECT *
-    FROM ORDERS
     QUALIFY ROW_NUMBER() OVER (PARTITION BY "store_id" ORDER BY "amount" DESC NULLS LAST) <= 3
   )
 SELECT *

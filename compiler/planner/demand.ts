@@ -1,0 +1,170 @@
+/**
+ * Column demand ("columns read"): which columns of each relation some reader needs, computed from
+ * the statement's target (a preview, an output's input, a staging table) back to the sources.
+ * Each node says what it reads (`NodeAnalysis.reads`): its demanded output columns read what their
+ * lineage names, plus what it always reads (conditions, keys, orderings). A node that does not say
+ * reads every input column and is asked for every output column. Lineage and schemas are not
+ * changed: only the SQL carries fewer columns.
+ */
+import type { WorkflowAnalysis } from '../analyze.js';
+import { PassedColumn, type Column } from '../schema/relation.js';
+import { relKey, type RelationRef } from './assemble.js';
+
+/** Some columns by name, or every column of the relation. */
+export type ColumnSet = ReadonlySet<string> | 'all';
+
+/** Relations read from staging tables: which (has) and the columns each table has (get; undefined: all). */
+export type FixedRelations = Pick<ReadonlyMap<string, readonly string[] | undefined>, 'has' | 'get'>;
+
+export interface DemandOptions {
+  /** What the statement itself reads of each root relation (`all`: every column). */
+  roots: ReadonlyMap<string, ColumnSet>;
+  /**
+   * Relations read from staging tables in this statement, with the columns each table has
+   * (undefined: all): not looked through.
+   */
+  fixed?: FixedRelations;
+}
+
+export class Demand {
+  private readonly emittedCache = new Map<string, readonly string[] | undefined>();
+
+  constructor(
+    private readonly analysis: WorkflowAnalysis,
+    private readonly wanted: ReadonlyMap<string, ColumnSet>,
+    private readonly fixed: FixedRelations,
+  ) {}
+
+  /** Every column of every relation: nothing pruned (the safe default). */
+  static none(analysis: WorkflowAnalysis): Demand {
+    return new Demand(analysis, new Map(), new Map());
+  }
+
+  /** Whether a reader needs `column` of `rel` (a relation nobody reads here: every column). */
+  wants(rel: RelationRef, column: string): boolean {
+    const s = this.wanted.get(relKey(rel));
+    return s === undefined || s === 'all' || s.has(column);
+  }
+
+  /** What the readers of `rel` need of it. */
+  columnsOf(rel: RelationRef): ColumnSet {
+    return this.wanted.get(relKey(rel)) ?? 'all';
+  }
+
+  /**
+   * The columns `rel` has in this statement, in schema order; undefined when it has all of its
+   * schema (a node that does not take part in pruning always has all).
+   */
+  emitted(rel: RelationRef): readonly string[] | undefined {
+    const key = relKey(rel);
+    if (this.fixed.has(key)) return this.fixed.get(key);
+    if (this.emittedCache.has(key)) return this.emittedCache.get(key);
+    let out: readonly string[] | undefined;
+    const s = this.wanted.get(key);
+    const result = this.analysis.nodes.get(rel.node);
+    const columns = result?.analysis?.outputs[rel.port]?.columns;
+    if (s !== undefined && s !== 'all' && result?.analysis?.reads && columns) {
+      const names = columns.filter((c) => s.has(c.name)).map((c) => c.name);
+      out = names.length === columns.length ? undefined : names;
+    }
+    this.emittedCache.set(key, out);
+    return out;
+  }
+}
+
+/** The shared key of each column source object (an input's reference), made once. */
+const sourceKeys = new WeakMap<object, string>();
+/**
+ * Demand over `nodes` (topological order; nodes without a demanded relation are skipped), from
+ * the roots back to the sources.
+ */
+export function computeDemand(
+  analysis: WorkflowAnalysis,
+  nodes: readonly string[],
+  opts: DemandOptions,
+): Demand {
+  const graph = analysis.graph!;
+  const fixed: FixedRelations = opts.fixed ?? new Map<string, readonly string[] | undefined>();
+  const wanted = new Map<string, ColumnSet>(opts.roots);
+  const entry = (key: string): Set<string> | 'all' => {
+    let s = wanted.get(key);
+    if (s === undefined) wanted.set(key, (s = new Set<string>()));
+    return s as Set<string> | 'all';
+  };
+  const add = (node: string, port: string, column: string) => {
+    const s = entry(relKey({ node, port }));
+    if (s !== 'all') s.add(column);
+  };
+  // Most columns are passed on from an input whose reference object all of them share: its key
+  // is made once, and no lineage list is built (a 10,000-node plan reads ~10⁶ columns).
+  const keyOf = (source: { node: string; port: string }) => {
+    let key = sourceKeys.get(source);
+    if (key === undefined) sourceKeys.set(source, (key = relKey(source)));
+    return key;
+  };
+  const readColumns = (columns: readonly Column[], s: ColumnSet) => {
+    let lastSource: object | undefined;
+    let into: Set<string> | 'all' = 'all';
+    // Every column of one input passed on unchanged, all asked for: that input is asked for all.
+    if (s === 'all' && columns.length > 0) {
+      const first = columns[0];
+      if (first instanceof PassedColumn) {
+        const source = first.source;
+        const upstream = analysis.nodes.get(source.node)?.analysis?.outputs[source.port]?.columns;
+        if (
+          upstream?.length === columns.length &&
+          columns.every((c) => c instanceof PassedColumn && c.source === source)
+        ) {
+          wanted.set(keyOf(source), 'all');
+          return;
+        }
+      }
+    }
+    for (const c of columns) {
+      if (s !== 'all' && !s.has(c.name)) continue;
+      if (c instanceof PassedColumn) {
+        if (c.source !== lastSource) {
+          lastSource = c.source;
+          into = entry(keyOf(c.source));
+        }
+        if (into !== 'all') into.add(c.sourceColumn);
+      } else for (const o of c.from) if ('node' in o) add(o.node, o.port, o.column);
+    }
+  };
+
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const id = nodes[i]!;
+    const node = graph.nodes.get(id);
+    const analysisOf = analysis.nodes.get(id)?.analysis;
+    if (!node || !analysisOf) continue;
+    const keys = node.def.outputs.map((p) => relKey({ node: id, port: p.name }));
+    let needed = false;
+    let allFixed = true;
+    for (const key of keys) {
+      if (!wanted.has(key)) continue;
+      needed = true;
+      if (!fixed.has(key)) allFixed = false;
+    }
+    // Read from its staging table: what it read was decided when the table was built.
+    if (!needed || allFixed) continue;
+    const reads = analysisOf.reads;
+    if (!reads) {
+      for (const e of node.inputs) wanted.set(relKey({ node: e.node, port: e.outPort }), 'all');
+      continue;
+    }
+    for (const e of node.inputs) entry(relKey({ node: e.node, port: e.outPort }));
+    for (const o of reads.always ?? []) if ('node' in o) add(o.node, o.port, o.column);
+    node.def.outputs.forEach((p, j) => {
+      const key = keys[j]!;
+      let s = wanted.get(key);
+      if (s === undefined) return;
+      const columns = analysisOf.outputs[p.name]?.columns ?? [];
+      if (reads.allOutputs) wanted.set(key, (s = 'all'));
+      // A relation read for its rows alone (a count, a cross join) still has a column: SQL has
+      // no empty select list.
+      else if (s !== 'all' && s.size === 0 && columns[0]) wanted.set(key, (s = new Set([columns[0].name])));
+      readColumns(columns, s);
+    });
+  }
+  return new Demand(analysis, wanted, fixed);
+}
