@@ -7,15 +7,20 @@ import type { SchedulerBenchBackend, SchedulerBenchResult } from './scheduler-be
 import type { SqlBenchResult } from './sql-bench.js';
 import { ms } from './stats.js';
 import type { StoreBenchResult } from './store-bench.js';
+import { UI_GOALS, type UiBenchResult } from './ui-bench.js';
+import { spatialGoals, spatialMarkdown, type SpatialBenchResult } from './spatial-bench.js';
 
 export const GOALS = {
-  smallWorkflowMs: 5,
+  smallWorkflowMs: 1,
   smallWorkflowNodes: 20,
-  largeWorkflowMs: 1000,
+  largeWorkflowMs: 500,
   largeWorkflowNodes: 10_000,
   midWorkflowNodes: 1_000,
-  maxGrowth: 12,
+  maxGrowth: 11,
+  /** Geometric mean of compiled/hand over the 22 TPC-H questions, per engine (issue 12). */
   maxSqlRatio: 1.05,
+  /** No single question slower than this, compiled/hand. */
+  maxSqlQueryRatio: 1.15,
   minStoreTransitionsPerSecond: 5_000,
   maxSchedulerLagP99Ms: 100,
   maxIdleRssMb: 150,
@@ -59,6 +64,9 @@ export interface BenchReport {
   store?: StoreBenchResult;
   scheduler?: SchedulerBenchResult;
   api?: ApiBenchResult;
+  ui?: UiBenchResult;
+  /** The spatial pack on DuckDB, and PostGIS beside it (bench/spatial-bench.ts). */
+  spatial?: SpatialBenchResult;
   goals: Goal[];
   /** Compiled results that differ from the hand-written ones, or queries that did not run. */
   failures: string[];
@@ -96,16 +104,16 @@ export function evaluateGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
     const small = caseOf(cases, shape, GOALS.smallWorkflowNodes);
     if (small)
       goals.push({
-        goal: `${shape}: ${GOALS.smallWorkflowNodes}-node workflow compiles in < ${GOALS.smallWorkflowMs} ms`,
+        goal: `${shape}: ${GOALS.smallWorkflowNodes}-node workflow compiles in ≤ ${GOALS.smallWorkflowMs} ms`,
         measured: `median ${ms(small.total!.median)} ms (p95 ${ms(small.total!.p95)} ms)`,
-        pass: small.total!.median < GOALS.smallWorkflowMs,
+        pass: small.total!.median <= GOALS.smallWorkflowMs,
       });
     const large = caseOf(cases, shape, GOALS.largeWorkflowNodes);
     if (large)
       goals.push({
-        goal: `${shape}: ${GOALS.largeWorkflowNodes.toLocaleString('en-US')}-node workflow compiles in < ${GOALS.largeWorkflowMs / 1000} s`,
+        goal: `${shape}: ${GOALS.largeWorkflowNodes.toLocaleString('en-US')}-node workflow compiles in ≤ ${GOALS.largeWorkflowMs / 1000} s`,
         measured: `median ${ms(large.total!.median)} ms (p95 ${ms(large.total!.p95)} ms)`,
-        pass: large.total!.median < GOALS.largeWorkflowMs,
+        pass: large.total!.median <= GOALS.largeWorkflowMs,
       });
   }
   for (const g of report.compile?.growth ?? [])
@@ -135,18 +143,30 @@ export function evaluateGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       });
   }
   const sql = report.sql;
-  if (sql) {
-    for (const q of sql.queries) {
+  for (const e of sql?.engines ?? []) {
+    const name = e.engine === 'duckdb' ? 'DuckDB' : 'PostgreSQL';
+    for (const q of e.queries) {
       goals.push({
-        goal: `${q.id}: compiled/hand ≤ ${GOALS.maxSqlRatio}`,
+        goal: `${name} ${q.id}: compiled/hand ≤ ${q.kind === 'tpch' ? GOALS.maxSqlQueryRatio : GOALS.maxSqlRatio}`,
         measured: q.status === 'ok' ? q.ratio!.toFixed(3) : q.status,
-        pass: q.status === 'ok' && q.ratio! <= GOALS.maxSqlRatio,
+        pass:
+          q.status === 'ok' && q.ratio! <= (q.kind === 'tpch' ? GOALS.maxSqlQueryRatio : GOALS.maxSqlRatio),
       });
     }
     goals.push({
-      goal: `geometric mean compiled/hand ≤ ${GOALS.maxSqlRatio}`,
-      measured: Number.isFinite(sql.geometricMeanRatio) ? sql.geometricMeanRatio.toFixed(3) : '—',
-      pass: sql.geometricMeanRatio <= GOALS.maxSqlRatio,
+      goal: `${name}: geometric mean compiled/hand over the TPC-H questions ≤ ${GOALS.maxSqlRatio}`,
+      measured: Number.isFinite(e.geometricMeanRatio) ? e.geometricMeanRatio.toFixed(3) : '—',
+      pass: e.geometricMeanRatio <= GOALS.maxSqlRatio,
+    });
+  }
+  if (sql?.columns.length) {
+    const differ = sql.columns.filter((c) => c.difference.length > 0);
+    goals.push({
+      goal: 'table columns referenced by the compiled SQL = the hand-written query’s, every question',
+      measured: differ.length
+        ? `${differ.length} differ: ${differ.map((c) => `${c.id} (${c.difference.join(' ')})`).join('; ')}`
+        : `${sql.columns.length} of ${sql.columns.length} equal`,
+      pass: differ.length === 0,
     });
   }
   if (report.store)
@@ -176,6 +196,30 @@ export function evaluateGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       pass: api.coldStart.medianMs < GOALS.maxColdStartMs,
     });
   }
+  const ui = report.ui;
+  if (ui) {
+    goals.push({
+      goal: `web UI: first page load on localhost (fresh profile, to the sign-in form) < ${UI_GOALS.firstLoadMs / 1000} s`,
+      measured: `median ${ui.firstLoad.medianMs} ms`,
+      pass: ui.firstLoad.medianMs < UI_GOALS.firstLoadMs,
+    });
+    goals.push({
+      goal: `web UI: bundle < ${UI_GOALS.bundleGzKb} KB gzipped`,
+      measured: `${ui.bundle.gzipKb} KB (${ui.bundle.transferredKb} KB transferred, brotli)`,
+      pass: ui.bundle.gzipKb < UI_GOALS.bundleGzKb,
+    });
+    goals.push({
+      goal: `web UI: a ${ui.canvas500.nodes}-node workflow laid out and drawn < ${UI_GOALS.canvas500Ms / 1000} s`,
+      measured: `median ${ui.canvas500.medianMs} ms (layout ${ui.canvas500.layoutMedianMs} ms)`,
+      pass: ui.canvas500.medianMs < UI_GOALS.canvas500Ms,
+    });
+    goals.push({
+      goal: `web UI: panning the ${ui.canvas500.nodes}-node canvas, median frame ≤ ${UI_GOALS.panMedianFrameMs} ms`,
+      measured: `median ${ui.canvas500.pan.medianFrameMs} ms, p95 ${ui.canvas500.pan.p95FrameMs} ms, ${ui.canvas500.pan.longFrames} of ${ui.canvas500.pan.frames} frames > 50 ms`,
+      pass: ui.canvas500.pan.medianFrameMs <= UI_GOALS.panMedianFrameMs,
+    });
+  }
+  if (report.spatial) goals.push(...spatialGoals(report.spatial));
   return goals;
 }
 
@@ -299,59 +343,74 @@ export function renderMarkdown(r: BenchReport): string {
   }
 
   if (r.sql) {
-    const s = r.sql;
-    out.push(
-      `## Compiled vs hand-written SQL (DuckDB ${s.duckdbVersion}, ${s.threads} threads)`,
-      '',
-      `Dataset: TPC-H-like, SF ${s.dataset.scaleFactor}, ${s.dataset.totalRows.toLocaleString('en-US')} rows ` +
-        `(${s.dataset.tables.map((t) => `${t.table} ${t.rows.toLocaleString('en-US')}`).join(', ')}), ` +
-        `generated in ${s.dataset.seconds.toFixed(1)} s.`,
-      '',
-    );
-    const rows = s.queries.map((q) =>
-      q.status === 'ok'
-        ? [
-            q.id,
-            q.title,
-            String(q.rows),
-            ms(q.hand!.median),
-            ms(q.compiled!.median),
-            q.ratio!.toFixed(3),
-            q.minRatio!.toFixed(3),
-            ms(q.hand!.p95),
-            ms(q.compiled!.p95),
-            q.ratio! <= GOALS.maxSqlRatio ? 'ok' : 'slower',
-          ]
-        : [q.id, q.title, '', '', '', '', '', '', '', q.status.toUpperCase()],
-    );
-    out.push(
-      table(
-        [
-          'query',
-          'question',
-          'rows',
-          'hand ms',
-          'compiled ms',
-          'ratio',
-          'ratio of mins',
-          'hand p95',
-          'compiled p95',
-          '',
-        ],
-        rows,
-        new Set([2, 3, 4, 5, 6, 7, 8]),
-      ),
-      '',
-      `Geometric mean compiled/hand: ${Number.isFinite(s.geometricMeanRatio) ? s.geometricMeanRatio.toFixed(3) : '—'} ` +
-        `(medians of ${s.queries.find((q) => q.hand)?.hand?.runs ?? 0} alternating runs each, after warm-up); ` +
-        `of the fastest runs: ${Number.isFinite(s.geometricMeanMinRatio) ? s.geometricMeanMinRatio.toFixed(3) : '—'}.`,
-      '',
-    );
-    for (const q of s.queries.filter((x) => x.status !== 'ok'))
-      out.push(`- **${q.id} ${q.status}**: ${q.detail ?? ''}`);
-    for (const q of s.queries.filter((x) => x.explain))
-      out.push(`- ${q.id}: EXPLAIN ANALYZE in \`${q.explain!.hand}\` and \`${q.explain!.compiled}\``);
-    out.push('');
+    for (const e of r.sql.engines) {
+      out.push(
+        `## Compiled vs hand-written SQL: ${e.version} (${e.settings})`,
+        '',
+        `Dataset: TPC-H-like, SF ${e.dataset.scaleFactor}, ${e.dataset.totalRows.toLocaleString('en-US')} rows ` +
+          `(${e.dataset.tables.map((t) => `${t.table} ${t.rows.toLocaleString('en-US')}`).join(', ')}), ` +
+          `generated in ${e.dataset.seconds.toFixed(1)} s.`,
+        '',
+      );
+      const rows = e.queries.map((q) => {
+        const limit = q.kind === 'tpch' ? GOALS.maxSqlQueryRatio : GOALS.maxSqlRatio;
+        return q.status === 'ok'
+          ? [
+              q.id,
+              q.title,
+              String(q.rows),
+              ms(q.hand!.median),
+              ms(q.compiled!.median),
+              q.ratio!.toFixed(3),
+              q.minRatio!.toFixed(3),
+              ms(q.hand!.p95),
+              ms(q.compiled!.p95),
+              q.ratio! <= limit ? 'ok' : 'slower',
+            ]
+          : [q.id, q.title, '', '', '', '', '', '', '', q.status.toUpperCase()];
+      });
+      out.push(
+        table(
+          [
+            'query',
+            'question',
+            'rows',
+            'hand ms',
+            'compiled ms',
+            'ratio',
+            'ratio of mins',
+            'hand p95',
+            'compiled p95',
+            '',
+          ],
+          rows,
+          new Set([2, 3, 4, 5, 6, 7, 8]),
+        ),
+        '',
+        `Geometric mean compiled/hand over the TPC-H questions: ${Number.isFinite(e.geometricMeanRatio) ? e.geometricMeanRatio.toFixed(3) : '—'} ` +
+          `(medians of ${e.queries.find((q) => q.hand)?.hand?.runs ?? 0} alternating runs each, after warm-up); ` +
+          `of the fastest runs: ${Number.isFinite(e.geometricMeanMinRatio) ? e.geometricMeanMinRatio.toFixed(3) : '—'}.`,
+        '',
+      );
+      for (const q of e.queries.filter((x) => x.status !== 'ok'))
+        out.push(`- **${q.id} ${q.status}**: ${q.detail ?? ''}`);
+      for (const q of e.queries.filter((x) => x.explain))
+        out.push(`- ${q.id}: EXPLAIN ANALYZE in \`${q.explain!.hand}\` and \`${q.explain!.compiled}\``);
+      out.push('');
+    }
+    for (const s of r.sql.skipped) out.push(`${s.engine} not measured: ${s.reason}.`, '');
+    if (r.sql.columns.length) {
+      out.push(
+        '## Table columns referenced (what BigQuery bills), compiled vs hand-written',
+        '',
+        table(
+          ['query', 'compiled', 'hand', 'difference'],
+          r.sql.columns.map((c) => [c.id, String(c.compiled), String(c.hand), c.difference.join(' ') || '—']),
+          new Set([1, 2]),
+        ),
+        '',
+      );
+    }
   }
 
   if (r.connectors) {
@@ -472,6 +531,31 @@ export function renderMarkdown(r: BenchReport): string {
       '',
     );
   }
+
+  if (r.ui) {
+    const u = r.ui;
+    out.push(
+      `## The web UI (headless Chromium ${u.chromium}, the spawned daemon)`,
+      '',
+      `First page load, fresh profile, navigation to the sign-in form: median ${u.firstLoad.medianMs} ms of ${u.firstLoad.samplesMs.join(', ')} ms. ` +
+        `Signed in, the workflow list: median ${u.signedInList.medianMs} ms. ` +
+        `A ${u.canvas500.nodes}-node, ${u.canvas500.edges}-edge workflow laid out (dagre) and drawn: median ${u.canvas500.medianMs} ms of ${u.canvas500.samplesMs.join(', ')} ms (layout ${u.canvas500.layoutMedianMs} ms); ` +
+        `panned: ${u.canvas500.pan.frames} frames, median ${u.canvas500.pan.medianFrameMs} ms, p95 ${u.canvas500.pan.p95FrameMs} ms.`,
+      '',
+      table(
+        ['file', 'bytes', 'gzipped'],
+        u.bundle.files.map((f) => [
+          f.file,
+          f.bytes.toLocaleString('en-US'),
+          f.gzipBytes.toLocaleString('en-US'),
+        ]),
+        new Set([1, 2]),
+      ),
+      '',
+    );
+  }
+
+  if (r.spatial) out.push(...spatialMarkdown(r.spatial, table));
 
   out.push(
     '## Goals',

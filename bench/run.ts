@@ -3,8 +3,12 @@
  *
  *   npm run bench                      every benchmark: compile, SQL (TPC-H-like, SF 1), connectors,
  *                                      run store, scheduler, API (the spawned daemon)
- *   npm run bench -- --only compile    just the compile benchmark (or sql, connectors, store, scheduler, api)
+ *   npm run bench -- --only compile    just the compile benchmark (or sql, connectors, store, scheduler, api, ui, spatial)
  *   npm run bench -- --only sql --sf 0.1 --runs 5
+ *   npm run bench -- --only spatial --pg postgres://…/db   the spatial pack on DuckDB, and PostGIS beside it
+ *   npm run bench -- --only sql --pg postgres://…/tpch --pg-sf 0.1
+ *                                      also PostgreSQL (or EDGEFLOW_BENCH_PG_URL): the TPC-H data is
+ *                                      loaded into schema main of that database (kept for next time)
  *
  * Prints the tables and writes .bench/report.json and .bench/report.md. Exits 0 when a speed goal
  * is missed (the report says so), 1 when a compiled query's result differs from the hand-written
@@ -28,23 +32,27 @@ import {
   type BenchReport,
 } from './report.js';
 import { runSchedulerBench } from './scheduler-bench.js';
+import { runSpatialBench } from './spatial-bench.js';
 import { runSqlBench } from './sql-bench.js';
 import { runStoreBench } from './store-bench.js';
+import { runUiBench } from './ui-bench.js';
 import { tpchCatalog } from './tpch/schema.js';
 import { SHAPES, type ShapeName } from './workflow-shapes.js';
 
-const PARTS = ['compile', 'sql', 'connectors', 'store', 'scheduler', 'api'] as const;
+const PARTS = ['compile', 'sql', 'connectors', 'store', 'scheduler', 'api', 'ui', 'spatial'] as const;
 type Part = (typeof PARTS)[number];
 
 const HELP = `usage: npm run bench -- [options]
   --only ${PARTS.join('|')}
                        run one part (default: all)
-  --sf N               TPC-H scale factor for the SQL benchmark (default 1)
+  --sf N               TPC-H scale factor for the SQL benchmark on DuckDB (default 1; 0 skips DuckDB)
+  --pg URL             also PostgreSQL: a database the benchmark may fill (default EDGEFLOW_BENCH_PG_URL)
+  --pg-sf N            TPC-H scale factor on PostgreSQL (default 0.1)
   --runs N             timed runs per measurement (default: SQL 7 per side; compile 200/20/7 by size)
   --sizes a,b,c        compile workflow sizes (default 20,1000,10000)
   --memory-sizes a,b   compile memory: workflow sizes, one child process each (default 10000,50000)
   --shapes a,b         compile workflow shapes: ${SHAPES.join(', ')} (default all)
-  --queries a,b        SQL questions by id, e.g. q1,q18 (default all)
+  --queries a,b        SQL questions by id, e.g. q1,q18 (default all 22 and two extras)
   --threads N          DuckDB threads for the SQL benchmark (default: one per core)
   --budget S           seconds a compile case may take before it stops repeating (default 30)
   --out DIR            where report.json and report.md go (default .bench)`;
@@ -87,6 +95,8 @@ async function main(): Promise<number> {
     options: {
       only: { type: 'string' },
       sf: { type: 'string' },
+      pg: { type: 'string' },
+      'pg-sf': { type: 'string' },
       runs: { type: 'string' },
       sizes: { type: 'string' },
       'memory-sizes': { type: 'string' },
@@ -107,7 +117,9 @@ async function main(): Promise<number> {
     throw new UsageError(`--only takes ${PARTS.join(', ')}, got "${only}"`);
   const wants = (part: Part) => only === undefined || only === part;
   const runs = values.runs === undefined ? undefined : Math.round(numberOption(values.runs, 'runs', 1));
-  const sf = numberOption(values.sf, 'sf', 1);
+  const sf = values.sf === '0' ? 0 : numberOption(values.sf, 'sf', 1);
+  const pgUrl = values.pg ?? process.env['EDGEFLOW_BENCH_PG_URL'];
+  const pgSf = numberOption(values['pg-sf'], 'pg-sf', 0.1);
   const budgetMs = numberOption(values.budget, 'budget', 30) * 1000;
   const sizes = (listOption(values.sizes) ?? ['20', '1000', '10000']).map((s) =>
     Math.round(numberOption(s, 'sizes', 0)),
@@ -158,6 +170,7 @@ async function main(): Promise<number> {
     const sql = await runSqlBench({
       catalog,
       scaleFactor: sf,
+      ...(pgUrl ? { postgres: { url: pgUrl, scaleFactor: pgSf } } : {}),
       runs: runs ?? 7,
       warmup: 2,
       explainAbove: 1.05,
@@ -167,8 +180,10 @@ async function main(): Promise<number> {
       log,
     });
     partial.sql = sql;
-    for (const q of sql.queries.filter((x) => x.status !== 'ok'))
-      partial.failures.push(`${q.id} (${q.title}): ${q.status}: ${q.detail ?? ''}`);
+    for (const e of sql.engines)
+      for (const q of e.queries.filter((x) => x.status !== 'ok'))
+        partial.failures.push(`${e.engine} ${q.id} (${q.title}): ${q.status}: ${q.detail ?? ''}`);
+    for (const s of sql.skipped) log(`  ${s.engine} skipped: ${s.reason}`);
   }
 
   if (wants('connectors')) {
@@ -191,6 +206,20 @@ async function main(): Promise<number> {
     partial.api = await runApiBench({ log });
     for (const l of partial.api.latency.filter((x) => x.errors > 0))
       partial.failures.push(`API benchmark: ${l.route}: ${l.errors} of ${l.requests} requests failed`);
+  }
+
+  if (wants('ui')) {
+    log('web UI benchmark (headless Chromium against the spawned daemon)');
+    partial.ui = await runUiBench({ log });
+  }
+
+  if (wants('spatial')) {
+    log('spatial benchmark (the demo stores and customers; PostgreSQL + PostGIS beside DuckDB when given)');
+    partial.spatial = await runSpatialBench({
+      runs: runs ?? 3,
+      ...(pgUrl ? { postgresUrl: pgUrl } : {}),
+      log,
+    });
   }
 
   const meta: BenchMeta = {

@@ -6,7 +6,7 @@ import { EMPTY_CATALOG, type Catalog } from './catalog.js';
 import { COMPONENT_IDS, getComponent } from './components/index.js';
 import type { BuildContext } from './components/component.js';
 import { UnsupportedError, hasErrors, type Diagnostic } from './diagnostics.js';
-import { getDialect, type Dialect, type DialectName } from './dialects/index.js';
+import { getDialect, type Dialect, type DialectName, type DialectOptions } from './dialects/index.js';
 import { propagate, type NodeResult } from './propagate.js';
 import type { FromItem } from './sql/ast.js';
 import { SqlWriter } from './sql/writer.js';
@@ -16,6 +16,8 @@ import { COLUMNS_PER_NODE, DEFAULT_MAX_NODES, type Workflow } from './workflow/m
 
 export interface AnalyzeOptions {
   dialect?: DialectName;
+  /** The connection's capabilities for its dialect (a toolbox location, an extension). */
+  dialectOptions?: DialectOptions;
   catalog?: Catalog;
   /**
    * Render every node once to report what the dialect cannot express (default true). A caller
@@ -52,7 +54,7 @@ export function analyzeWorkflow(input: string | unknown, opts: AnalyzeOptions = 
  * to find the connection and the tables to describe), so the document is not validated twice.
  */
 export function analyzeParsed(parsed: ParseResult, opts: AnalyzeOptions = {}): WorkflowAnalysis {
-  const dialect = getDialect(opts.dialect ?? 'duckdb');
+  const dialect = getDialect(opts.dialect ?? 'duckdb', opts.dialectOptions);
   const diagnostics = [...parsed.diagnostics];
   const empty = { dialect, nodes: new Map<string, NodeResult>() };
   if (!parsed.workflow) return { ...empty, diagnostics, valid: false };
@@ -83,6 +85,8 @@ function checkDialectSupport(results: Map<string, NodeResult>, dialect: Dialect)
     dialect,
     input: (port, index = 0): FromItem => ({ kind: 'ref', name: `${port}_${index}` }),
     helperName: (base) => base,
+    wants: () => true,
+    inputColumns: () => undefined,
   };
   for (const r of results.values()) {
     if (r.failed || !r.analysis?.build) continue;

@@ -21,6 +21,7 @@ export {
   isDialectName,
   type Dialect,
   type DialectName,
+  type DialectOptions,
 } from './dialects/index.js';
 export { FUNCTIONS, type FunctionSig } from './expr/functions.js';
 export { parseExpression } from './expr/parser.js';

@@ -6,7 +6,7 @@
  * builds them) plus the list of secret values, which they redact from every error they raise.
  */
 import type { ColumnInfo, TableInfo } from '../compiler/catalog.js';
-import type { DialectName } from '../compiler/dialects/dialect.js';
+import type { DialectName, DialectOptions } from '../compiler/dialects/dialect.js';
 import type { PortableType } from '../compiler/schema/types.js';
 
 export type ErrorClass = 'transient' | 'permanent' | 'cancelled';
@@ -171,6 +171,11 @@ export interface Connector {
    * Checked once per connector, on the first call; present where the warehouse can say (PostgreSQL).
    */
   posture?(): Promise<RolePosture>;
+  /**
+   * What the database adds to its dialect that only its catalog can tell (PostgreSQL: whether the
+   * h3 extensions are installed), asked once per connector; the service passes it to the compiler.
+   */
+  dialectOptions?(): Promise<DialectOptions>;
   close(): Promise<void>;
 }
 

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DialectName } from '../compiler/dialects/dialect.js';
+import type { DialectName, DialectOptions } from '../compiler/dialects/dialect.js';
 import type { BigQueryOptions } from '../connectors/bigquery/options.js';
 import type { Connector } from '../connectors/connector.js';
 import type { DuckDbOptions } from '../connectors/duckdb/options.js';
@@ -24,6 +24,16 @@ export const DIALECT_OF: Record<ConnectionConfig['type'], DialectName> = {
   bigquery: 'bigquery',
   snowflake: 'snowflake',
 };
+
+/**
+ * What the config says about a connection's dialect (the compiler is pure: capabilities are passed
+ * in). The database's own (PostgreSQL's h3 extension) come from its connector: `dialectOptions()`.
+ */
+export function configuredDialectOptions(c: ConnectionConfig): DialectOptions {
+  return (c.type === 'bigquery' || c.type === 'snowflake') && c.cartoToolbox
+    ? { cartoToolbox: c.cartoToolbox }
+    : {};
+}
 
 export class ConnectionError extends Error {
   constructor(

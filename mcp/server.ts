@@ -7,6 +7,7 @@
  * tools through the preview's label, runs through their trigger `mcp`).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerAppResources } from './app-resource.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { MCP_SCOPES, type McpScope } from './scope.js';
@@ -74,6 +75,7 @@ export function createMcpServer(opts: CreateMcpServerOptions): EdgeflowMcpServer
     ...(opts.caller ? { caller: opts.caller } : {}),
   });
   registerResources(server, svc);
+  registerAppResources(server);
   registerPrompts(server, svc);
 
   let published = new Map<string, PublishedTool>();

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ServiceError, type WorkflowRequest } from '../daemon/service/index.js';
 import * as shapes from '../daemon/service/shapes/index.js';
+import { WORKFLOW_DAG_APP_META } from './app-resource.js';
 import { DATA_NOTE, errorResult, jsonResult } from './result.js';
 import { capRows, DEFAULT_PREVIEW_ROWS, MAX_PREVIEW_ROWS } from './preview-cap.js';
 import { followRun } from './run-follow.js';
@@ -265,6 +266,7 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
       }),
       output: shapes.CompileResult,
       annotations: READ,
+      meta: WORKFLOW_DAG_APP_META,
     },
     async (a) =>
       jsonResult(
@@ -505,6 +507,7 @@ export function registerBuiltinTools(reg: ToolRegistry, ctx: ToolContext): void 
       input: z.strictObject({ id: z.string() }),
       output: z.object({ run: shapes.RunView }),
       annotations: { ...READ, idempotentHint: false },
+      meta: WORKFLOW_DAG_APP_META,
     },
     async (a) => jsonResult({ run: svc.getRun(a.id) }),
   );

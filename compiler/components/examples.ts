@@ -36,9 +36,30 @@ export const EXAMPLE_CATALOG: Catalog = createCatalog([
       { name: 'region', type: T.string },
     ],
   },
+  {
+    // Shops with their location and catchment, and where customers live: the spatial examples.
+    parts: ['main', 'shops'],
+    columns: [
+      { name: 'store_id', type: T.bigint },
+      { name: 'city', type: T.string },
+      { name: 'lon', type: T.double },
+      { name: 'lat', type: T.double },
+      { name: 'location', type: T.geography },
+      { name: 'catchment', type: T.geography },
+    ],
+  },
+  {
+    parts: ['main', 'homes'],
+    columns: [
+      { name: 'customer_id', type: T.bigint },
+      { name: 'lon', type: T.double },
+      { name: 'lat', type: T.double },
+      { name: 'home', type: T.geography },
+    ],
+  },
 ]);
 
-const TABLES = new Set(['orders', 'customers', 'stores']);
+const TABLES = new Set(['orders', 'customers', 'stores', 'shops', 'homes']);
 
 /** `source.table` nodes for every input the example names, then the example node as `example`. */
 export function exampleWorkflow(def: ComponentDefinition<unknown>): Record<string, unknown> {

@@ -1,4 +1,4 @@
-/** The v1 component catalog (DESIGN.md §1.3). */
+/** The v1 component catalog (DESIGN.md §1.3) and the spatial pack (§1.8). */
 import type { ComponentDefinition } from './component.js';
 import { aggregate } from './aggregate.js';
 import { join } from './join.js';
@@ -11,6 +11,12 @@ import { sourceValues } from './source-values.js';
 import { sqlComponent } from './sql.js';
 import { union } from './union.js';
 import { windowComponent } from './window.js';
+import { spatialPoint } from './spatial-point.js';
+import { spatialBuffer } from './spatial-buffer.js';
+import { spatialJoin } from './spatial-join.js';
+import { spatialNearest } from './spatial-nearest.js';
+import { h3FromPoint } from './h3-from-point.js';
+import { h3Polyfill } from './h3-polyfill.js';
 
 export const COMPONENTS: ReadonlyArray<ComponentDefinition<unknown>> = [
   sourceTable,
@@ -34,6 +40,12 @@ export const COMPONENTS: ReadonlyArray<ComponentDefinition<unknown>> = [
   union,
   sample,
   sqlComponent,
+  spatialPoint,
+  spatialBuffer,
+  spatialJoin,
+  spatialNearest,
+  h3FromPoint,
+  h3Polyfill,
   outputTable,
 ] as ReadonlyArray<ComponentDefinition<unknown>>;
 

@@ -27,6 +27,7 @@ import {
   bigQueryGrammarUnavailable,
   startBigQueryGrammar,
   type BigQueryGrammar,
+  type GrammarFunction,
   type GrammarTable,
 } from '../../test/support/bigquery-grammar.js';
 
@@ -84,6 +85,21 @@ const TABLES: TableInfo[] = [
   },
   { parts: ['main', 'stores'], columns: cols({ store_id: 'bigint', city: 'string', region: 'string' }) },
   {
+    parts: ['main', 'shops'],
+    columns: cols({
+      store_id: 'bigint',
+      city: 'string',
+      lon: 'double',
+      lat: 'double',
+      location: 'geography',
+      catchment: 'geography',
+    }),
+  },
+  {
+    parts: ['main', 'homes'],
+    columns: cols({ customer_id: 'bigint', lon: 'double', lat: 'double', home: 'geography' }),
+  },
+  {
     parts: ['main', 'types'],
     columns: cols({
       i: 'int',
@@ -128,7 +144,23 @@ interface Case {
   params?: Record<string, unknown>;
   /** The workflow must be refused on BigQuery with an UNSUPPORTED diagnostic matching this. */
   unsupported?: RegExp;
+  /** Compile without the connection's CARTO Analytics Toolbox location. */
+  noToolbox?: boolean;
 }
+
+/** Where the spatial pack's H3 functions are (the connection's cartoToolbox), and their signatures. */
+const TOOLBOX = 'carto-os.carto';
+const TOOLBOX_FUNCTIONS: GrammarFunction[] = (
+  [
+    ['H3_FROMGEOGPOINT', ['GEOGRAPHY', 'INT64'], 'STRING'],
+    ['H3_FROMLONGLAT', ['FLOAT64', 'FLOAT64', 'INT64'], 'STRING'],
+    ['H3_BOUNDARY', ['STRING'], 'GEOGRAPHY'],
+    ['H3_CENTER', ['STRING'], 'GEOGRAPHY'],
+    ['H3_RESOLUTION', ['STRING'], 'INT64'],
+    ['H3_TOPARENT', ['STRING', 'INT64'], 'STRING'],
+    ['H3_POLYFILL_MODE', ['GEOGRAPHY', 'INT64', 'STRING'], 'ARRAY<STRING>'],
+  ] as const
+).map(([name, args, returns]) => ({ path: [...TOOLBOX.split('.'), name], args, returns }));
 
 type Node = Record<string, unknown>;
 const wf = (name: string, nodes: Node[], extra: Record<string, unknown> = {}) => ({
@@ -149,7 +181,7 @@ const safeName = (s: string) => s.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
 // ------------------------------------------------------------------ components' examples
 function componentCases(): Case[] {
   const out: Case[] = [];
-  const known = new Set(['orders', 'customers', 'stores']);
+  const known = new Set(['orders', 'customers', 'stores', 'shops', 'homes']);
   for (const def of COMPONENTS) {
     const refs = Object.values(def.example.inputs ?? {}).flatMap((r) => (Array.isArray(r) ? r : [r]));
     const sources = [...new Set(refs)].map((id) => source(id, `main.${known.has(id) ? id : 'orders'}`));
@@ -842,6 +874,25 @@ function scalarExpressions(): string[] {
     'radians(n)',
     'degrees(d)',
     'pi()',
+    // spatial (H3 through the CARTO Analytics Toolbox)
+    'st_astext(st_point(d, n))',
+    'st_astext(st_point(i, null))',
+    "st_geogfromtext('POINT(1 2)')",
+    'st_geogfromgeojson(\'{"type": "Point", "coordinates": [1, 2]}\')',
+    'st_x(g) + st_y(g)',
+    'st_asgeojson(g)',
+    'st_distance(g, st_point(d, d)) + st_area(g) + st_length(g)',
+    'st_intersects(g, g) AND st_contains(g, g) AND st_within(g, g) AND st_dwithin(g, g, n)',
+    'st_buffer(g, 500)',
+    'st_centroid(g)',
+    'h3_from_point(g, 8)',
+    'h3_from_point(st_point(d, n), i)',
+    'h3_boundary(s)',
+    'h3_center(s)',
+    'h3_resolution(s)',
+    'h3_parent(s, 5)',
+    'CAST(g AS string)',
+    "CAST('POINT(1 2)' AS geography)",
     // formatting
     "format_date(dt, 'YYYY-MM-DD Dy Mon Month')",
     'format_date(ts, \'DD/MM/YYYY "at %" HH24:MI:SS\')',
@@ -933,6 +984,7 @@ const AGGREGATES = [
   'median(i)',
   'percentile_cont(n, 0.9)',
   'percentile_cont(d, 0) + percentile_cont(d, 1)',
+  'st_area(st_union_agg(g))',
 ];
 
 const WINDOWS = [
@@ -1069,6 +1121,36 @@ function expressionCases(): Case[] {
     ]),
     unsupported: /pattern written as a literal/,
   });
+  // H3 needs the toolbox's location; the error says which connection key to set.
+  cases.push({
+    name: 'h3 functions without cartoToolbox are UNSUPPORTED',
+    workflow: wf('h3_no_toolbox', [
+      source('types', 'main.types'),
+      {
+        id: 'c',
+        type: 'compute',
+        inputs: { in: 'types' },
+        config: { columns: { v: 'h3_from_point(g, 8)' } },
+      },
+      sink('c'),
+    ]),
+    noToolbox: true,
+    unsupported: /needs the CARTO Analytics Toolbox/,
+  });
+  cases.push({
+    name: 'st_union_agg over a window is UNSUPPORTED',
+    workflow: wf('union_window', [
+      source('types', 'main.types'),
+      {
+        id: 'w',
+        type: 'window',
+        inputs: { in: 'types' },
+        config: { partitionBy: ['s2'], columns: { v: 'st_union_agg(g)' } },
+      },
+      sink('w'),
+    ]),
+    unsupported: /st_union_agg\(\) over a window/,
+  });
   WINDOWS.forEach((expr, i) =>
     cases.push({
       name: `window ${expr}`,
@@ -1112,7 +1194,11 @@ function errorsOf(a: WorkflowAnalysis): string[] {
 
 /** Every SQL text BigQuery would receive for a case, with the tables each one may touch. */
 function compileCase(c: Case): { texts: SqlText[]; errors: string[] } {
-  const analysis = analyzeWorkflow(c.workflow, { dialect: 'bigquery', catalog });
+  const analysis = analyzeWorkflow(c.workflow, {
+    dialect: 'bigquery',
+    catalog,
+    ...(c.noToolbox ? {} : { dialectOptions: { cartoToolbox: TOOLBOX } }),
+  });
   const errors = errorsOf(analysis);
   if (c.unsupported) {
     const refused = analysis.diagnostics.some(
@@ -1219,7 +1305,7 @@ describe.skipIf(unavailable !== undefined)(
         const failures: string[] = [];
         for (const text of texts) {
           const parsed = await grammar.check(text.sql);
-          const result = parsed.ok ? await grammar.analyze(text.sql, text.tables) : parsed;
+          const result = parsed.ok ? await grammar.analyze(text.sql, text.tables, TOOLBOX_FUNCTIONS) : parsed;
           if (!result.ok) failures.push(`${text.label}: ${result.message}\n--- SQL ---\n${text.sql}`);
           validated++;
         }

@@ -20,6 +20,7 @@ import {
   type RegexArg,
   type WindowedRenderer,
 } from './dialect.js';
+import { BIGQUERY_SPATIAL, BIGQUERY_SPATIAL_WINDOWED } from './spatial-bigquery.js';
 
 // AVG of NUMERIC is NUMERIC in BigQuery; edgeflow types avg as double everywhere.
 const AVG_AS_RESULT = castToResult(
@@ -202,6 +203,7 @@ export class BigQueryDialect extends Dialect {
     avg: AVG_AS_RESULT.windowed,
     median: percentileOverPartition(analyticPercentile),
     percentile_cont: percentileOverPartition(analyticPercentile),
+    ...BIGQUERY_SPATIAL_WINDOWED,
   };
 
   override concatOperator(parts: string[], w: SqlWriter): string {
@@ -214,6 +216,7 @@ export class BigQueryDialect extends Dialect {
 
   protected override functionOverrides(): Record<string, FunctionRenderer> {
     return {
+      ...BIGQUERY_SPATIAL,
       current_date: () => 'CURRENT_DATE()',
       current_timestamp: () => 'CURRENT_TIMESTAMP()',
       date_trunc: (c, w) => {
@@ -264,6 +267,14 @@ export class BigQueryDialect extends Dialect {
       sum: distinctUnordered(aggregate('SUM')),
       avg: AVG_AS_RESULT.plain,
     };
+  }
+
+  override unnestFrom(source: string, array: string, alias: string): string {
+    return `${source}\nCROSS JOIN UNNEST(${array}) AS ${alias}`;
+  }
+
+  override unnestedValue(alias: string): string {
+    return alias;
   }
 
   protected override tableHints(hints: TableHints | undefined, w: SqlWriter): string {

@@ -27,6 +27,21 @@ export type DialectName = 'duckdb' | 'postgres' | 'bigquery' | 'snowflake';
 export type SimpleTypeKind = Exclude<PortableType['kind'], 'decimal' | 'other' | 'null' | 'unknown'>;
 export const DIALECT_NAMES: readonly DialectName[] = ['duckdb', 'postgres', 'bigquery', 'snowflake'];
 
+/**
+ * What a connection adds to its dialect: capabilities the compiler cannot see in the SQL alone,
+ * passed in by the caller (the compiler stays pure). Unset means absent.
+ */
+export interface DialectOptions {
+  /**
+   * Where the CARTO Analytics Toolbox is installed: BigQuery `project.dataset` (e.g.
+   * `carto-os.carto`), Snowflake `DATABASE.SCHEMA` (e.g. `CARTO.CARTO`). H3 on BigQuery and
+   * st_buffer on Snowflake go through it.
+   */
+  cartoToolbox?: string;
+  /** PostgreSQL: the h3 and h3_postgis extensions (h3-pg) are installed in the database. */
+  h3?: boolean;
+}
+
 export interface DialectCapabilities {
   /** QUALIFY filters on window results without a subquery. */
   qualify: boolean;
@@ -62,6 +77,12 @@ export interface DialectCapabilities {
   maxIdentifierLength: number;
   partitionHint: boolean;
   clusterHint: boolean;
+  /**
+   * Spatial predicates are functions the engine cannot index or plan around (edgeflow's own on
+   * DuckDB): spatial.join prefilters pairs with a grid equi-join, and spatial.nearest searches an
+   * index of the right input, instead of comparing every pair.
+   */
+  spatialPrefilter?: boolean;
 }
 
 export type FunctionRenderer = (call: SqlExpr & { k: 'fn' }, w: SqlWriter) => string;
@@ -222,6 +243,16 @@ export abstract class Dialect {
    * range variable shadows a column of the same name: `SELECT revenue FROM revenue` is the row.
    */
   readonly implicitAlias: string | undefined = undefined;
+
+  /** The connection's capabilities (see DialectOptions); a dialect made by `withOptions` has them. */
+  readonly options: Readonly<DialectOptions> = {};
+
+  /** This dialect with a connection's options (renderers read `options` when they write SQL). */
+  withOptions(options: DialectOptions): this {
+    const d = new (this.constructor as new () => this)();
+    (d as { options: Readonly<DialectOptions> }).options = Object.freeze({ ...options });
+    return d;
+  }
 
   /** Every portable function's spelling; a dialect overrides entries where it differs. */
   readonly functions: Readonly<Record<string, FunctionRenderer>>;
@@ -388,7 +419,11 @@ export abstract class Dialect {
 
   like(arg: SqlExpr, pattern: SqlExpr, negated: boolean, ci: boolean, w: SqlWriter): string {
     const not = negated ? 'NOT ' : '';
-    const escape = this.likeEscapeClause;
+    // A literal pattern without a backslash means the same with or without ESCAPE, and engines
+    // optimise only a plain LIKE: DuckDB turns `LIKE '%BRASS'` into suffix() but runs
+    // like_escape() as a general matcher (TPC-H Q13 took twice the hand-written time).
+    const plain = pattern.k === 'lit' && typeof pattern.value === 'string' && !pattern.value.includes('\\');
+    const escape = plain ? '' : this.likeEscapeClause;
     if (ci && !this.caps.ilike) return `LOWER(${w.expr(arg)}) ${not}LIKE LOWER(${w.expr(pattern)})${escape}`;
     return `${w.wrap(arg, 5)} ${not}${ci ? 'ILIKE' : 'LIKE'} ${w.wrap(pattern, 5)}${escape}`;
   }
@@ -618,6 +653,8 @@ export abstract class Dialect {
       lead: plain('LEAD'),
       first_value: plain('FIRST_VALUE'),
       last_value: plain('LAST_VALUE'),
+      _ef_unnested: (c, w) =>
+        this.unnestedValue(w.ident(String((c.args[0] as { value: unknown }).value)), c.type, w),
     };
   }
 
@@ -666,6 +703,16 @@ export abstract class Dialect {
       case 'move_table':
         return this.moveTable(s.from, s.to, w);
     }
+  }
+
+  /** A relation's rows once per element of an array (see the `unnest` FromItem). */
+  unnestFrom(source: string, array: string, alias: string): string {
+    return `${source}\nCROSS JOIN LATERAL UNNEST(${array}) AS ${alias}(value)`;
+  }
+
+  /** The element of an unnested array, as a value of `type`. */
+  unnestedValue(alias: string, _type: PortableType, _w: SqlWriter): string {
+    return `${alias}.value`;
   }
 
   protected tableHints(_hints: TableHints | undefined, _w: SqlWriter): string {

@@ -17,6 +17,7 @@ import {
   type RegexArg,
   type WindowedRenderer,
 } from './dialect.js';
+import { DUCKDB_SPATIAL, DUCKDB_SPATIAL_WINDOWED } from './spatial-duckdb.js';
 
 // SUM of integers is HUGEINT in DuckDB; edgeflow's sum of integers is a bigint.
 const sumAsBigint = castToResult(aggregate('SUM'), (c) => isInteger(c.args[0]?.type ?? T.double));
@@ -44,6 +45,7 @@ export class DuckDbDialect extends Dialect {
     maxIdentifierLength: 1024,
     partitionHint: false,
     clusterHint: false,
+    spatialPrefilter: true,
   };
 
   protected readonly typeNames = {
@@ -76,6 +78,10 @@ export class DuckDbDialect extends Dialect {
       const x = `(${sql})`;
       return `CASE WHEN ${x} = TRUNC(${x}) AND ABS(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) ELSE CAST(${x} AS VARCHAR) END`;
     }
+    // GEOMETRY's own text is `POINT (1 2)`; geography's text is WKT as the other warehouses write it.
+    if (from.kind === 'geography' && to.kind === 'string') return `edgeflow_st_astext(${sql})`;
+    if (from.kind === 'string' && to.kind === 'geography')
+      return `edgeflow_st_geogfromtext(${sql}, ${w.string(w.relation ?? '')})`;
     return super.cast(sql, from, to, w);
   }
 
@@ -131,10 +137,12 @@ export class DuckDbDialect extends Dialect {
 
   override readonly windowedFunctions: Readonly<Record<string, WindowedRenderer>> = {
     sum: sumAsBigint.windowed,
+    ...DUCKDB_SPATIAL_WINDOWED,
   };
 
   protected override functionOverrides(): Record<string, FunctionRenderer> {
     return {
+      ...DUCKDB_SPATIAL,
       sum: sumAsBigint.plain,
       // DuckDB's GREATEST/LEAST skip nulls; the portable meaning is null when any argument is null.
       greatest: nullIfAnyNull('GREATEST'),

@@ -14,6 +14,7 @@ import {
   type WindowedRenderer,
 } from './dialect.js';
 import type { DateUnit } from '../expr/functions.js';
+import { POSTGRES_SPATIAL, POSTGRES_SPATIAL_WINDOWED } from './spatial-postgres.js';
 
 // avg and stddev_samp of integers and NUMERIC are NUMERIC, and sum of bigint is NUMERIC, in
 // PostgreSQL; edgeflow types them double and bigint.
@@ -71,6 +72,12 @@ export class PostgresDialect extends Dialect {
 
   placeholder(index: number, _name: string, type: PortableType, w: SqlWriter): string {
     return typedDollarPlaceholder(index, type, w);
+  }
+
+  override cast(sql: string, from: PortableType, to: PortableType, w: SqlWriter): string {
+    // geography's text is its WKT (a cast would give hex EWKB).
+    if (from.kind === 'geography' && to.kind === 'string') return `ST_AsText(${sql})`;
+    return super.cast(sql, from, to, w);
   }
 
   override divide(left: SqlExpr, right: SqlExpr, w: SqlWriter): string {
@@ -135,6 +142,7 @@ export class PostgresDialect extends Dialect {
 
   protected override functionOverrides(): Record<string, FunctionRenderer> {
     return {
+      ...POSTGRES_SPATIAL,
       avg: AS_RESULT.avg.plain,
       stddev: AS_RESULT.stddev.plain,
       sum: AS_RESULT.sum.plain,
@@ -206,6 +214,7 @@ export class PostgresDialect extends Dialect {
       const x = w.expr(c.args[0]!);
       return `(ARRAY_AGG(${x}) FILTER (WHERE ${x} IS NOT NULL) ${over})[1]`;
     },
+    ...POSTGRES_SPATIAL_WINDOWED,
   };
 
   protected override moveTable(from: string[], to: string[], w: SqlWriter): string {

@@ -16,6 +16,7 @@ import {
   type RegexArg,
   type WindowedRenderer,
 } from './dialect.js';
+import { SNOWFLAKE_SPATIAL, SNOWFLAKE_SPATIAL_WINDOWED } from './spatial-snowflake.js';
 
 // AVG and STDDEV_SAMP of NUMBER are NUMBER in Snowflake; edgeflow types them double everywhere.
 const notDouble = (c: SqlExpr & { k: 'fn' }) => c.args[0]?.type.kind !== 'double';
@@ -67,6 +68,13 @@ export class SnowflakeDialect extends Dialect {
     // NUMBER / NUMBER keeps only a few decimals (1 / 3 is 0.333333); `/` is a double.
     if (left.type.kind === 'double' || right.type.kind === 'double') return super.divide(left, right, w);
     return `${this.cast(w.expr(left), left.type, T.double, w)} / ${w.divisor(right)}`;
+  }
+
+  override cast(sql: string, from: PortableType, to: PortableType, w: SqlWriter): string {
+    // GEOGRAPHY's text is GeoJSON by default (GEOGRAPHY_OUTPUT_FORMAT); the portable text is WKT.
+    if (from.kind === 'geography' && to.kind === 'string') return `ST_ASWKT(${sql})`;
+    if (from.kind === 'string' && to.kind === 'geography') return `TO_GEOGRAPHY(${sql})`;
+    return super.cast(sql, from, to, w);
   }
 
   override timestampLiteral(iso: string, w: SqlWriter): string {
@@ -153,10 +161,12 @@ export class SnowflakeDialect extends Dialect {
     stddev: AS_RESULT.stddev.windowed,
     median: percentileOverPartition((c, w) => this.functions['median']!(c, w)),
     percentile_cont: percentileOverPartition((c, w) => this.functions['percentile_cont']!(c, w)),
+    ...SNOWFLAKE_SPATIAL_WINDOWED,
   };
 
   protected override functionOverrides(): Record<string, FunctionRenderer> {
     return {
+      ...SNOWFLAKE_SPATIAL,
       avg: AS_RESULT.avg.plain,
       stddev: AS_RESULT.stddev.plain,
       string_agg: aggregate('LISTAGG'),
@@ -172,6 +182,15 @@ export class SnowflakeDialect extends Dialect {
       ends_with: plain('ENDSWITH'),
       count_if: aggregate('COUNT_IF'),
     };
+  }
+
+  override unnestFrom(source: string, array: string, alias: string): string {
+    return `${source},\nLATERAL FLATTEN(input => ${array}) AS ${alias}`;
+  }
+
+  override unnestedValue(alias: string, type: PortableType, w: SqlWriter): string {
+    // FLATTEN's value is a VARIANT.
+    return `CAST(${alias}.value AS ${w.type(type)})`;
   }
 
   protected override tableHints(hints: TableHints | undefined, w: SqlWriter): string {

@@ -5,6 +5,7 @@
 import type { FunctionKind } from '../sql/ast.js';
 import { DATE_FORMAT_HELP, hasTimeElement, parseDateFormat } from './date-format.js';
 import { PatternError, parsePattern, parseReplacement } from './regex.js';
+import { SPATIAL_FUNCTIONS } from './spatial-functions.js';
 import {
   T,
   commonType,
@@ -935,6 +936,7 @@ const SIGS: FunctionSig[] = [
     doc: 'the last value of the window frame',
     returns: (args) => args[0]!.type,
   },
+  ...SPATIAL_FUNCTIONS,
 ];
 
 function textAndCount(name: string, args: ArgInfo[]): PortableType | string {

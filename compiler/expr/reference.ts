@@ -228,6 +228,9 @@ const EXAMPLE_COLUMNS: ReadonlyArray<{ name: string; type: PortableType }> = [
   { name: 'order_date', type: T.date },
   { name: 'created_at', type: T.timestamp },
   { name: 'is_paid', type: T.bool },
+  { name: 'location', type: T.geography },
+  { name: 'zone', type: T.geography },
+  { name: 'cell', type: T.string },
 ];
 
 /** An example, parsed and type-checked over EXAMPLE_COLUMNS with every kind of function allowed. */

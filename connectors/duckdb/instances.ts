@@ -8,11 +8,13 @@
  * configured extensions are loaded, then external access is switched off (no file, URL, glob,
  * ATTACH, COPY, INSTALL or LOAD, except under `allowFiles`) and the configuration is locked, so no
  * SQL a token holder writes can switch it back on. The engine refuses, whatever the SQL says.
+ * Then edgeflow's spatial functions are registered (./spatial/functions.ts).
  * See https://duckdb.org/docs/stable/operations_manual/securing_duckdb/overview
  */
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConnectorError } from '../connector.js';
+import { registerSpatialFunctions } from './spatial/functions.js';
 
 interface Made {
   instance: DuckDBInstance;
@@ -124,6 +126,8 @@ async function create(req: InstanceRequest, memory: boolean): Promise<Made> {
         loaded.add(name);
       }
       await lockDown(conn, req.allowFiles ?? []);
+      // edgeflow's spatial functions (an API call, not SQL: allowed once the configuration is locked).
+      registerSpatialFunctions(conn);
       return { instance, loaded };
     } finally {
       conn.closeSync();

@@ -11,6 +11,7 @@
 import pg from 'pg';
 import type { ColumnInfo, TableInfo } from '../../compiler/catalog.js';
 import type { PortableType } from '../../compiler/schema/types.js';
+import type { DialectOptions } from '../../compiler/dialects/dialect.js';
 import {
   ConnectorError,
   type Connector,
@@ -384,6 +385,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
   }
 
   let posture: Promise<RolePosture> | undefined;
+  let extensions: Promise<DialectOptions> | undefined;
 
   return {
     type: 'postgres',
@@ -408,6 +410,21 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
         },
       );
       return posture;
+    },
+
+    dialectOptions() {
+      // H3 needs h3-pg's two extensions: h3 (cells) and h3_postgis (cells of geography).
+      extensions ??= query(
+        `SELECT count(*) = 2 AS h3 FROM pg_extension WHERE extname IN ('h3', 'h3_postgis')`,
+        [],
+      ).then(
+        (r) => (r.rows[0]?.['h3'] === true ? { h3: true } : {}),
+        (e: unknown) => {
+          extensions = undefined;
+          throw e;
+        },
+      );
+      return extensions;
     },
 
     async cancel(queryId: string): Promise<void> {

@@ -271,7 +271,7 @@ describe('edgeflow preview', () => {
 describe('edgeflow components and usage', () => {
   it('lists the 22 v1 components', async () => {
     const r = await run('components', '--json');
-    expect(JSON.parse(r.out).components).toHaveLength(22);
+    expect(JSON.parse(r.out).components).toHaveLength(28);
   });
 
   it('describes one component with its JSON Schema and per-dialect support', async () => {

@@ -46,6 +46,13 @@ const byteSize = z.union([z.number(), z.string()]).transform((v, ctx) => {
 
 const poolSize = z.number().int().min(1).max(100);
 
+/** Where the CARTO Analytics Toolbox is installed: two name parts. */
+const toolbox = (example: string) =>
+  z
+    .string()
+    .regex(/^[^.\s]+\.[^.\s]+$/, `two parts, e.g. ${example}`)
+    .optional();
+
 const common = {
   writeSchemas: schemaList.optional().describe('outputs may only write to these schemas'),
   stagingSchema: z
@@ -105,6 +112,9 @@ export const bigqueryConnection = z.strictObject({
     ),
   maxBytesBilled: byteSize.optional().describe('e.g. 10GB; a query that would bill more fails'),
   pricePerTiB: z.number().positive().optional().describe('USD per TiB for estimates (default 6.25)'),
+  cartoToolbox: toolbox('carto-os.carto').describe(
+    "the project.dataset of the CARTO Analytics Toolbox (e.g. carto-os.carto, carto-os-eu.carto): the spatial pack's H3 functions go through it",
+  ),
   ...common,
 });
 
@@ -120,6 +130,9 @@ export const snowflakeConnection = z
     database: z.string().min(1).optional(),
     schema: z.string().min(1).optional(),
     role: z.string().min(1).optional(),
+    cartoToolbox: toolbox('CARTO.CARTO').describe(
+      'the DATABASE.SCHEMA of the CARTO Analytics Toolbox (e.g. CARTO.CARTO): st_buffer goes through it',
+    ),
     ...common,
   })
   .refine((c) => c.password !== undefined || c.privateKey !== undefined, {

@@ -186,7 +186,13 @@ describe('the full demo warehouse', () => {
       expect(parsed.workflow).toBeDefined();
       for (const dialect of DIALECT_NAMES) {
         const catalog = await liveCatalog(c, parsed.workflow!, getDialect('duckdb'));
-        const a = analyzeWorkflow(wf.document, { dialect, catalog });
+        // The spatial workflows' H3 and buffers need what a connection says it has: the CARTO
+        // Analytics Toolbox on BigQuery and Snowflake, the h3 extension on PostgreSQL.
+        const dialectOptions = {
+          cartoToolbox: dialect === 'snowflake' ? 'CARTO.CARTO' : 'carto-os.carto',
+          h3: true,
+        };
+        const a = analyzeWorkflow(wf.document, { dialect, catalog, dialectOptions });
         expect(a.diagnostics.map(formatDiagnostic), dialect).toEqual([]);
         const { plan, diagnostics } = compilePlan(a, { runId: 'demo_test' });
         expect(diagnostics.map(formatDiagnostic), dialect).toEqual([]);
@@ -249,7 +255,42 @@ const EXPECTED: Record<string, string> = {
            coalesce(sum(amount) FILTER (WHERE status = 'refunded'), 0) AS refunded_amount,
            round(count(*) FILTER (WHERE status = 'refunded') / count(*), 4) AS refund_rate
     FROM main.orders WHERE status IN ('paid', 'refunded') GROUP BY ALL`,
+  // The spatial workflows: distances by the haversine formula written here in SQL; H3 cells by
+  // edgeflow's DuckDB functions (checked against h3-js in test/execution/spatial-*.test.ts).
+  store_customers_1km: `
+    WITH d AS (
+      SELECT s.store_id, c.customer_id, ${haversine('s', 'c')} AS m
+      FROM main.stores s CROSS JOIN main.customers c
+    )
+    SELECT s.store_id, s.name, s.city, count(d.customer_id) AS customers, round(avg(d.m), 1) AS avg_metres
+    FROM main.stores s LEFT JOIN d ON d.store_id = s.store_id AND d.m <= 1000
+    GROUP BY ALL`,
+  nearest_store: `
+    SELECT c.customer_id, c.city, s.store_id, s.name AS store, s.city AS store_city, round(${haversine('s', 'c')}, 1) AS metres
+    FROM main.customers c CROSS JOIN main.stores s
+    QUALIFY row_number() OVER (PARTITION BY c.customer_id ORDER BY ${haversine('s', 'c')}, s.store_id) = 1`,
+  orders_h3_density: `
+    WITH homes AS (
+      SELECT customer_id, edgeflow_h3_from_lonlat(longitude, latitude, 8, '') AS h3 FROM main.customers
+    ), density AS (
+      SELECT h.h3, count(*) AS orders, count(DISTINCT o.customer_id) AS customers,
+             coalesce(sum(CASE WHEN o.status = 'paid' THEN o.amount END), 0) AS paid_revenue
+      FROM main.orders o JOIN homes h USING (customer_id)
+      WHERE o.ordered_at >= TIMESTAMP '2025-01-01' AND o.ordered_at < TIMESTAMP '2026-01-01'
+      GROUP BY h.h3
+    )
+    SELECT *, edgeflow_h3_boundary(h3, '') AS hexagon FROM density`,
+  flagship_catchment_cells: `
+    SELECT s.*, edgeflow_st_point(s.longitude, s.latitude) AS location,
+           UNNEST(edgeflow_h3_polyfill(edgeflow_st_buffer(edgeflow_st_point(s.longitude, s.latitude), 3000, ''), 9, '')) AS h3
+    FROM main.stores s WHERE s.format = 'flagship'`,
 };
+
+/** The great-circle distance in metres between two aliases' coordinates (the haversine formula). */
+function haversine(a: string, b: string): string {
+  const s = (x: string) => `sin(radians(${x}) / 2) ^ 2`;
+  return `(2 * 6371008.8 * asin(sqrt(${s(`${b}.latitude - ${a}.latitude`)} + cos(radians(${a}.latitude)) * cos(radians(${b}.latitude)) * ${s(`${b}.longitude - ${a}.longitude`)})))`;
+}
 
 /** Per table: rows and the sum of each row's MD5 prefix (see demoChecksumSql). */
 const FULL_CHECKSUMS: Record<string, [number, string]> = {
@@ -347,7 +388,7 @@ describe('installDemoWorkflows', () => {
   it('saves and schedules each demo workflow once, and keeps what is there', async () => {
     const first = fakeService();
     const installed = await installDemoWorkflows(first.service);
-    expect(installed.map((w) => w.status)).toEqual(['saved', 'saved', 'saved']);
+    expect(installed.map((w) => w.status)).toEqual(Array(7).fill('saved'));
     expect(first.calls).toEqual([
       'save daily_store_revenue',
       'schedule daily_store_revenue 15 6 * * * Europe/Madrid',
@@ -355,13 +396,17 @@ describe('installDemoWorkflows', () => {
       'schedule top_customers_by_region 0 7 * * 1 Europe/Madrid',
       'save monthly_refunds',
       'schedule monthly_refunds 30 5 * * * UTC',
+      'save store_customers_1km',
+      'schedule store_customers_1km 0 4 * * 1 Europe/Madrid',
+      'save nearest_store',
+      'schedule nearest_store 30 4 * * 1 Europe/Madrid',
+      'save orders_h3_density',
+      'schedule orders_h3_density 0 5 1 * * Europe/Madrid',
+      'save flagship_catchment_cells',
+      'schedule flagship_catchment_cells 0 3 1 * * Europe/Madrid',
     ]);
-    const again = fakeService(['daily_store_revenue', 'top_customers_by_region', 'monthly_refunds']);
-    expect((await installDemoWorkflows(again.service)).map((w) => w.status)).toEqual([
-      'kept',
-      'kept',
-      'kept',
-    ]);
+    const again = fakeService(loadDemoWorkflows().map((w) => w.name));
+    expect((await installDemoWorkflows(again.service)).map((w) => w.status)).toEqual(Array(7).fill('kept'));
     expect(again.calls).toEqual([]);
   });
 });

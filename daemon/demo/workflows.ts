@@ -7,7 +7,16 @@ import path from 'node:path';
 import { packagePath } from '../package-root.js';
 
 /** In the order `edgeflow demo` runs them. */
-export const DEMO_WORKFLOWS = ['daily_store_revenue', 'top_customers_by_region', 'monthly_refunds'] as const;
+export const DEMO_WORKFLOWS = [
+  'daily_store_revenue',
+  'top_customers_by_region',
+  'monthly_refunds',
+  // The spatial pack on the stores' and customers' coordinates.
+  'store_customers_1km',
+  'nearest_store',
+  'orders_h3_density',
+  'flagship_catchment_cells',
+] as const;
 export type DemoWorkflowName = (typeof DEMO_WORKFLOWS)[number];
 
 export interface DemoWorkflow {

@@ -108,7 +108,7 @@ describe('HTTP API', () => {
   });
 
   it('lists components and connections without secrets', async () => {
-    expect((await json(await call('/v1/components'))).components).toHaveLength(22);
+    expect((await json(await call('/v1/components'))).components).toHaveLength(28);
     expect(await json(await call('/v1/connections'))).toEqual({
       connections: [{ name: 'local', type: 'duckdb', dialect: 'duckdb' }],
     });

@@ -78,7 +78,11 @@ describe('serve and the demo', () => {
     const list = await api('GET', '/v1/workflows', { token: 'admin' });
     expect(list.json.workflows.map((w: { name: string }) => w.name).sort()).toEqual([
       'daily_store_revenue',
+      'flagship_catchment_cells',
       'monthly_refunds',
+      'nearest_store',
+      'orders_h3_density',
+      'store_customers_1km',
       'top_customers_by_region',
     ]);
     const wf = await api('GET', '/v1/workflows/monthly_refunds', { token: 'admin' });

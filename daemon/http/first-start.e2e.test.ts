@@ -61,7 +61,11 @@ describe('the first start of the embedded default', () => {
     expect(list.status, list.text).toBe(200);
     expect(list.json.workflows.map((w: { name: string }) => w.name).sort()).toEqual([
       'daily_store_revenue',
+      'flagship_catchment_cells',
       'monthly_refunds',
+      'nearest_store',
+      'orders_h3_density',
+      'store_customers_1km',
       'top_customers_by_region',
     ]);
     const wf = await api('GET', '/v1/workflows/daily_store_revenue', { token: 'admin' });
@@ -87,6 +91,6 @@ describe('the first start of the embedded default', () => {
     expect(daemon.output()).not.toMatch(/seeded the demo warehouse/);
     expect(daemon.output()).not.toMatch(/saved and scheduled/);
     const list = await api('GET', '/v1/workflows', { token: 'admin' });
-    expect(list.json.workflows).toHaveLength(3);
+    expect(list.json.workflows).toHaveLength(7);
   }, 60_000);
 });

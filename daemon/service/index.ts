@@ -6,7 +6,12 @@ import path from 'node:path';
 import { analyzeParsed, type WorkflowAnalysis } from '../../compiler/analyze.js';
 import { EMPTY_CATALOG, type Catalog } from '../../compiler/catalog.js';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
-import { getDialect, isDialectName, type DialectName } from '../../compiler/dialects/index.js';
+import {
+  getDialect,
+  isDialectName,
+  type DialectName,
+  type DialectOptions,
+} from '../../compiler/dialects/index.js';
 import {
   describeComponent,
   describeComponents,
@@ -38,11 +43,12 @@ import { analyzeWithRawSql, undescribable } from '../catalog/raw-sql-columns.js'
 import { Redactor } from '../secrets/redactor.js';
 import type { LoadedConfig } from '../config/load.js';
 import { limitSettings, type ConnectionConfig } from '../config/schema.js';
-import { DIALECT_OF } from '../connections.js';
+import { DIALECT_OF, configuredDialectOptions } from '../connections.js';
 import type { ConnectorPool } from './connectors.js';
 import { boundParams } from './bindings.js';
 import { CallerLimits } from './caller-limits.js';
 import { CompileGate } from './compile-gate.js';
+import { cutLongGeography } from './geography-preview.js';
 import { ServiceError } from './errors.js';
 import {
   PREVIEW_COUNT_BOUND,
@@ -402,13 +408,16 @@ export class Service {
         catalog: 'declared',
       };
     const { catalog, offlineReason, connector } = await this.catalogFor(parsed.workflow, connection, req);
+    const own = conn ? DIALECT_OF[conn.type] : undefined;
+    // A connection's capabilities (a toolbox location, an extension) apply to its own dialect only.
+    const dialectOptions = conn && own === dialect ? await connectionDialectOptions(conn, connector) : {};
     const options = {
       dialect,
       catalog,
       maxNodes,
+      ...(Object.keys(dialectOptions).length ? { dialectOptions } : {}),
       ...(opts.checkDialect === false ? { checkDialect: false } : {}),
     };
-    const own = conn ? DIALECT_OF[conn.type] : undefined;
     // Raw SQL is described by the live connection, in its own dialect only.
     const analysis = !connector
       ? analyzeParsed(parsed, options)
@@ -575,6 +584,10 @@ export class Service {
     let rows: Array<Record<string, unknown>>;
     try {
       rows = ((await read(query, limit)).rows ?? []).map(plainRow);
+      cutLongGeography(
+        rows,
+        query.columns.filter((c) => c.type.kind === 'geography').map((c) => c.name),
+      );
     } catch (e) {
       return warehouseError(previewTimedOut(e, this.limits.previewTimeoutMs), query.sql);
     }
@@ -780,6 +793,18 @@ function defaultCatalog(c: ConnectionConfig): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * The config's dialect options for a connection, and what its database says (PostgreSQL's h3
+ * extensions, asked once per connector); a database that cannot answer adds nothing.
+ */
+async function connectionDialectOptions(
+  c: ConnectionConfig,
+  connector: Connector | undefined,
+): Promise<DialectOptions> {
+  const fromDatabase = connector?.dialectOptions ? await connector.dialectOptions().catch(() => ({})) : {};
+  return { ...configuredDialectOptions(c), ...fromDatabase };
 }
 
 function validateResult(p: Prepared, more: Diagnostic[] = []): ValidateResult {

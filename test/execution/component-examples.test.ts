@@ -18,6 +18,52 @@ import {
 /** Escape hatches whose example is written in DuckDB's SQL (documented as not portable). */
 const DUCKDB_SQL_EXAMPLES = new Set(['source.sql', 'sql']);
 
+/** The spatial examples' inputs (compiler/components/examples.ts): shops and homes with shapes. */
+const SPATIAL_INPUTS: NodeDoc[] = [
+  {
+    id: 'shops',
+    type: 'source.values',
+    config: {
+      columns: [
+        { name: 'store_id', type: 'bigint' },
+        { name: 'city', type: 'string' },
+        { name: 'lon', type: 'double' },
+        { name: 'lat', type: 'double' },
+        { name: 'location', type: 'geography' },
+        { name: 'catchment', type: 'geography' },
+      ],
+      rows: [
+        [
+          1,
+          'Madrid',
+          -3.7038,
+          40.4168,
+          'POINT(-3.7038 40.4168)',
+          'POLYGON((-3.72 40.40,-3.69 40.40,-3.69 40.43,-3.72 40.43,-3.72 40.40))',
+        ],
+        [2, 'Toledo', -4.0273, 39.8628, 'POINT(-4.0273 39.8628)', null],
+      ],
+    },
+  },
+  {
+    id: 'homes',
+    type: 'source.values',
+    config: {
+      columns: [
+        { name: 'customer_id', type: 'bigint' },
+        { name: 'lon', type: 'double' },
+        { name: 'lat', type: 'double' },
+        { name: 'home', type: 'geography' },
+      ],
+      rows: [
+        [10, -3.71, 40.42, 'POINT(-3.71 40.42)'],
+        [11, -4.03, 39.86, 'POINT(-4.03 39.86)'],
+        [12, 2.17, 41.39, null],
+      ],
+    },
+  },
+];
+
 function exampleWorkflow(ctx: EngineContext, id: string): unknown {
   const def = COMPONENTS.find((c) => c.id === id)!;
   const config = JSON.parse(
@@ -33,6 +79,7 @@ function exampleWorkflow(ctx: EngineContext, id: string): unknown {
       inputs: { in: 'orders' },
       config: { groupBy: ['store_id'], measures: { revenue: 'sum(amount)' } },
     },
+    ...SPATIAL_INPUTS,
   ];
   // What a live connection would report for `SELECT * FROM main.orders …`.
   if (def.id === 'source.sql' && !config['columns'])
@@ -43,10 +90,14 @@ function exampleWorkflow(ctx: EngineContext, id: string): unknown {
   ]);
 }
 
+/** Examples that need what a database may lack: H3 (PostgreSQL: the h3 extension, not here). */
+const H3_EXAMPLES = new Set(['h3.from_point', 'h3.polyfill']);
+
 forEachEngine('ef_x_examples', (ctx) => {
   for (const def of COMPONENTS) {
     // The escape hatches' examples are DuckDB SQL by design: they run on DuckDB only.
     if (ctx.name !== 'duckdb' && DUCKDB_SQL_EXAMPLES.has(def.id)) continue;
+    if (ctx.name === 'postgres' && H3_EXAMPLES.has(def.id)) continue;
     it(`${def.id}: “${def.example.title}” runs`, async () => {
       const wf = exampleWorkflow(ctx, def.id);
       if (def.category === 'output') {

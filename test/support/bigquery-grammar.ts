@@ -26,6 +26,8 @@ import type { ZetaSqlLocalServiceClient } from '@fivetrandevelopers/zetasql/lib/
 import type { SimpleCatalogProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/SimpleCatalogProto.js';
 import type { SimpleTableProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/SimpleTableProto.js';
 import type { TypeKind } from '@fivetrandevelopers/zetasql/lib/types/zetasql/TypeKind.js';
+import type { TypeProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/TypeProto.js';
+import type { FunctionProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/FunctionProto.js';
 
 export type GrammarResult = { ok: true } | { ok: false; message: string };
 
@@ -36,11 +38,26 @@ export interface GrammarTable {
   columns: ReadonlyArray<{ name: string; type: string }>;
 }
 
+/**
+ * A user-defined function the analyzer may call (a CARTO Analytics Toolbox function, say): its
+ * full path (`carto-os.carto.H3_CENTER` is `['carto-os', 'carto', 'H3_CENTER']`), argument types
+ * and result type, as BigQuery type names (`ARRAY<STRING>` for an array).
+ */
+export interface GrammarFunction {
+  path: readonly string[];
+  args: readonly string[];
+  returns: string;
+}
+
 export interface BigQueryGrammar {
   /** Parses one statement with BigQuery's grammar. */
   check(sql: string): Promise<GrammarResult>;
-  /** Parses and resolves one statement (names, types, function signatures) over `tables`. */
-  analyze(sql: string, tables: readonly GrammarTable[]): Promise<GrammarResult>;
+  /** Parses and resolves one statement (names, types, function signatures) over `tables` and `functions`. */
+  analyze(
+    sql: string,
+    tables: readonly GrammarTable[],
+    functions?: readonly GrammarFunction[],
+  ): Promise<GrammarResult>;
   close(): Promise<void>;
 }
 
@@ -185,6 +202,13 @@ const TYPE_KINDS: Record<string, TypeKind> = {
   INTERVAL: 'TYPE_INTERVAL',
 };
 
+/** A BigQuery type name as a ZetaSQL type (`ARRAY<T>` included). */
+function typeProto(bigQueryType: string): TypeProto {
+  const array = /^ARRAY<(.+)>$/i.exec(bigQueryType.trim());
+  if (array) return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: typeProto(array[1]!) } };
+  return { typeKind: typeKind(bigQueryType) };
+}
+
 function typeKind(bigQueryType: string): TypeKind {
   const base = bigQueryType.replace(/\(.*$/, '').trim().toUpperCase();
   const kind = TYPE_KINDS[base];
@@ -193,12 +217,38 @@ function typeKind(bigQueryType: string): TypeKind {
 }
 
 /** Nested catalogs so that `a.b.t` resolves as it does in BigQuery (project, dataset, table). */
-function catalogOf(tables: readonly GrammarTable[], language: LanguageOptionsProto): SimpleCatalogProto {
+function catalogOf(
+  tables: readonly GrammarTable[],
+  language: LanguageOptionsProto,
+  functions: readonly GrammarFunction[] = [],
+): SimpleCatalogProto {
   interface Node {
     tables: SimpleTableProto[];
+    functions: FunctionProto[];
     children: Map<string, Node>;
   }
-  const root: Node = { tables: [], children: new Map() };
+  const root: Node = { tables: [], functions: [], children: new Map() };
+  const nodeAt = (path: readonly string[]) => {
+    let node = root;
+    for (const part of path) {
+      let next = node.children.get(part);
+      if (!next) node.children.set(part, (next = { tables: [], functions: [], children: new Map() }));
+      node = next;
+    }
+    return node;
+  };
+  for (const f of functions)
+    nodeAt(f.path.slice(0, -1)).functions.push({
+      namePath: [f.path[f.path.length - 1]!],
+      group: 'UDF',
+      mode: 'SCALAR',
+      signature: [
+        {
+          argument: f.args.map((a) => ({ kind: 'ARG_TYPE_FIXED', type: typeProto(a), numOccurrences: 1 })),
+          returnType: { kind: 'ARG_TYPE_FIXED', type: typeProto(f.returns) },
+        },
+      ],
+    });
   const column = (c: GrammarTable['columns'][number]) => ({
     name: c.name,
     type: { typeKind: typeKind(c.type) },
@@ -206,17 +256,15 @@ function catalogOf(tables: readonly GrammarTable[], language: LanguageOptionsPro
   for (const t of tables) {
     // BigQuery also reads `project.dataset.table` written as one quoted identifier.
     if (t.path.length > 1) root.tables.push({ name: t.path.join('.'), column: t.columns.map(column) });
-    let node = root;
-    for (const part of t.path.slice(0, -1)) {
-      let next = node.children.get(part);
-      if (!next) node.children.set(part, (next = { tables: [], children: new Map() }));
-      node = next;
-    }
-    node.tables.push({ name: t.path[t.path.length - 1]!, column: t.columns.map(column) });
+    nodeAt(t.path.slice(0, -1)).tables.push({
+      name: t.path[t.path.length - 1]!,
+      column: t.columns.map(column),
+    });
   }
   const toProto = (name: string, n: Node): SimpleCatalogProto => ({
     name,
     table: n.tables,
+    customFunction: n.functions,
     catalog: [...n.children].map(([k, v]) => toProto(k, v)),
   });
   return { ...toProto('edgeflow', root), builtinFunctionOptions: { languageOptions: language } };
@@ -277,13 +325,16 @@ export async function startBigQueryGrammar(): Promise<BigQueryGrammar> {
     allowUndeclaredParameters: true, // previews bind @name parameters
   };
   const catalogs = new Map<string, Promise<string>>();
-  const registered = async (tables: readonly GrammarTable[]): Promise<string> => {
-    const key = JSON.stringify(tables);
+  const registered = async (
+    tables: readonly GrammarTable[],
+    functions: readonly GrammarFunction[] = [],
+  ): Promise<string> => {
+    const key = JSON.stringify([tables, functions]);
     let id = catalogs.get(key);
     if (!id) {
-      id = call(client.registerCatalog, client, { simpleCatalog: catalogOf(tables, language) }).then((r) =>
-        String(r.registeredId),
-      );
+      id = call(client.registerCatalog, client, {
+        simpleCatalog: catalogOf(tables, language, functions),
+      }).then((r) => String(r.registeredId));
       catalogs.set(key, id);
     }
     return id;
@@ -318,8 +369,8 @@ export async function startBigQueryGrammar(): Promise<BigQueryGrammar> {
         return { ok: false, message };
       }
     },
-    async analyze(sql, tables) {
-      return analyzeWith(sql, await registered(tables));
+    async analyze(sql, tables, functions = []) {
+      return analyzeWith(sql, await registered(tables, functions));
     },
     async close() {
       client.close();

@@ -3,6 +3,7 @@
  * internet, and a test must never depend on a download.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { registerSpatialFunctions } from '../../connectors/duckdb/spatial/functions.js';
 import type { ResultSet } from './compare.js';
 
 export interface DuckDbTestDb {
@@ -20,6 +21,8 @@ export async function openDuckDb(): Promise<DuckDbTestDb> {
     autoload_known_extensions: 'false',
   });
   const connection = await instance.connect();
+  // As every DuckDB edgeflow opens (connectors/duckdb/instances.ts): the spatial pack's functions.
+  registerSpatialFunctions(connection);
   return {
     connection,
     async exec(sql) {

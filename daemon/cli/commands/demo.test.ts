@@ -50,8 +50,12 @@ describe('edgeflow demo', () => {
       ['daily_store_revenue', 'saved'],
       ['top_customers_by_region', 'saved'],
       ['monthly_refunds', 'saved'],
+      ['store_customers_1km', 'saved'],
+      ['nearest_store', 'saved'],
+      ['orders_h3_density', 'saved'],
+      ['flagship_catchment_cells', 'saved'],
     ]);
-    expect(result.runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(result.runs.map((r) => r.status)).toEqual(Array(7).fill('succeeded'));
     expect(result.runs[1]!.outputs).toEqual([{ table: 'analytics.top_customers_by_region', rows: 25 }]);
 
     const store = RunStore.open(path.join(dir, 'state', 'state.db'));
@@ -63,7 +67,11 @@ describe('edgeflow demo', () => {
           .sort(),
       ).toEqual([
         ['daily_store_revenue', '15 6 * * *', 'Europe/Madrid'],
+        ['flagship_catchment_cells', '0 3 1 * *', 'Europe/Madrid'],
         ['monthly_refunds', '30 5 * * *', 'UTC'],
+        ['nearest_store', '30 4 * * 1', 'Europe/Madrid'],
+        ['orders_h3_density', '0 5 1 * *', 'Europe/Madrid'],
+        ['store_customers_1km', '0 4 * * 1', 'Europe/Madrid'],
         ['top_customers_by_region', '0 7 * * 1', 'Europe/Madrid'],
       ]);
       expect(store.listRuns({ workflow: 'monthly_refunds' }).runs.map((r) => r.trigger)).toEqual(['cli']);

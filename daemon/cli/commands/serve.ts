@@ -18,6 +18,7 @@ import { limitSettings, runSettings } from '../../config/schema.js';
 import { packagePath } from '../../package-root.js';
 import { demoState, ensureDemo, installDemoWorkflows, type EnsureDemoResult } from '../../demo/index.js';
 import { createHttpApp, loopbackHosts } from '../../http/app.js';
+import { uiBuilt } from '../../http/static-ui.js';
 import { runDatasetsFromRecords } from '../../observability/lineage.js';
 import { createLineageSink } from '../../observability/lineage-sink.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
@@ -120,6 +121,14 @@ export async function serveCommand(
   });
 
   const limits = limitSettings(loaded.config);
+  // The web UI's files, built by `npm run build` (npm install runs it). Without them the daemon
+  // runs as before and / answers a page that says how to build them.
+  const uiDir = packagePath('dist', 'ui');
+  if (!uiBuilt(uiDir))
+    logger.warn(
+      { dir: uiDir },
+      'the web UI is not built (its files are missing): run `npm run build`; the API and MCP work without it',
+    );
   const admin = ensureAdminToken(stateDir, store);
   redactor.add(admin.token);
   // Set once listening (the port may be 0 until then); read by every request.
@@ -153,6 +162,7 @@ export async function serveCommand(
     version: packageVersion(),
     mcp,
     waitingFor: () => readiness.waitingFor(),
+    uiDir,
   });
   // Listening first: /healthz and /readyz answer while the rest starts (the demo check opens DuckDB).
   const server = serveHttp({ fetch: app.fetch, hostname: host, port });
@@ -263,6 +273,7 @@ function printWhereItIs(
   notOnlyHere: boolean,
 ): void {
   io.err(`edgeflow listening on ${url}`);
+  io.err(`web UI: ${url}/ (sign in with a token)`);
   const curl = `curl -H "Authorization: Bearer $(cat ${admin.file})" ${url}/v1/workflows`;
   if (admin.status === 'revoked')
     io.err(

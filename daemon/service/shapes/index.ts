@@ -25,6 +25,7 @@ export {
 } from './run.js';
 export { Schedule } from './schedule.js';
 export { SCOPES, ScopeName, scopeAllows, type Scope } from './scope.js';
+export { UiSessionInfo } from './session.js';
 export {
   TableColumn,
   TableDescription,

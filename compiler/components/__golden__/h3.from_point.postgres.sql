@@ -1,0 +1,4 @@
+-- does not compile on postgres:
+-- error UNSUPPORTED: PostgreSQL cannot run this h3.from_point node: h3_from_point() needs the h3 extension (h3-pg with h3_postgis), which this PostgreSQL database does not have
+--     node "example" at $.nodes[1]
+--     hint: install h3-pg and run CREATE EXTENSION h3; CREATE EXTENSION h3_postgis; in the database (edgeflow finds them in pg_extension when it connects), or compute H3 cells on DuckDB

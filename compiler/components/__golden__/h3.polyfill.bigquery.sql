@@ -1,0 +1,4 @@
+-- does not compile on bigquery:
+-- error UNSUPPORTED: BigQuery cannot run this h3.polyfill node: h3.polyfill needs the CARTO Analytics Toolbox, and this connection does not say where it is
+--     node "example" at $.nodes[1]
+--     hint: set cartoToolbox on the connection to the project.dataset (e.g. carto-os.carto) where the toolbox is installed; CARTO shares the open-source core publicly

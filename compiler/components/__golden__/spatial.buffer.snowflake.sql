@@ -1,0 +1,4 @@
+-- does not compile on snowflake:
+-- error UNSUPPORTED: Snowflake cannot run this spatial.buffer node: st_buffer() (Snowflake buffers GEOMETRY only) needs the CARTO Analytics Toolbox, and this connection does not say where it is
+--     node "example" at $.nodes[1]
+--     hint: set cartoToolbox on the connection to the DATABASE.SCHEMA (e.g. CARTO.CARTO) where the toolbox is installed; CARTO shares the open-source core publicly
