@@ -19,7 +19,6 @@ import {
   expression,
   passThrough,
   pickColumns,
-  selectItem,
 } from './shapes.js';
 import { jsonLiteral } from './source-values.js';
 
@@ -42,13 +41,30 @@ const columnOf = (p: Projected): Column => (p instanceof PassedColumn ? p : p.co
 const exprOf = (p: Projected): SqlExpr =>
   p instanceof PassedColumn ? col({ name: p.sourceColumn, type: p.type }) : p.expr;
 
-/** The items its readers want, each computed or read from the input. */
-function projectionQuery(b: BuildContext, items: readonly Projected[]) {
-  return {
-    kind: 'select' as const,
-    items: items.filter((p) => b.wants(columnOf(p).name)).map((p) => selectItem(exprOf(p), columnOf(p).name)),
-    from: b.input('in'),
-  };
+/**
+ * A projection's items with their SELECT entries, made when first built and shared by every
+ * statement that builds the node again (a plan builds a node once per statement that reads it).
+ */
+class Projection {
+  private made: Array<SelectItem & { kind: 'expr' }> | undefined;
+
+  constructor(readonly items: readonly Projected[]) {}
+
+  /** The entries of items [start, end) that its readers want, each computed or read from the input. */
+  wanted(b: BuildContext, start = 0, end = this.items.length): SelectItem[] {
+    const entries = (this.made ??= this.items.map((p) => ({
+      kind: 'expr',
+      expr: exprOf(p),
+      alias: columnOf(p).name,
+    })));
+    const out: SelectItem[] = [];
+    for (let i = start; i < end; i++) if (b.wants(entries[i]!.alias)) out.push(entries[i]!);
+    return out;
+  }
+
+  query(b: BuildContext) {
+    return { kind: 'select' as const, items: this.wanted(b), from: b.input('in') };
+  }
 }
 
 function identity(c: Column, rel: InputRelation): PassedColumn {
@@ -109,10 +125,11 @@ export const select = defineComponent({
       });
     });
     if (!ok || !ctx.checkUnique(items.map(columnOf), ['columns'])) return undefined;
+    const projection = new Projection(items);
     return {
       outputs: { out: projected(rel, items) },
       reads: {},
-      build: (b) => ({ out: projectionQuery(b, items) }),
+      build: (b) => ({ out: projection.query(b) }),
     };
   },
 });
@@ -151,6 +168,7 @@ export const drop = defineComponent({
       });
       return undefined;
     }
+    const projection = new Projection(kept);
     return {
       outputs: { out: projected(rel, kept) },
       reads: {},
@@ -161,7 +179,7 @@ export const drop = defineComponent({
           b.inputColumns('in') === undefined &&
           kept.every((p) => b.wants(p.name))
             ? { kind: 'select', items: [{ kind: 'star', except: [...names] }], from: b.input('in') }
-            : projectionQuery(b, kept),
+            : projection.query(b),
       }),
     };
   },
@@ -197,10 +215,11 @@ export const rename = defineComponent({
       return to ? new PassedColumn(to, c.type, rel.ref, c.name) : identity(c, rel);
     });
     if (!ctx.checkUnique(items.map(columnOf), ['columns'])) return undefined;
+    const projection = new Projection(items);
     return {
       outputs: { out: projected(rel, items) },
       reads: {},
-      build: (b) => ({ out: projectionQuery(b, items) }),
+      build: (b) => ({ out: projection.query(b) }),
     };
   },
 });
@@ -239,10 +258,16 @@ export function withAddedColumns(
   )
     return undefined;
   const items = mergeColumns(rel, added);
+  const inputCount = rel.schema.columns.length;
+  // An added column that replaces an input column (same name) needs the explicit list.
+  const replaces = items
+    .slice(0, inputCount)
+    .some((p, i) => !(p instanceof PassedColumn) || p.name !== rel.schema.columns[i]!.name);
+  const projection = new Projection(items);
   return {
     outputs: { out: projected(rel, items) },
     reads: { always },
-    build: (b) => ({ out: appendQuery(b, rel, items) }),
+    build: (b) => ({ out: appendQuery(b, projection, inputCount, replaces) }),
   };
 }
 
@@ -250,18 +275,14 @@ export function withAddedColumns(
  * `SELECT *, new AS x` when only adding to the columns the input has (readable); an explicit
  * list when replacing, or when the readers want fewer of the input's columns than it has.
  */
-export function appendQuery(b: BuildContext, rel: InputRelation, items: readonly Projected[]) {
-  const inputNames = new Set(rel.schema.columns.map((c) => c.name));
-  const passed = items.slice(0, rel.schema.columns.length);
-  const replaces = passed.some((p) => exprOf(p).k !== 'col' || !inputNames.has(columnOf(p).name));
-  const has = b.inputColumns('in')?.length ?? rel.schema.columns.length;
-  if (replaces || passed.filter((p) => b.wants(columnOf(p).name)).length !== has)
-    return projectionQuery(b, items);
-  const extra: SelectItem[] = items
-    .slice(rel.schema.columns.length)
-    .filter((p) => b.wants(columnOf(p).name))
-    .map((p) => selectItem(exprOf(p), columnOf(p).name));
-  return { kind: 'select' as const, items: [{ kind: 'star' as const }, ...extra], from: b.input('in') };
+function appendQuery(b: BuildContext, projection: Projection, inputCount: number, replaces: boolean) {
+  const has = b.inputColumns('in')?.length ?? inputCount;
+  if (replaces || projection.wanted(b, 0, inputCount).length !== has) return projection.query(b);
+  return {
+    kind: 'select' as const,
+    items: [{ kind: 'star' as const }, ...projection.wanted(b, inputCount)],
+    from: b.input('in'),
+  };
 }
 
 export const compute = defineComponent({
@@ -337,10 +358,11 @@ export const cast = defineComponent({
     }
     if (!ok) return undefined;
     const items = rel.schema.columns.map((c) => casts.get(c.name) ?? identity(c, rel));
+    const projection = new Projection(items);
     return {
       outputs: { out: projected(rel, items) },
       reads: {},
-      build: (b) => ({ out: projectionQuery(b, items) }),
+      build: (b) => ({ out: projection.query(b) }),
     };
   },
 });
@@ -391,10 +413,11 @@ export const fillNulls = defineComponent({
     }
     if (!ok) return undefined;
     const items = rel.schema.columns.map((c) => fills.get(c.name) ?? identity(c, rel));
+    const projection = new Projection(items);
     return {
       outputs: { out: projected(rel, items) },
       reads: {},
-      build: (b) => ({ out: projectionQuery(b, items) }),
+      build: (b) => ({ out: projection.query(b) }),
     };
   },
 });

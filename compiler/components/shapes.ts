@@ -173,6 +173,16 @@ export function exprOrigins(rel: InputRelation, exprs: Iterable<SqlExpr>): Colum
   return columnOrigins(rel, names);
 }
 
+/** The SELECT entries that pass a relation's columns on by name, made once per relation. */
+const passEntries = new WeakMap<readonly Column[], Array<SelectItem & { kind: 'expr' }>>();
+
+function passEntriesOf(columns: readonly Column[]): Array<SelectItem & { kind: 'expr' }> {
+  let entries = passEntries.get(columns);
+  if (!entries)
+    passEntries.set(columns, (entries = columns.map((c) => ({ kind: 'expr', expr: col(c), alias: c.name }))));
+  return entries;
+}
+
 /**
  * The rows of an input with the columns the readers of `outPort` want (the input's own names):
  * `SELECT *` when the input has exactly those, else the list.
@@ -184,9 +194,8 @@ export function passOn(
   outPort = 'out',
   inPort = 'in',
 ): Query {
-  const wanted = rel.schema.columns.filter((c) => b.wants(c.name, outPort));
+  const wanted = passEntriesOf(rel.schema.columns).filter((e) => b.wants(e.alias, outPort));
   const has = b.inputColumns(inPort)?.length ?? rel.schema.columns.length;
-  const items: SelectItem[] =
-    wanted.length === has ? [{ kind: 'star' }] : wanted.map((c) => selectItem(col(c), c.name));
+  const items: SelectItem[] = wanted.length === has ? [{ kind: 'star' }] : wanted;
   return { kind: 'select', items, from: b.input(inPort), ...extra };
 }

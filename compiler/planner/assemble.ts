@@ -4,18 +4,22 @@
  * materialised into staging tables are read as tables instead of being recomputed.
  */
 import type { WorkflowAnalysis } from '../analyze.js';
-import type { BuildContext } from '../components/component.js';
 import type { NodeResult } from '../propagate.js';
 import type { Cte, FromItem, Query, SelectItem, WithQuery } from '../sql/ast.js';
 import { computeDemand, Demand, type ColumnSet } from './demand.js';
 import { flattenJoins } from './join-blocks.js';
+import { NodeBuild } from './node-build.js';
 
 export interface RelationRef {
   node: string;
   port: string;
 }
 
-export const relKey = (r: RelationRef) => `${r.node}\u0000${r.port}`;
+/**
+ * A relation's key in maps: the node id for its `out` port (most relations: no string is built,
+ * and the id's hash is computed once), `node NUL port` for another port (ids have no NUL).
+ */
+export const relKey = (r: RelationRef) => (r.port === 'out' ? r.node : `${r.node}\u0000${r.port}`);
 
 /** `base`, or `base_2`, `base_3`… : the first not in `takenLower` (lower-cased names). */
 export function uniqueName(base: string, takenLower: ReadonlySet<string>): string {
@@ -23,10 +27,56 @@ export function uniqueName(base: string, takenLower: ReadonlySet<string>): strin
   for (let n = 2; ; n++) if (!takenLower.has(`${base}_${n}`.toLowerCase())) return `${base}_${n}`;
 }
 
+/** Each relation's CTE name and its place in a statement (its node's, raw sources first, then its port's). */
+interface Naming {
+  cteNames: Map<string, string>;
+  rank: Map<string, number>;
+}
+
+/** Made once per analysis: a plan and the previews of one analysis name relations alike. */
+const namings = new WeakMap<WorkflowAnalysis, Naming>();
+
+function namingOf(analysis: WorkflowAnalysis): Naming {
+  let naming = namings.get(analysis);
+  if (naming) return naming;
+  const graph = analysis.graph!;
+  // Source queries first: a CTE is visible to the CTEs after it, so raw SQL placed first cannot
+  // have one of its table names shadowed by a node id.
+  const raw: string[] = [];
+  const sources: string[] = [];
+  const rest: string[] = [];
+  for (const id of graph.order) {
+    const def = graph.nodes.get(id)!.def;
+    (def.id === 'source.sql' ? raw : def.category === 'source' ? sources : rest).push(id);
+  }
+  const position = new Map<string, number>();
+  for (const list of [raw, sources, rest]) for (const id of list) position.set(id, position.size);
+  naming = { cteNames: new Map(), rank: new Map() };
+  const taken = new Set<string>();
+  for (const id of graph.order) {
+    const ports = graph.nodes.get(id)!.def.outputs;
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i]!;
+      // Folded like an unquoted name would be, so Snowflake SQL reads ORDERS rather than "orders".
+      const name = uniqueName(
+        analysis.dialect.newColumnName(p.name === 'out' ? id : `${id}_${p.name}`),
+        taken,
+      );
+      taken.add(name.toLowerCase());
+      const key = relKey({ node: id, port: p.name });
+      naming.cteNames.set(key, name);
+      naming.rank.set(key, position.get(id)! * 16 + i);
+    }
+  }
+  namings.set(analysis, naming);
+  return naming;
+}
+
 export class Assembler {
-  private readonly cteNames = new Map<string, string>();
+  private readonly cteNames: ReadonlyMap<string, string>;
   private readonly built = new Map<string, Record<string, Query>>();
-  private readonly order: Map<string, number>;
+  /** Each relation's place in a statement: its node's (raw sources first), then its port's. */
+  private readonly rank: ReadonlyMap<string, number>;
   /** What each relation carries in the statement being assembled. */
   private demand: Demand;
 
@@ -38,34 +88,12 @@ export class Assembler {
     private readonly materializedColumns: ReadonlyMap<string, readonly string[] | undefined> = new Map(),
   ) {
     this.demand = Demand.none(analysis);
-    const graph = analysis.graph!;
-    // Source queries first: a CTE is visible to the CTEs after it, so raw SQL placed first cannot
-    // have one of its table names shadowed by a node id.
-    const sources = graph.order.filter((id) => graph.nodes.get(id)!.def.category === 'source');
-    const rest = graph.order.filter((id) => graph.nodes.get(id)!.def.category !== 'source');
-    const rawFirst = [
-      ...sources.filter((id) => graph.nodes.get(id)!.def.id === 'source.sql'),
-      ...sources.filter((id) => graph.nodes.get(id)!.def.id !== 'source.sql'),
-    ];
-    this.order = new Map([...rawFirst, ...rest].map((id, i) => [id, i]));
-    const taken = new Set<string>();
-    for (const id of graph.order) {
-      const def = graph.nodes.get(id)!.def;
-      for (const p of def.outputs) {
-        // Folded like an unquoted name would be, so Snowflake SQL reads ORDERS rather than "orders".
-        const name = uniqueName(
-          analysis.dialect.newColumnName(p.name === 'out' ? id : `${id}_${p.name}`),
-          taken,
-        );
-        taken.add(name.toLowerCase());
-        this.cteNames.set(relKey({ node: id, port: p.name }), name);
-      }
-    }
+    ({ cteNames: this.cteNames, rank: this.rank } = namingOf(analysis));
   }
 
   /** The node whose SQL a CTE name holds. */
   nodeOfCte(name: string): string | undefined {
-    for (const [key, cte] of this.cteNames) if (cte === name) return key.slice(0, key.indexOf('\u0000'));
+    for (const [key, cte] of this.cteNames) if (cte === name) return key.split('\u0000')[0];
     return undefined;
   }
 
@@ -79,14 +107,19 @@ export class Assembler {
     return table ? { kind: 'table', parts: table } : { kind: 'ref', name: this.cteName(r) };
   }
 
+  private readonly read = (r: RelationRef) => this.fromItem(r);
+
   /**
    * Every relation `target` needs, itself included. A materialised relation is included but not
    * looked through (it is read from its table), unless it is the target being computed.
    */
-  needed(target: RelationRef, computeTarget = false): RelationRef[] {
+  needed(target: RelationRef, computeTarget = false): readonly RelationRef[] {
+    const targetKey = relKey(target);
+    // Callers ask twice for one statement (to check or to order steps, then to assemble it).
+    const last = this.lastNeeded;
+    if (last?.key === targetKey && last.computeTarget === computeTarget) return last.rels;
     const graph = this.analysis.graph!;
     const seen = new Map<string, RelationRef>();
-    const targetKey = relKey(target);
     const stack = [target];
     while (stack.length) {
       const r = stack.pop()!;
@@ -94,22 +127,20 @@ export class Assembler {
       if (seen.has(k)) continue;
       seen.set(k, r);
       if (this.materialized.has(k) && !(computeTarget && k === targetKey)) continue;
-      for (const e of graph.nodes.get(r.node)?.inputs ?? []) {
-        const up = { node: e.node, port: e.outPort };
-        if (!seen.has(relKey(up))) stack.push(up);
-      }
+      for (const e of graph.nodes.get(r.node)?.inputs ?? []) stack.push({ node: e.node, port: e.outPort });
     }
-    // Node order, then port order. A reference to a node that failed graph checks is kept
+    // Node order, then port order. A reference to a node that failed graph checks is kept, first
     // (callers report it as blocked).
-    const rank = (r: RelationRef) => {
-      const ports = graph.nodes.get(r.node)?.def.outputs;
-      return (this.order.get(r.node) ?? -1) * 16 + (ports ? ports.findIndex((p) => p.name === r.port) : 0);
-    };
-    return [...seen.values()]
-      .map((r) => ({ r, rank: rank(r) }))
+    const rels = [...seen]
+      .map(([k, r]) => ({ r, rank: this.rank.get(k) ?? -16 }))
       .sort((a, b) => a.rank - b.rank)
       .map((x) => x.r);
+    this.lastNeeded = { key: targetKey, computeTarget, rels };
+    return rels;
   }
+
+  /** The last answer of needed(), for the second question about the same statement. */
+  private lastNeeded: { key: string; computeTarget: boolean; rels: readonly RelationRef[] } | undefined;
 
   /** The analysed nodes behind a set of relations; undefined entries mean a node failed. */
   results(rels: readonly RelationRef[]): NodeResult[] {
@@ -121,27 +152,7 @@ export class Assembler {
     let q = this.built.get(nodeId);
     if (!q) {
       const result = this.analysis.nodes.get(nodeId)!;
-      const node = result.node;
-      const demand = this.demand;
-      // What the readers want of each output port, looked up once per port.
-      const wanted = new Map<string, ColumnSet>();
-      const edge = (port: string, index: number) => {
-        const e = node.inputs.find((x) => x.port === port && x.index === index);
-        if (!e) throw new Error(`internal: node ${nodeId} has no input ${port}[${index}]`);
-        return { node: e.node, port: e.outPort };
-      };
-      const b: BuildContext = {
-        dialect: this.analysis.dialect,
-        input: (port, index = 0) => this.fromItem(edge(port, index)),
-        helperName: (base, taken) => uniqueName(base, new Set(taken.map((t) => t.toLowerCase()))),
-        wants: (column, port = 'out') => {
-          let s = wanted.get(port);
-          if (s === undefined) wanted.set(port, (s = demand.columnsOf({ node: nodeId, port })));
-          return s === 'all' || s.has(column);
-        },
-        inputColumns: (port, index = 0) => demand.emitted(edge(port, index)),
-      };
-      q = result.analysis!.build!(b);
+      q = result.analysis!.build!(new NodeBuild(this.analysis.dialect, result.node, this.demand, this.read));
       this.built.set(nodeId, q);
     }
     return q;
@@ -186,38 +197,40 @@ export class Assembler {
     // aggregate read more than once is computed once (DuckDB would otherwise compute a join
     // again for each reader: TPC-H Q2 scanned partsupp twice).
     const reads = new Map<string, number>([[targetKey, 1]]);
-    const readers = new Map<string, string[]>();
+    /** Who reads each relation: the index of its one reader in `rels`, or -1 when several do. */
+    const readerOf = new Map<string, number>();
     const inline = new Set<string>();
     const materialize = new Set<string>();
     for (let i = rels.length - 1; i >= 0; i--) {
-      const r = rels[i]!;
       const key = keys[i]!;
-      const node = graph.nodes.get(r.node);
+      const node = graph.nodes.get(rels[i]!.node);
       const n = reads.get(key) ?? 0;
       if (n > 1) (node?.def.streaming ? inline : materialize).add(key);
       for (const e of node?.inputs ?? []) {
         const k = relKey({ node: e.node, port: e.outPort });
         reads.set(k, (reads.get(k) ?? 0) + (inline.has(key) ? n : 1));
-        const list = readers.get(k);
-        if (list) list.push(key);
-        else readers.set(k, [key]);
+        readerOf.set(k, readerOf.has(k) ? -1 : i);
       }
     }
+    /** Read once, by one relation, and not the target: its CTE may be folded into its reader. */
+    const readOnceBy = (key: string) => {
+      const i = readerOf.get(key) ?? -1;
+      return reads.get(key) === 1 && i >= 0 && key !== targetKey ? i : undefined;
+    };
     const queries = new Map<string, Query>();
     rels.forEach((r, i) => queries.set(keys[i]!, this.queriesOf(r.node)[r.port]!));
     // A table read by one relation is read there directly (a filter or an aggregate right on
     // the source, as it would be written by hand), not through a CTE of its own.
     // Only into readers that say what they read (their SQL reads the input once, in FROM).
-    const nodeOfKey = new Map(rels.map((r, i) => [keys[i]!, r.node]));
-    const declares = (key: string) => !!this.analysis.nodes.get(nodeOfKey.get(key) ?? '')?.analysis?.reads;
     const dropped = new Set<string>();
     rels.forEach((r, i) => {
       const key = keys[i]!;
-      const reader = readers.get(key);
-      if (reads.get(key) !== 1 || reader?.length !== 1 || key === targetKey || !declares(reader[0]!)) return;
-      const merged = readTableDirectly(queries.get(key)!, queries.get(reader[0]!)!, this.cteName(r));
+      const reader = readOnceBy(key);
+      if (reader === undefined || !this.analysis.nodes.get(rels[reader]!.node)?.analysis?.reads) return;
+      const readerKey = keys[reader]!;
+      const merged = readTableDirectly(queries.get(key)!, queries.get(readerKey)!, this.cteName(r));
       if (!merged) return;
-      queries.set(reader[0]!, merged);
+      queries.set(readerKey, merged);
       dropped.add(key);
     });
     // Join nodes only: their SQL has the shape flattenJoins knows.
@@ -231,7 +244,7 @@ export class Assembler {
     if (joinKeys.length)
       for (const k of flattenJoins(joinKeys, queries, (name) => {
         const k = keyOfCte.get(name);
-        return k && k !== targetKey && reads.get(k) === 1 && readers.get(k)?.length === 1 ? k : undefined;
+        return k !== undefined && readOnceBy(k) !== undefined ? k : undefined;
       }))
         dropped.add(k);
     const ctes: Cte[] = [];

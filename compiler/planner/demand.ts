@@ -72,8 +72,6 @@ export class Demand {
   }
 }
 
-/** The shared key of each column source object (an input's reference), made once. */
-const sourceKeys = new WeakMap<object, string>();
 /**
  * Demand over `nodes` (topological order; nodes without a demanded relation are skipped), from
  * the roots back to the sources.
@@ -95,13 +93,9 @@ export function computeDemand(
     const s = entry(relKey({ node, port }));
     if (s !== 'all') s.add(column);
   };
-  // Most columns are passed on from an input whose reference object all of them share: its key
-  // is made once, and no lineage list is built (a 10,000-node plan reads ~10⁶ columns).
-  const keyOf = (source: { node: string; port: string }) => {
-    let key = sourceKeys.get(source);
-    if (key === undefined) sourceKeys.set(source, (key = relKey(source)));
-    return key;
-  };
+  // Most columns are passed on from an input whose reference object all of them share: its set
+  // is looked up once per run of such columns, and no lineage list is built (a 10,000-node plan
+  // reads ~10⁶ columns).
   const readColumns = (columns: readonly Column[], s: ColumnSet) => {
     let lastSource: object | undefined;
     let into: Set<string> | 'all' = 'all';
@@ -115,7 +109,7 @@ export function computeDemand(
           upstream?.length === columns.length &&
           columns.every((c) => c instanceof PassedColumn && c.source === source)
         ) {
-          wanted.set(keyOf(source), 'all');
+          wanted.set(relKey(source), 'all');
           return;
         }
       }
@@ -125,7 +119,7 @@ export function computeDemand(
       if (c instanceof PassedColumn) {
         if (c.source !== lastSource) {
           lastSource = c.source;
-          into = entry(keyOf(c.source));
+          into = entry(relKey(c.source));
         }
         if (into !== 'all') into.add(c.sourceColumn);
       } else for (const o of c.from) if ('node' in o) add(o.node, o.port, o.column);
@@ -137,10 +131,11 @@ export function computeDemand(
     const node = graph.nodes.get(id);
     const analysisOf = analysis.nodes.get(id)?.analysis;
     if (!node || !analysisOf) continue;
-    const keys = node.def.outputs.map((p) => relKey({ node: id, port: p.name }));
+    const ports = node.def.outputs;
     let needed = false;
     let allFixed = true;
-    for (const key of keys) {
+    for (const p of ports) {
+      const key = relKey({ node: id, port: p.name });
       if (!wanted.has(key)) continue;
       needed = true;
       if (!fixed.has(key)) allFixed = false;
@@ -154,17 +149,17 @@ export function computeDemand(
     }
     for (const e of node.inputs) entry(relKey({ node: e.node, port: e.outPort }));
     for (const o of reads.always ?? []) if ('node' in o) add(o.node, o.port, o.column);
-    node.def.outputs.forEach((p, j) => {
-      const key = keys[j]!;
+    for (const p of ports) {
+      const key = relKey({ node: id, port: p.name });
       let s = wanted.get(key);
-      if (s === undefined) return;
+      if (s === undefined) continue;
       const columns = analysisOf.outputs[p.name]?.columns ?? [];
       if (reads.allOutputs) wanted.set(key, (s = 'all'));
       // A relation read for its rows alone (a count, a cross join) still has a column: SQL has
       // no empty select list.
       else if (s !== 'all' && s.size === 0 && columns[0]) wanted.set(key, (s = new Set([columns[0].name])));
       readColumns(columns, s);
-    });
+    }
   }
   return new Demand(analysis, wanted, fixed);
 }

@@ -234,7 +234,7 @@ function writePurpose(dialect: Dialect, w: WriteSpec, target: string): string {
     case 'replace':
       return dialect.caps.createOrReplaceTable
         ? `Replace ${target} atomically with CREATE OR REPLACE TABLE.`
-        : `Build the new ${target} beside it, then drop the old table and rename the new one in one transaction.`;
+        : `Build the new ${target} beside it, then drop the old table and rename the new one${dialect.caps.transactionalDdl ? ' in one transaction' : ' (DDL commits: not atomic)'}.`;
     case 'append':
       return `Append the rows to ${target} (created if missing).`;
     case 'merge':
@@ -307,8 +307,14 @@ function writeStatements(
     }
     case 'append':
       return [sql(create), sql({ kind: 'insert', table: w.table, columns: names, query })];
-    case 'merge':
-      return [sql(create), sql({ kind: 'merge', table: w.table, keys: w.keys, columns: names, query })];
+    case 'merge': {
+      const merge: Statement = { kind: 'merge', table: w.table, keys: w.keys, columns: names, query };
+      if (dialect.caps.mergeSource !== 'table') return [sql(create), sql(merge)];
+      return [
+        sql(create),
+        ...(['stage', 'merge', 'unstage'] as const).map((step) => sql({ ...merge, step })),
+      ];
+    }
     case 'create':
       return [
         sql({
@@ -352,70 +358,70 @@ function sharedRelations(
   // relation (linear in nodes × outputs/32, where walking up from every output was quadratic).
   const words = Math.ceil(outputs.length / 32);
   const outputIndex = new Map(outputs.map((o, i) => [o.id, i]));
-  // One buffer for every set, so a 10,000-node workflow does not allocate 20,000 small arrays.
-  const slot = new Map<string, number>();
+  // One buffer for every set, so a 10,000-node workflow does not allocate 20,000 small arrays: a
+  // node's set (the outputs any of its ports reaches) and each port's, `words` words from `at`.
+  const nodeAt = new Map<string, number>();
+  const relAt = new Map<string, number>();
   let slots = 0;
   for (const id of graph.order) {
-    slot.set(id, slots++);
-    for (const p of graph.nodes.get(id)!.def.outputs) slot.set(relKey({ node: id, port: p.name }), slots++);
+    nodeAt.set(id, slots++ * words);
+    for (const p of graph.nodes.get(id)!.def.outputs)
+      relAt.set(relKey({ node: id, port: p.name }), slots++ * words);
   }
   const sets = new Uint32Array(slots * words);
-  const setOf = (key: string) => sets.subarray(slot.get(key)! * words, (slot.get(key)! + 1) * words);
+  const orInto = (target: number, source: number) => {
+    for (let i = 0; i < words; i++) sets[target + i]! |= sets[source + i]!;
+  };
+  const popcount = (at: number) => {
+    let n = 0;
+    for (let i = at; i < at + words; i++) {
+      const w = sets[i]!;
+      let v = w - ((w >>> 1) & 0x55555555);
+      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+      n += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+    }
+    return n;
+  };
   for (let i = graph.order.length - 1; i >= 0; i--) {
     const id = graph.order[i]!;
-    const mine = setOf(id);
+    const mine = nodeAt.get(id)!;
     for (const p of graph.nodes.get(id)!.def.outputs) {
-      const bits = setOf(relKey({ node: id, port: p.name }));
+      const bits = relAt.get(relKey({ node: id, port: p.name }))!;
       for (const c of graph.consumers.get(id) ?? []) {
         if (c.outPort !== p.name) continue;
         const o = outputIndex.get(c.consumer);
-        if (o !== undefined) bits[o >>> 5]! |= 1 << (o & 31);
-        else if (slot.has(c.consumer)) orInto(bits, setOf(c.consumer));
+        const reader = nodeAt.get(c.consumer);
+        if (o !== undefined) sets[bits + (o >>> 5)]! |= 1 << (o & 31);
+        else if (reader !== undefined) orInto(bits, reader);
       }
       orInto(mine, bits);
     }
   }
-  const relOuts = { get: (key: string) => setOf(key) };
-  const nodeOuts = { get: (id: string) => (slot.has(id) ? setOf(id) : undefined) };
   const out: RelationRef[] = [];
   for (const id of graph.order) {
     const node = graph.nodes.get(id)!;
     if (node.def.id === 'source.table' || node.def.id === 'source.values') continue; // reading twice is cheaper
     for (const p of node.def.outputs) {
       const rel = { node: id, port: p.name };
-      const bits = relOuts.get(relKey(rel))!;
+      const bits = relAt.get(relKey(rel))!;
       const count = popcount(bits);
       if (count < 2) continue;
       // A branch point: some reader is an output, or is needed by fewer outputs than this is.
-      const branching = (graph.consumers.get(id) ?? []).some(
-        (c) =>
-          c.outPort === p.name && (outputIndex.has(c.consumer) || popcount(nodeOuts.get(c.consumer)) < count),
-      );
+      const branching = (graph.consumers.get(id) ?? []).some((c) => {
+        if (c.outPort !== p.name) return false;
+        const reader = nodeAt.get(c.consumer);
+        return outputIndex.has(c.consumer) || (reader === undefined ? 0 : popcount(reader)) < count;
+      });
       if (!branching) continue;
       out.push(rel);
       const first: string[] = [];
       for (let w = 0; w < words && first.length < 5; w++)
-        for (let v = bits[w]!; v !== 0 && first.length < 5; v &= v - 1)
+        for (let v = sets[bits + w]!; v !== 0 && first.length < 5; v &= v - 1)
           first.push(outputs[w * 32 + (31 - Math.clz32(v & -v))]!.id);
       readers.set(relKey(rel), { count, first });
     }
   }
   return { relations: out, readers };
-}
-
-function orInto(target: Uint32Array, source: Uint32Array | undefined): void {
-  if (!source) return;
-  for (let i = 0; i < target.length; i++) target[i]! |= source[i]!;
-}
-
-function popcount(bits: Uint32Array | undefined): number {
-  let n = 0;
-  for (const w of bits ?? []) {
-    let v = w - ((w >>> 1) & 0x55555555);
-    v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-    n += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-  }
-  return n;
 }
 
 /**

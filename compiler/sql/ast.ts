@@ -165,6 +165,14 @@ export type Statement =
   | { kind: 'create_table_as'; table: string[]; query: WithQuery; replace: boolean; hints?: TableHints }
   | { kind: 'create_table'; table: string[]; columns: ColumnDef[]; ifNotExists: boolean; hints?: TableHints }
   | { kind: 'insert'; table: string[]; columns: string[]; query: WithQuery }
-  | { kind: 'merge'; table: string[]; keys: string[]; columns: string[]; query: WithQuery }
+  | {
+      kind: 'merge';
+      table: string[];
+      keys: string[];
+      columns: string[];
+      query: WithQuery;
+      /** Where MERGE reads a table only (caps.mergeSource): which of its three statements this is. */
+      step?: 'stage' | 'merge' | 'unstage';
+    }
   | { kind: 'drop_table'; table: string[]; ifExists: boolean }
   | { kind: 'move_table'; from: string[]; to: string[] };

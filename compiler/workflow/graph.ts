@@ -73,14 +73,9 @@ export function buildGraph(
     specs.set(spec.id, { spec, index });
   });
 
-  /** For a MISSING_INPUT hint: the nearest node written before each node that has an output. */
-  const readableBefore = new Map<string, string>();
-  let lastReadable: string | undefined;
   for (const [id, { spec, index }] of specs) {
     const path = childPath('$.nodes', index);
     const def = lookup(spec.type);
-    if (lastReadable !== undefined) readableBefore.set(id, lastReadable);
-    if (def?.outputs.length) lastReadable = id;
     if (!def) {
       err({
         code: 'UNKNOWN_COMPONENT',
@@ -94,11 +89,24 @@ export function buildGraph(
     nodes.set(id, { spec, index, path, def, inputs: [] });
   }
 
+  /** For a MISSING_INPUT hint: the nearest node written before a node that has an output. */
+  let readable: Map<string, string> | undefined;
+  const readableBefore = (id: string) => {
+    if (!readable) {
+      readable = new Map();
+      let last: string | undefined;
+      for (const [other, { spec }] of specs) {
+        if (last !== undefined) readable.set(other, last);
+        if (lookup(spec.type)?.outputs.length) last = other;
+      }
+    }
+    return readable.get(id);
+  };
+
   // Inputs: ports exist, references resolve, required ports are connected.
   for (const node of nodes.values()) {
     const { spec, def, path } = node;
     const given = spec.inputs ?? {};
-    const portNames = def.inputs.map((p) => p.name);
     for (const [port, ref] of Object.entries(given)) {
       const portPath = childPath(`${path}.inputs`, port);
       const portSpec = def.inputs.find((p) => p.name === port);
@@ -112,7 +120,11 @@ export function buildGraph(
           hint:
             def.inputs.length === 0
               ? 'remove "inputs": a source reads from the warehouse'
-              : didYouMean(port, portNames, 'input ports'),
+              : didYouMean(
+                  port,
+                  def.inputs.map((p) => p.name),
+                  'input ports',
+                ),
         });
         continue;
       }
@@ -142,14 +154,14 @@ export function buildGraph(
       refs.forEach((r, i) => {
         const refPath = Array.isArray(ref) ? childPath(portPath, i) : portPath;
         const edge = resolveRef(r, refPath, spec.id, nodes, specs, diagnostics);
-        if (edge) node.inputs.push({ port, index: i, ...edge, path: refPath });
+        if (edge) node.inputs.push({ port, index: i, node: edge.node, outPort: edge.outPort, path: refPath });
         else broken.add(spec.id);
       });
     }
     for (const p of def.inputs) {
       if (!Object.hasOwn(given, p.name)) {
         broken.add(spec.id);
-        const upstream = readableBefore.get(spec.id) ?? 'nodeId';
+        const upstream = readableBefore(spec.id) ?? 'nodeId';
         err({
           code: 'MISSING_INPUT',
           path: `${path}.inputs`,
@@ -165,7 +177,15 @@ export function buildGraph(
   const consumers = new Map<string, Array<InputEdge & { consumer: string }>>();
   for (const id of nodes.keys()) consumers.set(id, []);
   for (const n of nodes.values())
-    for (const e of n.inputs) consumers.get(e.node)?.push({ ...e, consumer: n.spec.id });
+    for (const e of n.inputs)
+      consumers.get(e.node)?.push({
+        port: e.port,
+        index: e.index,
+        node: e.node,
+        outPort: e.outPort,
+        path: e.path,
+        consumer: n.spec.id,
+      });
 
   const state = new Map<string, 0 | 1 | 2>(); // 0 new, 1 on stack, 2 done
   const inCycle = new Set<string>();
@@ -368,7 +388,17 @@ function reachability(
     Object.values(specs.get(id)?.spec.inputs ?? {})
       .flat()
       .map((ref) => (ref.includes('.') ? ref.slice(0, ref.indexOf('.')) : ref));
-  const read = new Set([...specs.keys()].flatMap((id) => upstream(id).filter((up) => up !== id)));
+  const ups = new Map<string, string[]>();
+  for (const id of specs.keys()) ups.set(id, upstream(id));
+  /** Nodes some other node reads (for the message about an unused node). */
+  let read: Set<string> | undefined;
+  const isRead = (id: string) => {
+    if (!read) {
+      read = new Set();
+      for (const [reader, list] of ups) for (const up of list) if (up !== reader) read.add(up);
+    }
+    return read.has(id);
+  };
   const useful = new Set<string>();
   // A tool's result is a use of its node and everything upstream of it.
   const queue = [...outputs, ...(toolNode ? [toolNode] : [])];
@@ -376,7 +406,7 @@ function reachability(
     const id = queue.pop()!;
     if (useful.has(id)) continue;
     useful.add(id);
-    for (const up of upstream(id)) if (!useful.has(up)) queue.push(up);
+    for (const up of ups.get(id) ?? []) if (!useful.has(up)) queue.push(up);
   }
   for (const n of nodes.values()) {
     if (!useful.has(n.spec.id)) {
@@ -385,7 +415,7 @@ function reachability(
         code: 'UNUSED_NODE',
         path: n.path,
         nodeId: n.spec.id,
-        message: `node "${n.spec.id}" feeds no output${read.has(n.spec.id) ? '' : ' (nothing reads it)'}`,
+        message: `node "${n.spec.id}" feeds no output${isRead(n.spec.id) ? '' : ' (nothing reads it)'}`,
         hint: `connect it to an output.table${wf.tool ? " or the tool's node" : ''}, or remove it`,
       });
     }

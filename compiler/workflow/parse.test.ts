@@ -278,6 +278,13 @@ describe('unknown keys, with the nearest valid name', () => {
     expect(parseWorkflow(doc({ params: { constructor: { type: 'number' } } })).diagnostics).toEqual([]);
   });
 
+  it('a JSON "__proto__" key spelled with escapes is reported too', () => {
+    const r = parseWorkflow(
+      '{"edgeflow": 1, "name": "w", "nodes": [], "params": {"\\u005f_proto__": {"type": "number"}}}',
+    );
+    expect(r.diagnostics.map((d) => d.path)).toEqual(['$.params.__proto__']);
+  });
+
   it('a YAML "__proto__" key is reported too', () => {
     const r = parseWorkflow('edgeflow: 1\nname: w\nnodes: []\nparams:\n  __proto__: { type: number }\n');
     expect(r.diagnostics.map((d) => d.path)).toEqual(['$.params.__proto__']);

@@ -30,12 +30,15 @@ export interface ParseOptions {
  */
 export function parseWorkflow(input: string | unknown, opts: ParseOptions = {}): ParseResult {
   let doc: unknown = input;
+  let mayHaveProtoKeys = true;
   if (typeof input === 'string') {
     const parsed = parseText(input, opts.format);
     if ('error' in parsed) return { diagnostics: [parsed.error] };
     doc = parsed.value;
+    // JSON can write the key only as itself or with \u escapes: without either, no walk is needed.
+    mayHaveProtoKeys = !parsed.json || input.includes('__proto__') || input.includes('\\u');
   }
-  return validateDocument(doc, opts.maxNodes ?? DEFAULT_MAX_NODES);
+  return validateDocument(doc, opts.maxNodes ?? DEFAULT_MAX_NODES, mayHaveProtoKeys);
 }
 
 /**
@@ -56,11 +59,14 @@ function tooManyNodes(doc: object, maxNodes: number): Diagnostic | undefined {
   };
 }
 
-function parseText(text: string, format?: 'json' | 'yaml'): { value: unknown } | { error: Diagnostic } {
+function parseText(
+  text: string,
+  format?: 'json' | 'yaml',
+): { value: unknown; json: boolean } | { error: Diagnostic } {
   const looksJson = /^\s*[{[]/.test(text);
   if (format === 'json' || (format === undefined && looksJson)) {
     try {
-      return { value: JSON.parse(text) };
+      return { value: JSON.parse(text), json: true };
     } catch (e) {
       const message = (e as Error).message;
       // V8 names the position for some errors only ("Unexpected token '}', … is not valid JSON").
@@ -97,7 +103,7 @@ function parseText(text: string, format?: 'json' | 'yaml'): { value: unknown } |
     };
   }
   try {
-    return { value: doc.toJS({ maxAliasCount: 100 }) };
+    return { value: doc.toJS({ maxAliasCount: 100 }), json: false };
   } catch (e) {
     // Aliases expanding past the bound (a "billion laughs" document), or a cycle of them.
     return {
@@ -193,7 +199,7 @@ export function spanAt(text: string, offset: number, length = 1): TextSpan {
   return { start: offset, end: offset + length, line, column };
 }
 
-function validateDocument(doc: unknown, maxNodes: number): ParseResult {
+function validateDocument(doc: unknown, maxNodes: number, mayHaveProtoKeys: boolean): ParseResult {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     return {
       diagnostics: [
@@ -223,7 +229,7 @@ function validateDocument(doc: unknown, maxNodes: number): ParseResult {
   }
   const tooMany = tooManyNodes(doc, maxNodes);
   if (tooMany) return { diagnostics: [tooMany] };
-  const protoKeys = findProtoKeys(doc);
+  const protoKeys = mayHaveProtoKeys ? findProtoKeys(doc) : [];
   const result = workflowSchema.safeParse(doc);
   if (!result.success || protoKeys.length > 0) {
     const reported = new Set(protoKeys.map((d) => d.path));
@@ -267,13 +273,15 @@ function findProtoKeys(doc: object): Diagnostic[] {
   const seen = new Set<object>();
   // Paths are built only for a hit: walking a 10,000-node document must stay cheap.
   interface At {
-    parent?: At;
+    parent: At | undefined;
     key: string | number;
   }
   const pathOf = (at: At | undefined): string => (at ? childPath(pathOf(at.parent), at.key) : '$');
-  const stack: Array<{ value: object; at?: At }> = [{ value: doc }];
-  while (stack.length) {
-    const { value, at } = stack.pop()!;
+  const values: object[] = [doc];
+  const places: Array<At | undefined> = [undefined];
+  while (values.length) {
+    const value = values.pop()!;
+    const at = places.pop();
     if (seen.has(value)) continue;
     seen.add(value);
     const isArray = Array.isArray(value);
@@ -283,13 +291,14 @@ function findProtoKeys(doc: object): Diagnostic[] {
         out.push({
           code: 'UNKNOWN_KEY',
           severity: 'error',
-          path: pathOf({ ...(at ? { parent: at } : {}), key }),
+          path: pathOf({ parent: at, key }),
           message: 'the key "__proto__" is not allowed',
           hint: 'remove it: "__proto__" cannot be used as a name',
         });
       }
       if (child !== null && typeof child === 'object') {
-        stack.push({ value: child, at: { ...(at ? { parent: at } : {}), key: isArray ? Number(key) : key } });
+        values.push(child);
+        places.push({ parent: at, key: isArray ? Number(key) : key });
       }
     }
   }
