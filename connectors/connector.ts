@@ -141,7 +141,8 @@ export interface Transaction {
 }
 
 export interface Connector {
-  readonly type: 'duckdb' | 'postgres' | 'bigquery' | 'snowflake';
+  readonly type:
+    'duckdb' | 'postgres' | 'bigquery' | 'snowflake' | 'redshift' | 'databricks' | 'sqlserver' | 'oracle';
   readonly dialect: DialectName;
   execute(sql: string, opts?: ExecuteOptions): Promise<ExecuteResult>;
   /**
@@ -176,7 +177,27 @@ export interface Connector {
    * h3 extensions are installed), asked once per connector; the service passes it to the compiler.
    */
   dialectOptions?(): Promise<DialectOptions>;
+  /**
+   * Each table's version: a value that changes whenever its rows or columns do, from the
+   * warehouse's own signal (DuckDB: a checksum of its rows; PostgreSQL: its rows' xmin and its
+   * columns; BigQuery: `lastModifiedTime`; Snowflake: `LAST_ALTERED`), `version: null` where there
+   * is none (a view, an external table), and undefined for a table that does not exist. With
+   * `sizeOnly` the version is not computed (it may cost a scan), only existence and size. The
+   * result cache (daemon/cache) reuses a result only while every table it read has its version.
+   */
+  tableVersions?(
+    tables: ReadonlyArray<readonly string[]>,
+    opts?: { sizeOnly?: boolean; signal?: AbortSignal; label?: QueryLabel },
+  ): Promise<Array<TableVersion | undefined>>;
   close(): Promise<void>;
+}
+
+/** One table's answer of `Connector.tableVersions`. */
+export interface TableVersion {
+  /** Null: the warehouse cannot tell when this table changes (a view, an external table…). */
+  version: string | null;
+  /** Its size as the warehouse reports it (DuckDB: an estimate, 8 bytes a value); null when unknown. */
+  bytes: number | null;
 }
 
 /** The answer of `Connector.posture`. */

@@ -133,6 +133,53 @@ describe('connections: config to connector options', () => {
     });
   });
 
+  it('maps Databricks: host, warehouse, catalog; the token, or the OAuth secret and its Basic form', () => {
+    const pat = connectorOptions(
+      loaded({
+        dbx: {
+          type: 'databricks',
+          host: 'https://dbc-1.cloud.databricks.com',
+          warehouseId: 'w1',
+          token: '${env:DBX_TOKEN}',
+          catalog: 'main',
+          schema: 'sales',
+          statementTimeout: 3000,
+        },
+      }),
+      'dbx',
+      { env: { DBX_TOKEN: 'dapi-secret-token-1' } },
+    );
+    expect(pat).toEqual({
+      type: 'databricks',
+      options: {
+        host: 'https://dbc-1.cloud.databricks.com',
+        warehouseId: 'w1',
+        token: 'dapi-secret-token-1',
+        catalog: 'main',
+        schema: 'sales',
+        timeoutMs: 3000,
+        secrets: ['dapi-secret-token-1'],
+      },
+    });
+    const m2m = connectorOptions(
+      loaded({
+        dbx: {
+          type: 'databricks',
+          host: 'dbc-1.cloud.databricks.com',
+          warehouseId: 'w1',
+          clientId: 'sp-1',
+          clientSecret: '${env:DBX_SECRET}',
+        },
+      }),
+      'dbx',
+      { env: { DBX_SECRET: 'dose-oauth-secret' } },
+    );
+    expect(m2m.options).toMatchObject({ clientId: 'sp-1', clientSecret: 'dose-oauth-secret' });
+    expect((m2m.options as { secrets?: readonly string[] }).secrets).toEqual(
+      expect.arrayContaining(['dose-oauth-secret', Buffer.from('sp-1:dose-oauth-secret').toString('base64')]),
+    );
+  });
+
   it('names the variable or file of a secret it cannot resolve, never a value', () => {
     const missing = (url: string) => {
       try {
@@ -149,6 +196,34 @@ describe('connections: config to connector options', () => {
     expect(env.hint).toBe("set it in the daemon's environment");
     const file = missing('${file:no/such/secret}');
     expect(file.message).toBe('connection "pg": url: cannot read secret file no/such/secret: ENOENT');
+  });
+
+  it('opens a Databricks connector from the config (against the local fake of its API)', async () => {
+    const { FakeDatabricks } = await import('../connectors/databricks/fake-server.js');
+    const fake = await FakeDatabricks.start({ token: 'dapi-config-token' });
+    fake.on('SELECT 42 AS x', { columns: [{ name: 'x', type: 'int' }], rows: [['42']] });
+    process.env['EDGEFLOW_TEST_DBX_TOKEN'] = 'dapi-config-token';
+    try {
+      const c = await openConnector(
+        loaded({
+          dbx: {
+            type: 'databricks',
+            host: fake.url,
+            warehouseId: 'w9',
+            token: '${env:EDGEFLOW_TEST_DBX_TOKEN}',
+            catalog: 'main',
+          },
+        }),
+        'dbx',
+      );
+      expect([c.type, c.dialect]).toEqual(['databricks', 'databricks']);
+      expect((await c.execute('SELECT 42 AS x')).rows).toEqual([{ x: 42 }]);
+      expect(fake.submits()[0]).toMatchObject({ warehouse_id: 'w9', catalog: 'main' });
+      await c.close();
+    } finally {
+      delete process.env['EDGEFLOW_TEST_DBX_TOKEN'];
+      await fake.close();
+    }
   });
 
   it('refuses an unknown connection with the configured names', async () => {

@@ -11,11 +11,16 @@ import path from 'node:path';
 import type { DialectName, DialectOptions } from '../compiler/dialects/dialect.js';
 import type { BigQueryOptions } from '../connectors/bigquery/options.js';
 import type { Connector } from '../connectors/connector.js';
+import type { DatabricksOptions } from '../connectors/databricks/options.js';
 import type { DuckDbOptions } from '../connectors/duckdb/options.js';
 import type { PostgresOptions } from '../connectors/postgres/options.js';
 import { resolveSecret, SecretError } from '../connectors/secrets.js';
+import type { RedshiftOptions } from '../connectors/redshift/options.js';
 import type { SnowflakeOptions } from '../connectors/snowflake/options.js';
+import type { SqlServerOptions } from '../connectors/sqlserver/options.js';
+import type { OracleOptions } from '../connectors/oracle/options.js';
 import type { LoadedConfig } from './config/load.js';
+import { stateDirectory } from './config/state.js';
 import type { ConnectionConfig } from './config/schema.js';
 
 export const DIALECT_OF: Record<ConnectionConfig['type'], DialectName> = {
@@ -23,6 +28,10 @@ export const DIALECT_OF: Record<ConnectionConfig['type'], DialectName> = {
   postgres: 'postgres',
   bigquery: 'bigquery',
   snowflake: 'snowflake',
+  databricks: 'databricks',
+  redshift: 'redshift',
+  sqlserver: 'tsql',
+  oracle: 'oracle',
 };
 
 /**
@@ -30,6 +39,7 @@ export const DIALECT_OF: Record<ConnectionConfig['type'], DialectName> = {
  * in). The database's own (PostgreSQL's h3 extension) come from its connector: `dialectOptions()`.
  */
 export function configuredDialectOptions(c: ConnectionConfig): DialectOptions {
+  if (c.type === 'sqlserver') return c.synapse ? { synapse: true } : {};
   return (c.type === 'bigquery' || c.type === 'snowflake') && c.cartoToolbox
     ? { cartoToolbox: c.cartoToolbox }
     : {};
@@ -64,7 +74,11 @@ export type ConnectorOptions =
   | { type: 'duckdb'; options: DuckDbOptions }
   | { type: 'postgres'; options: PostgresOptions }
   | { type: 'bigquery'; options: BigQueryOptions }
-  | { type: 'snowflake'; options: SnowflakeOptions };
+  | { type: 'snowflake'; options: SnowflakeOptions }
+  | { type: 'databricks'; options: DatabricksOptions }
+  | { type: 'redshift'; options: RedshiftOptions }
+  | { type: 'sqlserver'; options: SqlServerOptions }
+  | { type: 'oracle'; options: OracleOptions };
 
 export interface ResolveOptions {
   readOnly?: boolean;
@@ -153,10 +167,108 @@ export function connectorOptions(
           ...(c.role ? { role: c.role } : {}),
           ...timeout,
           // The driver's OCSP/CRL caches live with the daemon's state, not in the user's home.
-          cacheDir: path.join(
-            path.dirname(path.resolve(loaded.baseDir, loaded.config.state)),
-            'snowflake-cache',
-          ),
+          cacheDir: path.join(stateDirectory(loaded), 'snowflake-cache'),
+          secrets: secrets.values(),
+        },
+      };
+    }
+    case 'databricks': {
+      const token = c.token !== undefined ? secrets.resolve('token', c.token) : undefined;
+      const clientSecret =
+        c.clientSecret !== undefined ? secrets.resolve('clientSecret', c.clientSecret) : undefined;
+      // The Basic credentials of the OAuth token request, as a proxy or server could echo them.
+      if (clientSecret !== undefined && c.clientId !== undefined)
+        secrets.add(Buffer.from(`${c.clientId}:${clientSecret}`).toString('base64'));
+      return {
+        type: 'databricks',
+        options: {
+          host: c.host,
+          warehouseId: c.warehouseId,
+          ...(token !== undefined ? { token } : {}),
+          ...(c.clientId !== undefined ? { clientId: c.clientId } : {}),
+          ...(clientSecret !== undefined ? { clientSecret } : {}),
+          ...(c.catalog ? { catalog: c.catalog } : {}),
+          ...(c.schema ? { schema: c.schema } : {}),
+          ...timeout,
+          secrets: secrets.values(),
+        },
+      };
+    }
+    case 'sqlserver': {
+      const password = secrets.resolve('password', c.password);
+      return {
+        type: 'sqlserver',
+        options: {
+          server: c.server,
+          ...(c.port !== undefined ? { port: c.port } : {}),
+          database: c.database,
+          user: c.user,
+          password,
+          ...(c.encrypt !== undefined ? { encrypt: c.encrypt } : {}),
+          ...(c.trustServerCertificate !== undefined
+            ? { trustServerCertificate: c.trustServerCertificate }
+            : {}),
+          ...(c.synapse ? { synapse: true } : {}),
+          ...(c.poolSize !== undefined ? { poolSize: c.poolSize } : {}),
+          ...timeout,
+          secrets: secrets.values(),
+        },
+      };
+    }
+    case 'oracle': {
+      const password = secrets.resolve('password', c.password);
+      return {
+        type: 'oracle',
+        options: {
+          connectString: c.connectString,
+          user: c.user,
+          password,
+          ...(c.schema ? { schema: c.schema } : {}),
+          ...timeout,
+          secrets: secrets.values(),
+        },
+      };
+    }
+    case 'redshift': {
+      if (c.url !== undefined) {
+        const url = secrets.resolve('url', c.url);
+        secrets.addUrlForms(url);
+        return {
+          type: 'redshift',
+          options: {
+            url,
+            ...(c.poolSize !== undefined ? { max: c.poolSize } : {}),
+            ...timeout,
+            secrets: secrets.values(),
+          },
+        };
+      }
+      const d = c.dataApi!;
+      const secretAccessKey =
+        d.secretAccessKey !== undefined ? secrets.resolve('secretAccessKey', d.secretAccessKey) : undefined;
+      const sessionToken =
+        d.sessionToken !== undefined ? secrets.resolve('sessionToken', d.sessionToken) : undefined;
+      return {
+        type: 'redshift',
+        options: {
+          dataApi: true,
+          region: d.region,
+          database: d.database,
+          ...(d.workgroupName ? { workgroupName: d.workgroupName } : {}),
+          ...(d.clusterIdentifier ? { clusterIdentifier: d.clusterIdentifier } : {}),
+          ...(d.dbUser ? { dbUser: d.dbUser } : {}),
+          ...(d.secretArn ? { secretArn: d.secretArn } : {}),
+          ...(d.endpoint ? { endpoint: d.endpoint } : {}),
+          ...(d.accessKeyId !== undefined && secretAccessKey !== undefined
+            ? {
+                credentials: {
+                  accessKeyId: d.accessKeyId,
+                  secretAccessKey,
+                  ...(sessionToken !== undefined ? { sessionToken } : {}),
+                },
+              }
+            : {}),
+          ...timeout,
           secrets: secrets.values(),
         },
       };
@@ -188,6 +300,22 @@ export async function openConnector(
       process.env['SNOWFLAKE_DISABLE_PLATFORM_DETECTION'] ??= 'true';
       const { openSnowflake } = await import('../connectors/snowflake/index.js');
       return openSnowflake(c.options);
+    }
+    case 'databricks': {
+      const { openDatabricks } = await import('../connectors/databricks/index.js');
+      return openDatabricks(c.options);
+    }
+    case 'redshift': {
+      const { openRedshift } = await import('../connectors/redshift/index.js');
+      return openRedshift(c.options);
+    }
+    case 'sqlserver': {
+      const { openSqlServer } = await import('../connectors/sqlserver/index.js');
+      return openSqlServer(c.options);
+    }
+    case 'oracle': {
+      const { openOracle } = await import('../connectors/oracle/index.js');
+      return openOracle(c.options);
     }
   }
 }
@@ -281,7 +409,7 @@ class SecretCollector {
     return [...this.found].sort((a, b) => b.length - a.length);
   }
 
-  private add(v: string): void {
+  add(v: string): void {
     if (v) this.found.add(v);
   }
 

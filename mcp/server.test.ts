@@ -213,7 +213,8 @@ describe('MCP server: tools', () => {
       name: 'percentile_cont',
       kind: 'aggregate',
       signature: 'percentile_cont(x, 0.9)',
-      dialects: ['duckdb', 'postgres', 'bigquery', 'snowflake'],
+      // T-SQL's PERCENTILE_CONT is a window function only.
+      dialects: ['duckdb', 'postgres', 'bigquery', 'snowflake', 'databricks', 'redshift', 'oracle'],
     });
     expect(one.function.unsupported).toContainEqual(
       expect.objectContaining({ dialect: 'postgres', use: 'over a window' }),
@@ -248,7 +249,7 @@ describe('MCP server: tools', () => {
       describe_component: { id: 5 },
       describe_expressions: { function: 3 },
       validate_workflow: { workflow: 42 },
-      compile_workflow: { name: 'x', dialect: 'oracle' },
+      compile_workflow: { name: 'x', dialect: 'informix' },
       preview_workflow: { workflow: paidOrders(), node: 'paid', limit: 101 },
       estimate_workflow: { node: 3 },
       save_workflow: {},

@@ -812,8 +812,12 @@ describe('fuzz', () => {
     for (const base of BASES)
       for (const dialect of DIALECT_NAMES) {
         const a = analyzeWorkflow(base, { dialect, catalog });
+        // Redshift has ROWS frames only: a running sum without a frame (RANGE, ties counted
+        // together) is refused there, not rendered with another meaning (compiler/dialects/redshift.ts).
+        const refused = (d: Diagnostic) =>
+          dialect === 'redshift' && d.code === 'UNSUPPORTED' && /ROWS frames only/.test(d.message);
         expect(
-          a.diagnostics.filter((d) => d.severity === 'error'),
+          a.diagnostics.filter((d) => d.severity === 'error' && !refused(d)),
           `${String(base['name'])} on ${dialect}`,
         ).toEqual([]);
       }

@@ -21,6 +21,18 @@ describe('test preload: no network but loopback', () => {
     expect(await connectOutcome('8.8.8.8', 53)).toBe('ENETUNREACH_TEST');
   });
 
+  it('refuses an HTTP request through an Agent (whose options carry the request path)', async () => {
+    const http = await import('node:http');
+    const outcome = await new Promise<string>((resolve) => {
+      const req = http.get('http://169.254.169.254/latest/meta-data/', (res) => {
+        res.resume();
+        resolve(`answered ${res.statusCode}`);
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+    expect(outcome).toBe('ENETUNREACH_TEST');
+  });
+
   it('refuses through fetch as well', async () => {
     await expect(fetch('http://169.254.169.254/computeMetadata/v1/')).rejects.toThrow();
   });

@@ -32,6 +32,8 @@ export const outputTable = defineComponent({
     postgres: 'build beside the target, then DROP + RENAME in one transaction; MERGE (15+)',
     bigquery: 'CREATE OR REPLACE TABLE with PARTITION BY / CLUSTER BY; MERGE',
     snowflake: 'CREATE OR REPLACE TABLE with CLUSTER BY; MERGE',
+    oracle:
+      'build beside the target, then DROP + RENAME (DDL commits: not atomic); IF [NOT] EXISTS as PL/SQL blocks; MERGE … ON ( … )',
   },
   analyze(ctx) {
     const { table, mode, keys, clusterBy, partitionBy } = ctx.config;

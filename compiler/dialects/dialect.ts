@@ -17,15 +17,25 @@ import {
   type RenderOptions,
 } from '../expr/regex.js';
 import { T, isInteger, type PortableType } from '../schema/types.js';
-import type { SampleQuery, SqlExpr, Statement, TableHints } from '../sql/ast.js';
+import type { Frame, SampleQuery, SqlExpr, Statement, TableHints, WindowSpec } from '../sql/ast.js';
 import { indent, type SqlWriter } from '../sql/writer.js';
 import { RESERVED_WORDS } from './reserved.js';
 
-export type DialectName = 'duckdb' | 'postgres' | 'bigquery' | 'snowflake';
+export type DialectName =
+  'duckdb' | 'postgres' | 'bigquery' | 'snowflake' | 'databricks' | 'redshift' | 'oracle' | 'tsql';
 
 /** Portable types whose warehouse name is a plain word (decimal takes precision and scale). */
 export type SimpleTypeKind = Exclude<PortableType['kind'], 'decimal' | 'other' | 'null' | 'unknown'>;
-export const DIALECT_NAMES: readonly DialectName[] = ['duckdb', 'postgres', 'bigquery', 'snowflake'];
+export const DIALECT_NAMES: readonly DialectName[] = [
+  'duckdb',
+  'postgres',
+  'bigquery',
+  'snowflake',
+  'databricks',
+  'redshift',
+  'oracle',
+  'tsql',
+];
 
 /**
  * What a connection adds to its dialect: capabilities the compiler cannot see in the SQL alone,
@@ -40,6 +50,11 @@ export interface DialectOptions {
   cartoToolbox?: string;
   /** PostgreSQL: the h3 and h3_postgis extensions (h3-pg) are installed in the database. */
   h3?: boolean;
+  /**
+   * T-SQL: the connection is an Azure Synapse dedicated SQL pool (no MERGE into some tables, no
+   * CTE before INSERT, RENAME OBJECT, no geography type), not SQL Server.
+   */
+  synapse?: boolean;
 }
 
 export interface DialectCapabilities {
@@ -50,6 +65,11 @@ export interface DialectCapabilities {
   /** `CREATE OR REPLACE TABLE … AS` swaps a table atomically. */
   createOrReplaceTable: boolean;
   merge: boolean;
+  /**
+   * What MERGE reads: a query (default), or a table only (Redshift), in which case a merge is three
+   * statements in one transaction: stage the query into a temporary table, merge, drop it.
+   */
+  mergeSource?: 'query' | 'table';
   /** DDL inside a transaction commits or rolls back with it (PostgreSQL, DuckDB). */
   transactionalDdl: boolean;
   /**
@@ -243,6 +263,50 @@ export abstract class Dialect {
    * range variable shadows a column of the same name: `SELECT revenue FROM revenue` is the row.
    */
   readonly implicitAlias: string | undefined = undefined;
+
+  /** The current time as a TIMESTAMP, for edgeflow's own bookkeeping rows (the append ledger). */
+  readonly currentTimestampSql: string = 'CURRENT_TIMESTAMP';
+
+  /**
+   * Whether SQL has boolean values (a predicate in a select list, TRUE/FALSE). Where it does not
+   * (Oracle before 23ai, T-SQL), a bool is stored as a number 1/0: the writer renders a predicate
+   * used as a value as `CASE WHEN p THEN 1 WHEN NOT (p) THEN 0 END`, and a bool value used as a
+   * condition as `x = 1` (see SqlWriter.condition).
+   */
+  readonly booleanValues: boolean = true;
+  /** Functions whose rendering is a predicate (a condition), where booleanValues is false. */
+  readonly predicateFunctions: ReadonlySet<string> = new Set();
+
+  /** TRUE / FALSE, or 1 / 0 where SQL has no boolean values. */
+  booleanLiteral(value: boolean): string {
+    if (!this.booleanValues) return value ? '1' : '0';
+    return value ? 'TRUE' : 'FALSE';
+  }
+
+  /** `*` beside other select items must be qualified (`t.*`, Oracle). */
+  readonly qualifiedStar: boolean = false;
+
+  /** What a SELECT without a FROM reads, where SQL needs one (Oracle: DUAL). */
+  readonly fromNothing: string | undefined = undefined;
+
+  /**
+   * A UNION member with its own ORDER BY/LIMIT is read from a subquery (`SELECT * FROM (…) AS _u`)
+   * where the warehouse refuses a parenthesised one (T-SQL), rather than written `(…)`.
+   */
+  readonly orderedSetOperandAsSubquery: boolean = false;
+
+  /** A relation (table, CTE, subquery) with an alias: `x AS a` (Oracle writes `x a`). */
+  aliasRelation(sql: string, alias: string): string {
+    return `${sql} AS ${alias}`;
+  }
+
+  /** The lines that limit a SELECT: `LIMIT n` and `OFFSET m` (Oracle: OFFSET … ROWS FETCH NEXT … ROWS ONLY). */
+  limitClause(limit: number | undefined, offset: number | undefined, _ordered?: boolean): string[] {
+    const lines: string[] = [];
+    if (limit !== undefined) lines.push(`LIMIT ${limit}`);
+    if (offset !== undefined && offset > 0) lines.push(`OFFSET ${offset}`);
+    return lines;
+  }
 
   /** The connection's capabilities (see DialectOptions); a dialect made by `withOptions` has them. */
   readonly options: Readonly<DialectOptions> = {};
@@ -440,6 +504,24 @@ export abstract class Dialect {
   /** A window's ORDER BY items, rendered; a hook for engine quirks. */
   windowOrderBy(items: string[], _fn: SqlExpr & { k: 'fn' }): string[] {
     return items;
+  }
+
+  /** What follows SELECT [DISTINCT] to limit the rows (T-SQL: `TOP (n) ` when nothing is ordered). */
+  selectTop(_limit: number | undefined, _offset: number | undefined, _ordered: boolean): string {
+    return '';
+  }
+
+  /** The frame clause of a window (after its ORDER BY), or '' for none. */
+  windowFrame(spec: WindowSpec, fn: SqlExpr & { k: 'fn' }, w: SqlWriter): string {
+    if (!spec.frame || !this.takesFrame(fn)) return '';
+    const offsets = [spec.frame.from, spec.frame.to].some((v) => v !== null && v !== 0);
+    if (spec.frame.unit === 'range' && offsets && !this.caps.rangeFrameOffsets) {
+      w.unsupported(
+        'RANGE frames with numeric offsets are not available',
+        'use a rows frame, or unbounded/current row bounds',
+      );
+    }
+    return frameClause(spec.frame);
   }
 
   /** Ranking functions take no frame; aggregates and first/last_value do. */
@@ -748,6 +830,19 @@ export abstract class Dialect {
   protected moveTable(from: string[], to: string[], w: SqlWriter): string {
     return `ALTER TABLE ${w.table(from)} RENAME TO ${w.table(to)}`;
   }
+}
+
+/** `ROWS BETWEEN 6 PRECEDING AND CURRENT ROW` */
+export function frameClause(frame: Frame): string {
+  const bound = (v: number | null, side: 'start' | 'end') =>
+    v === null
+      ? `UNBOUNDED ${side === 'start' ? 'PRECEDING' : 'FOLLOWING'}`
+      : v === 0
+        ? 'CURRENT ROW'
+        : v < 0
+          ? `${-v} PRECEDING`
+          : `${v} FOLLOWING`;
+  return `${frame.unit.toUpperCase()} BETWEEN ${bound(frame.from, 'start')} AND ${bound(frame.to, 'end')}`;
 }
 
 function unitOrPart(e: SqlExpr | undefined): string {

@@ -1,8 +1,12 @@
 import { BigQueryDialect } from './bigquery.js';
+import { DatabricksDialect } from './databricks.js';
 import { DuckDbDialect } from './duckdb.js';
 import type { Dialect, DialectName, DialectOptions } from './dialect.js';
+import { OracleDialect } from './oracle.js';
 import { PostgresDialect } from './postgres.js';
+import { RedshiftDialect } from './redshift.js';
 import { SnowflakeDialect } from './snowflake.js';
+import { TsqlDialect } from './tsql.js';
 
 export {
   DIALECT_NAMES,
@@ -17,6 +21,10 @@ const DIALECTS: Record<DialectName, Dialect> = {
   postgres: new PostgresDialect(),
   bigquery: new BigQueryDialect(),
   snowflake: new SnowflakeDialect(),
+  databricks: new DatabricksDialect(),
+  redshift: new RedshiftDialect(),
+  oracle: new OracleDialect(),
+  tsql: new TsqlDialect(),
 };
 
 const configured = new Map<string, Dialect>();

@@ -223,7 +223,7 @@ export class PostgresDialect extends Dialect {
   }
 }
 
-function integerArg(e: SqlExpr, w: SqlWriter): string {
+export function integerArg(e: SqlExpr, w: SqlWriter): string {
   return e.type.kind === 'int' || e.type.kind === 'null' ? w.expr(e) : `CAST(${w.expr(e)} AS INTEGER)`;
 }
 
@@ -239,7 +239,7 @@ const noOrderedSetWindow: WindowedRenderer = (c, _over, w) =>
  * value scaled by 10^digits. A NUMERIC detour would round the 15-digit decimal text instead, so
  * round(0.285, 2) would be 0.29 here while the double 0.28499… is 0.28 elsewhere.
  */
-function roundDouble(x: string, digits: number): string {
+export function roundDouble(x: string, digits: number): string {
   const scale = `POWER(CAST(10 AS DOUBLE PRECISION), ${Math.abs(digits)})`;
   const scaled = digits >= 0 ? `(${x} * ${scale})` : `(${x} / ${scale})`;
   const rounded = `SIGN(${scaled}) * FLOOR(ABS(${scaled}) + 0.5)`;
@@ -247,13 +247,13 @@ function roundDouble(x: string, digits: number): string {
 }
 
 /** The value of an integer literal argument (`2`, or `-2` parsed as unary minus). */
-function integerLiteral(e: SqlExpr): number {
+export function integerLiteral(e: SqlExpr): number {
   if (e.k === 'lit' && typeof e.value === 'number') return e.value;
   if (e.k === 'unary' && e.op === '-' && e.arg.k === 'lit' && typeof e.arg.value === 'number')
     return -e.arg.value;
   throw new Error('internal: round digits must be an integer literal');
 }
 
-function nonNegativeLiteral(e: SqlExpr): boolean {
+export function nonNegativeLiteral(e: SqlExpr): boolean {
   return e.k === 'lit' && typeof e.value === 'number' && e.value >= 0;
 }

@@ -7,8 +7,19 @@
  * Snowflake: https://docs.snowflake.com/en/sql-reference/functions-regexp
  */
 
-/** How a warehouse reads patterns: RE2 (DuckDB, BigQuery), PostgreSQL's ARE, Snowflake's POSIX ERE. */
-export type RegexFlavor = 're2' | 'postgres' | 'snowflake';
+/**
+ * How a warehouse reads patterns: RE2 (DuckDB, BigQuery), PostgreSQL's ARE, Snowflake's POSIX ERE,
+ * Java's java.util.regex (Databricks: https://docs.oracle.com/javase/8/docs/api/java/util/regex/Pattern.html)
+ * and PCRE (Redshift's REGEXP_* functions with the 'p' parameter).
+ */
+export type RegexFlavor = 're2' | 'postgres' | 'snowflake' | 'java' | 'pcre' | 'oracle';
+
+/** POSIX ERE flavors (Snowflake, Oracle): every group captures, no escapes in brackets, (?i) is a parameter. */
+const POSIX: ReadonlySet<RegexFlavor> = new Set(['snowflake', 'oracle']);
+const posixName = (flavor: RegexFlavor) => (flavor === 'oracle' ? 'Oracle' : 'Snowflake');
+
+/** Java and PCRE read `\v` as a class of vertical space and `$` as "before a final line break" too. */
+const BACKTRACKING = new Set<RegexFlavor>(['java', 'pcre']);
 
 type ClassItem = { from: string; to: string };
 type Atom =
@@ -256,23 +267,32 @@ export function renderPattern(p: PortablePattern, flavor: RegexFlavor, opts: Ren
   const W = '[0-9A-Za-z_]';
   const alts = (a: Node[][]) => a.map((seq) => seq.map(node).join('')).join('|');
   // Line breaks and tabs as escapes where the flavor documents them, else as themselves.
-  const control = (c: string) => (flavor === 'snowflake' ? undefined : CONTROL_ESCAPE[c]);
+  const control = (c: string) =>
+    POSIX.has(flavor) ? undefined : c === '\v' && BACKTRACKING.has(flavor) ? '\\x0B' : CONTROL_ESCAPE[c];
   function node(n: Node): string {
     switch (n.k) {
       case 'char':
         return META.has(n.c) ? `\\${n.c}` : (control(n.c) ?? n.c);
-      // RE2's and Snowflake's . stops at a line break; PostgreSQL's does not.
+      // RE2's and Snowflake's . stops at a line break; PostgreSQL's does not, Java's also stops
+      // at \r, \u0085, \u2028 and \u2029, and PCRE's depends on how it was built.
       case 'any':
-        return flavor === 'postgres' ? '[^\\n]' : '.';
+        return flavor === 'postgres' || BACKTRACKING.has(flavor) ? '[^\\n]' : '.';
       case 'class':
         return charClass(n.negated, n.items);
       case 'start':
         return '^';
       case 'end':
-        return '$';
+        // Java's and PCRE's $ also matches before a line break that ends the text; \z does not.
+        return BACKTRACKING.has(flavor) ? '\\z' : '$';
       case 'word':
-        if (flavor !== 'postgres') return n.negated ? '\\B' : '\\b';
-        // PostgreSQL's \y counts every Unicode letter as a word character; RE2's \b only [0-9A-Za-z_].
+        if (flavor === 'oracle')
+          throw new PatternError(
+            'Oracle has no word boundary (\\b, \\B)',
+            'match the characters around it, e.g. (^|[^0-9A-Za-z_])word([^0-9A-Za-z_]|$)',
+          );
+        if (flavor === 're2' || flavor === 'snowflake') return n.negated ? '\\B' : '\\b';
+        // PostgreSQL's \y and Java's \b count every Unicode letter as a word character (PCRE's
+        // depends on its build); RE2's \b only [0-9A-Za-z_].
         return n.negated
           ? `(?:(?<=${W})(?=${W})|(?<!${W})(?!${W}))`
           : `(?:(?<=${W})(?!${W})|(?<!${W})(?=${W}))`;
@@ -302,25 +322,30 @@ export function renderPattern(p: PortablePattern, flavor: RegexFlavor, opts: Ren
       case 'group': {
         const keep = opts.onlyGroup === undefined || opts.onlyGroup === n.capture;
         // POSIX has no (?:…): on Snowflake every group captures (see snowflakeGroupNumbers).
-        if ((n.capture !== undefined && keep) || flavor === 'snowflake') return `(${alts(n.alts)})`;
+        if ((n.capture !== undefined && keep) || POSIX.has(flavor)) return `(${alts(n.alts)})`;
         return `(?:${alts(n.alts)})`;
       }
     }
   }
   function charClass(negated: boolean, items: ClassItem[]): string {
+    // Java reads && inside [ ] as an intersection: an & is escaped there.
     const one = (c: string) =>
-      c === '\\' || c === ']' || c === '[' || c === '^' || c === '-' ? `\\${c}` : (control(c) ?? c);
+      c === '\\' || c === ']' || c === '[' || c === '^' || c === '-' || (c === '&' && flavor === 'java')
+        ? `\\${c}`
+        : (control(c) ?? c);
     const item = (x: ClassItem) => (x.from === x.to ? one(x.from) : `${one(x.from)}-${one(x.to)}`);
-    if (flavor !== 'snowflake') return `[${negated ? '^' : ''}${items.map(item).join('')}]`;
+    if (!POSIX.has(flavor)) return `[${negated ? '^' : ''}${items.map(item).join('')}]`;
     // POSIX brackets take no backslash escapes: ] goes first, ^ anywhere but first, - last.
     if (items.some((x) => x.from === '\\' || x.to === '\\'))
       throw new PatternError(
-        'a backslash inside [ ] is not read the same by Snowflake',
+        `a backslash inside [ ] is not read the same by ${posixName(flavor)}`,
         'match it outside a class: (\\\\|…)',
       );
     const specials = new Set([']', '[', '^', '-']);
     if (items.some((x) => x.from !== x.to && (specials.has(x.from) || specials.has(x.to))))
-      throw new PatternError('a range that starts or ends with ] [ ^ or - is not read the same by Snowflake');
+      throw new PatternError(
+        `a range that starts or ends with ] [ ^ or - is not read the same by ${posixName(flavor)}`,
+      );
     const has = (c: string) => items.some((x) => x.from === c && x.to === c);
     const rest = items
       .filter((x) => !(x.from === x.to && specials.has(x.from)))
@@ -331,7 +356,9 @@ export function renderPattern(p: PortablePattern, flavor: RegexFlavor, opts: Ren
   }
   const body = alts(p.alts);
   const whole = opts.onlyGroup === 0 ? `(${body})` : body;
-  return p.caseInsensitive && flavor !== 'snowflake' ? `(?i)${whole}` : whole;
+  if (!p.caseInsensitive || POSIX.has(flavor)) return whole;
+  // Java folds only ASCII letters under (?i); (?iu) folds as RE2 does.
+  return `${flavor === 'java' ? '(?iu)' : '(?i)'}${whole}`;
 }
 
 /**
@@ -398,18 +425,31 @@ export function renderReplacement(
         const n = p.group > 0 ? group(p.group) : 0;
         if (n > 9)
           throw new PatternError(`group ${p.group} is group ${n} here, past the \\9 a replacement can name`);
+        if (flavor === 'pcre')
+          throw new PatternError(
+            'Redshift documents no group reference in a REGEXP_REPLACE replacement',
+            'replace with literal text, or extract the group with regexp_extract and join the parts with ||',
+          );
+        // Java's Matcher.replaceAll names groups $1…$9 and the whole match $0.
+        if (flavor === 'java') return `$${n}`;
         if (n > 0) return `\\${n}`;
         // PostgreSQL writes the whole match \&.
         if (flavor === 'postgres') return '\\&';
-        if (flavor === 'snowflake')
+        if (POSIX.has(flavor))
           throw new PatternError(
-            'Snowflake documents no whole-match reference (\\0)',
+            `${posixName(flavor)} documents no whole-match reference (\\0)`,
             'wrap the pattern in ( ) and use \\1',
           );
         return '\\0';
       }
-      if (flavor === 'snowflake' && p.text.includes('\\'))
-        throw new PatternError('Snowflake documents no way to write a backslash in a replacement');
+      if (POSIX.has(flavor) && p.text.includes('\\'))
+        throw new PatternError(`${posixName(flavor)} documents no way to write a backslash in a replacement`);
+      if (flavor === 'pcre' && /[\\$]/.test(p.text))
+        throw new PatternError(
+          'Redshift documents no way to write a backslash or a $ in a REGEXP_REPLACE replacement',
+        );
+      // Java's replacement escapes $ and \ with a backslash.
+      if (flavor === 'java') return p.text.replace(/[\\$]/g, (c) => `\\${c}`);
       // RE2 and PostgreSQL read \\ as one backslash.
       return p.text.replace(/\\/g, '\\\\');
     })

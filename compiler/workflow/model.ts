@@ -64,6 +64,33 @@ export const toolSchema = z.strictObject({
     .describe('sync (default): answer with the rows; async: start a run and answer with its id'),
 });
 
+/** A duration as the config writes it: `30s`, `15m`, `2h`, `1d`. */
+const durationText = z.string().regex(/^\d+(?:\.\d+)?(?:ms|s|m|h|d)$/, 'a duration like 30s, 15m, 2h or 1d');
+
+/** Who hears about this workflow's runs: channels named in the daemon's config (`notify.channels`). */
+export const notifySpecSchema = z.strictObject({
+  channels: z
+    .array(z.string().min(1))
+    .describe("channel names from the daemon's config; [] turns the config's default rules off"),
+  on: z
+    .array(z.enum(['failure', 'success', 'slow', 'skipped']))
+    .optional()
+    .describe(
+      'failure (default), success, slow (a run still going after slowAfter), skipped (a scheduled fire skipped because the previous run was still going)',
+    ),
+  slowAfter: durationText.optional().describe('for `slow`, e.g. 30m'),
+});
+
+/** Reuse of unchanged results (opt-in): a materialised node or output whose SQL, params and sources did not change. */
+export const cacheSpecSchema = z.union([
+  z.boolean(),
+  z.strictObject({
+    ttl: durationText
+      .optional()
+      .describe("how long a result may be reused (default: the daemon's cache.ttl, 24h)"),
+  }),
+]);
+
 export const workflowSchema = z.strictObject({
   edgeflow: z.number().describe('format version; 1'),
   name: z
@@ -79,6 +106,12 @@ export const workflowSchema = z.strictObject({
   nodes: z.array(nodeSchema),
   schedule: scheduleSchema.optional(),
   tool: toolSchema.optional(),
+  notify: notifySpecSchema.optional().describe('alerts about its runs (README "Alerts")'),
+  cache: cacheSpecSchema
+    .optional()
+    .describe(
+      'reuse results whose SQL, params and source tables did not change (README "Reusing unchanged results")',
+    ),
 });
 
 export type ParamDecl = z.infer<typeof paramDeclSchema>;
@@ -86,6 +119,8 @@ export type NodeSpec = z.infer<typeof nodeSchema>;
 export type ScheduleSpec = z.infer<typeof scheduleSchema>;
 export type ToolSpec = z.infer<typeof toolSchema>;
 export type WorkflowDoc = z.infer<typeof workflowSchema>;
+export type NotifySpec = z.infer<typeof notifySpecSchema>;
+export type CacheSpec = z.infer<typeof cacheSpecSchema>;
 
 /** A parsed workflow, with defaults applied. */
 export interface Workflow extends WorkflowDoc {

@@ -8,6 +8,7 @@
  * to the pool before that cancel has landed, so it cannot hit a later statement on the same backend.
  * Values come back as ./values.ts documents (the convention of connector.ts).
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { ColumnInfo, TableInfo } from '../../compiler/catalog.js';
 import type { PortableType } from '../../compiler/schema/types.js';
@@ -20,6 +21,7 @@ import {
   type ExecuteResult,
   type RolePosture,
   type TableListing,
+  type TableVersion,
   type Transaction,
   type TransactionOptions,
 } from '../connector.js';
@@ -224,9 +226,13 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
       o.onQueryId?.(queryId);
       if (o.signal?.aborted) void stop(run, 'cancelled');
       if (run.stopped) throw stoppedError(run.stopped, { sql: redact(sql, secrets), queryId, timeoutMs });
+      const label = opts.variant?.labelSql
+        ? await opts.variant.labelSql(client, o.label)
+        : `SET application_name = ${client.escapeLiteral(applicationName(o.label))}`;
+      if (run.stopped) throw stoppedError(run.stopped, { sql: redact(sql, secrets), queryId, timeoutMs });
       await client.query(
         [
-          `SET application_name = ${client.escapeLiteral(applicationName(o.label))}`,
+          label,
           `SET statement_timeout = ${Math.max(0, Math.round(timeoutMs ?? 0))}`,
           ...(o.readOnly && !pinned ? ['BEGIN READ ONLY'] : []),
         ].join('; '),
@@ -357,12 +363,14 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
       }
     }
     for (const f of fields) {
-      if (!SPATIAL_TYPES.has(typeNames.get(f.dataTypeID) ?? '')) continue;
+      if (!SPATIAL_TYPES.has(typeNames.get(f.dataTypeID) ?? opts.variant?.types?.[f.dataTypeID] ?? ''))
+        continue;
       for (const row of rows) row[f.name] = spatialToWkt(row[f.name]);
     }
   }
 
-  const nativeTypeName = (oid: number) => NATIVE_TYPES[oid] ?? typeNames.get(oid) ?? `oid ${oid}`;
+  const nativeTypeName = (oid: number) =>
+    NATIVE_TYPES[oid] ?? opts.variant?.types?.[oid] ?? typeNames.get(oid) ?? `oid ${oid}`;
 
   /** A result field's portable type: numeric's precision and scale are in its type modifier. */
   function fieldType(f: { dataTypeID: number; dataTypeModifier: number }): PortableType {
@@ -372,7 +380,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
       return postgresToPortable(name, name, (m >> 16) & 0xffff, m & 0xffff);
     }
     if (name) return postgresToPortable(name, name);
-    const udt = typeNames.get(f.dataTypeID);
+    const udt = typeNames.get(f.dataTypeID) ?? opts.variant?.types?.[f.dataTypeID];
     return udt
       ? postgresToPortable('USER-DEFINED', udt)
       : { kind: 'other', native: nativeTypeName(f.dataTypeID) };
@@ -439,13 +447,13 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
       // has since reused for someone else is left alone.
       const pid = /^(\d+):\d+$/.exec(queryId)?.[1];
       if (!pid || ownPids.has(Number(pid))) return;
-      await pool
-        .query(
-          `SELECT pg_cancel_backend(pid) FROM pg_stat_activity
-           WHERE pid = $1 AND pid <> pg_backend_pid() AND state <> 'idle' AND application_name LIKE 'edgeflow%'`,
-          [Number(pid)],
-        )
-        .catch((e: unknown) => Promise.reject(wrap(e, {})));
+      const foreign = opts.variant?.foreignCancelSql
+        ? await opts.variant
+            .foreignCancelSql({ query: (q, v) => pool.query(q, v) })
+            .catch((e: unknown) => Promise.reject(wrap(e, {})))
+        : `SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+           WHERE pid = $1 AND pid <> pg_backend_pid() AND state <> 'idle' AND application_name LIKE 'edgeflow%'`;
+      await pool.query(foreign, [Number(pid)]).catch((e: unknown) => Promise.reject(wrap(e, {})));
     },
 
     async estimate(sql, o = {}): Promise<Estimate> {
@@ -480,6 +488,61 @@ export async function openPostgres(opts: PostgresOptions): Promise<Connector> {
         parts: [String(x['table_schema']), String(x['table_name'])],
         kind: x['table_type'] === 'VIEW' ? 'view' : 'table',
       }));
+    },
+
+    /**
+     * PostgreSQL keeps no per-table modification time (`pg_stat_user_tables` counters are
+     * statistics: reset, lost on a crash, flushed late — not a version; commit timestamps need
+     * track_commit_timestamp and still miss deletes). The version is the table's OID and columns
+     * with its row count and the sum of its visible rows' `xmin`: an INSERT or UPDATE adds rows
+     * with the newest transaction id, a DELETE lowers the count, TRUNCATE/rewrites give new xmins,
+     * and freezing keeps xmin (PostgreSQL ≥ 9.4). It costs one scan of the table. Its limit: after
+     * transaction-id wraparound (about 4 billion transactions) a change could in principle give
+     * back the same sum and count. Views, materialized views and foreign tables have no version.
+     */
+    async tableVersions(tables, o = {}): Promise<Array<TableVersion | undefined>> {
+      const out: Array<TableVersion | undefined> = [];
+      for (const parts of tables) {
+        const [schema, table] = parts.length >= 2 ? parts.slice(-2) : [undefined, parts[0]];
+        const r = await query(
+          `SELECT c.oid::text AS oid, c.relkind::text AS kind, n.nspname, c.relname,
+                  pg_total_relation_size(c.oid) AS bytes,
+                  (SELECT string_agg(a.attname || ':' || a.atttypid::text || ':' || a.attnum::text, ',' ORDER BY a.attnum)
+                   FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS cols
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relname = $1 AND ${schema ? 'n.nspname = $2' : 'n.nspname = ANY (current_schemas(false))'}
+             AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+           ORDER BY array_position(current_schemas(false), n.nspname) LIMIT 1`,
+          schema ? [table, schema] : [table],
+        );
+        const found = r.rows[0];
+        if (!found) {
+          out.push(undefined);
+          continue;
+        }
+        const bytes = Number(found['bytes']);
+        if (!['r', 'p'].includes(String(found['kind'])) || o.sizeOnly) {
+          out.push({ version: null, bytes });
+          continue;
+        }
+        const name = `"${String(found['nspname']).replace(/"/g, '""')}"."${String(found['relname']).replace(/"/g, '""')}"`;
+        const sum = (
+          await execute(
+            `SELECT count(*)::text AS n, coalesce(sum(xmin::text::bigint), 0)::text AS s FROM ${name}`,
+            {
+              readOnly: true,
+              label: o.label ?? { origin: 'cache' },
+              ...(o.signal ? { signal: o.signal } : {}),
+            },
+          )
+        ).rows?.[0];
+        const cols = createHash('sha256').update(String(found['cols'])).digest('hex').slice(0, 16);
+        out.push({
+          version: `oid:${found['oid']};cols:${cols};rows:${sum?.['n']};xmin:${sum?.['s']}`,
+          bytes,
+        });
+      }
+      return out;
     },
 
     async describeTable(parts): Promise<TableInfo | undefined> {

@@ -21,7 +21,7 @@ import type { ColumnInfo, TableInfo } from '../../compiler/catalog.js';
 import type { Connector, Estimate, ExecuteOptions, ExecuteResult, TableListing } from '../connector.js';
 import { classifySnowflake, ownError } from './errors.js';
 import { estimateFromPlan, explainSql } from './estimate.js';
-import { describeTable, listTables } from './introspect.js';
+import { describeTable, listTables, tableVersion } from './introspect.js';
 import type { SnowflakeOptions } from './options.js';
 import { queryTag } from './query-tag.js';
 import { assertQueryOnly } from './read-only.js';
@@ -102,6 +102,11 @@ export async function openSnowflake(opts: SnowflakeOptions): Promise<Connector> 
     },
     describeTable(parts): Promise<TableInfo | undefined> {
       return describeTable(rowsOf, opts.database, parts);
+    },
+    async tableVersions(tables, o = {}) {
+      const out = [];
+      for (const parts of tables) out.push(await tableVersion(rowsOf, opts.database, parts, !!o.sizeOnly));
+      return out;
     },
     /** The read-only check's compile (never executed) gives the result's columns. */
     async describeQuery(sql, o = {}): Promise<ColumnInfo[]> {

@@ -107,6 +107,10 @@ describe('canary secret: config and secret resolution', () => {
       `connections:
   pg: { type: postgres, url: ${NUMERIC_CANARY} }
   sf: { type: snowflake, account: a, user: u, password: ${NUMERIC_CANARY} }
+  dbx: { type: databricks, host: h, warehouseId: w, token: ${NUMERIC_CANARY}, clientId: c, clientSecret: ${NUMERIC_CANARY} }
+  rs: { type: redshift, url: ${NUMERIC_CANARY} }
+  ms: { type: sqlserver, server: s, database: d, user: u, password: ${NUMERIC_CANARY} }
+  rsd: { type: redshift, dataApi: { region: r, database: d, workgroupName: w, accessKeyId: AKIA, secretAccessKey: ${NUMERIC_CANARY}, sessionToken: ${NUMERIC_CANARY} } }
 assistant: { model: m, apiKey: ${NUMERIC_CANARY} }
 `,
     );

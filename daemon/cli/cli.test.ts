@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECT_NAMES } from '../../compiler/dialects/index.js';
 import { openDuckDb } from '../../connectors/duckdb/index.js';
 import { main } from './main.js';
 
@@ -280,7 +281,7 @@ describe('edgeflow components and usage', () => {
     expect(doc.configSchema.properties).toHaveProperty('orderBy');
     expect(
       doc.dialects.map((d: { dialect: string; supported: boolean }) => `${d.dialect}:${d.supported}`),
-    ).toEqual(['duckdb:true', 'postgres:true', 'bigquery:true', 'snowflake:true']);
+    ).toEqual(DIALECT_NAMES.map((d) => `${d}:true`));
   });
 
   it('exits 2 on usage errors, with a hint', async () => {

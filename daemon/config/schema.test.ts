@@ -79,6 +79,21 @@ connections:
     );
   });
 
+  it('needs a token, or clientId and clientSecret, for Databricks; never repeats either', () => {
+    expect(
+      diagnostics(`connections: { dbx: { type: databricks, host: h, warehouseId: w } }`)[0]?.message,
+    ).toBe('a Databricks connection needs either token, or clientId and clientSecret (OAuth M2M)');
+    expect(
+      load(`connections: { dbx: { type: databricks, host: h, warehouseId: w, token: t } }`).config
+        .connections['dbx'],
+    ).toMatchObject({ type: 'databricks', token: 't' });
+    const d = diagnostics(
+      `connections: { dbx: { type: databricks, host: h, warehouseId: w, token: 918273645546374, clientId: c, clientSecret: 918273645546375 } }`,
+    );
+    expect(d.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(d)).not.toMatch(/91827364554637/);
+  });
+
   it('never repeats a secret value in a diagnostic', () => {
     const d = diagnostics(`
 connections:
@@ -101,10 +116,11 @@ describe('config: runs', () => {
       retryBaseDelayMs: 1_000,
       retryMaxDelayMs: 60_000,
       gracePeriodMs: 30_000,
+      leaseMs: 60_000,
       overlap: 'skip',
     });
     const some = load(`
-runs: { maxConcurrentSteps: 2, stepAttempts: 5, retryBaseDelay: 200ms, retryMaxDelay: 5s, gracePeriod: 2m, overlap: allow }
+runs: { maxConcurrentSteps: 2, stepAttempts: 5, retryBaseDelay: 200ms, retryMaxDelay: 5s, gracePeriod: 2m, lease: 15s, overlap: allow }
 connections:
   local: { type: duckdb, path: ./x.duckdb }
 `);
@@ -114,6 +130,7 @@ connections:
       retryBaseDelayMs: 200,
       retryMaxDelayMs: 5_000,
       gracePeriodMs: 120_000,
+      leaseMs: 15_000,
       overlap: 'allow',
     });
   });

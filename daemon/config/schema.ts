@@ -5,6 +5,8 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_MAX_NODES } from '../../compiler/workflow/model.js';
+import { cacheConfigSchema } from './cache-schema.js';
+import { notifySchema } from './notify-schema.js';
 import { parseByteSize, parseDuration } from './units.js';
 
 const secret = z.string().min(1).describe('a value, or ${env:NAME} / ${file:PATH}');
@@ -22,6 +24,11 @@ export const SECRET_KEYS = [
   'keyFile',
   'apiKey',
   'baseURL',
+  'secret',
+  'token',
+  'clientSecret',
+  'secretAccessKey',
+  'sessionToken',
 ] as const;
 
 const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -140,16 +147,159 @@ export const snowflakeConnection = z
     path: ['password'],
   });
 
+export const databricksConnection = z
+  .strictObject({
+    type: z.literal('databricks'),
+    host: z
+      .string()
+      .min(1)
+      .describe('the workspace URL, e.g. https://dbc-a1b2c3d4-e5f6.cloud.databricks.com'),
+    warehouseId: z.string().min(1).describe('the id of the SQL warehouse statements run on'),
+    token: secret.optional().describe('a personal access token (or ${env:NAME} / ${file:PATH} holding it)'),
+    clientId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("OAuth M2M: the service principal's application (client) id"),
+    clientSecret: secret.optional().describe('OAuth M2M: the service principal’s OAuth secret'),
+    catalog: z.string().min(1).optional().describe('the Unity Catalog catalog two-part names are in'),
+    schema: z.string().min(1).optional(),
+    ...common,
+  })
+  .refine((c) => (c.token !== undefined) !== (c.clientId !== undefined && c.clientSecret !== undefined), {
+    message: 'a Databricks connection needs either token, or clientId and clientSecret (OAuth M2M)',
+    path: ['token'],
+  });
+
+export const redshiftConnection = z
+  .strictObject({
+    type: z.literal('redshift'),
+    url: secret
+      .optional()
+      .describe(
+        "over Redshift's PostgreSQL protocol: postgres://user:password@cluster.xxxx.region.redshift.amazonaws.com:5439/db",
+      ),
+    dataApi: z
+      .strictObject({
+        region: z.string().min(1),
+        database: z.string().min(1),
+        workgroupName: z.string().min(1).optional().describe('Redshift Serverless: the workgroup'),
+        clusterIdentifier: z.string().min(1).optional().describe('a provisioned cluster'),
+        dbUser: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('with clusterIdentifier: IAM temporary credentials for this user'),
+        secretArn: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('a Secrets Manager secret with the user and password'),
+        endpoint: z.string().min(1).optional().describe('another Data API endpoint (a VPC endpoint)'),
+        accessKeyId: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("static AWS credentials; the SDK's default chain when absent"),
+        secretAccessKey: secret.optional(),
+        sessionToken: secret.optional(),
+      })
+      .optional()
+      .describe('through the Redshift Data API (HTTPS, IAM) instead of url'),
+    poolSize: poolSize.optional().describe('connections in the pool, over url (default 4)'),
+    ...common,
+  })
+  .refine((c) => (c.url !== undefined) !== (c.dataApi !== undefined), {
+    message:
+      'a Redshift connection needs url (its PostgreSQL protocol) or dataApi (the Redshift Data API), not both',
+    path: ['url'],
+  })
+  .refine(
+    (c) => !c.dataApi || c.dataApi.workgroupName !== undefined || c.dataApi.clusterIdentifier !== undefined,
+    {
+      message: 'dataApi needs workgroupName (Serverless) or clusterIdentifier (a provisioned cluster)',
+      path: ['dataApi'],
+    },
+  )
+  .refine(
+    (c) =>
+      !c.dataApi?.clusterIdentifier || c.dataApi.dbUser !== undefined || c.dataApi.secretArn !== undefined,
+    { message: 'dataApi with clusterIdentifier needs dbUser or secretArn', path: ['dataApi'] },
+  )
+  .refine((c) => (c.dataApi?.accessKeyId !== undefined) === (c.dataApi?.secretAccessKey !== undefined), {
+    message:
+      'dataApi needs accessKeyId and secretAccessKey together (or neither, for the default credential chain)',
+    path: ['dataApi'],
+  });
+
+export const sqlserverConnection = z.strictObject({
+  type: z.literal('sqlserver'),
+  server: z
+    .string()
+    .min(1)
+    .describe(
+      'host name: myserver.database.windows.net, myworkspace.sql.azuresynapse.net, or an on-premises host',
+    ),
+  port: z.number().int().min(1).max(65535).optional().describe('default 1433'),
+  database: z.string().min(1),
+  user: z.string().min(1).describe('a SQL authentication login'),
+  password: secret,
+  encrypt: z.boolean().optional().describe('TLS (default true; Azure requires it)'),
+  trustServerCertificate: z
+    .boolean()
+    .optional()
+    .describe("accept the server's certificate without checking it (development servers only)"),
+  synapse: z
+    .boolean()
+    .optional()
+    .describe(
+      'an Azure Synapse dedicated SQL pool (tsql dialect without MERGE, CTE before INSERT, geography)',
+    ),
+  poolSize: poolSize.optional().describe('connections in the pool (default 4)'),
+  ...common,
+});
+
+export const oracleConnection = z.strictObject({
+  type: z.literal('oracle'),
+  connectString: z
+    .string()
+    .min(1)
+    .describe('Easy Connect host:port/service_name (e.g. db.example.com:1521/ORCLPDB1) or a TNS descriptor'),
+  user: z.string().min(1),
+  password: secret,
+  schema: z.string().min(1).optional().describe("the schema tables are listed in (default: the user's)"),
+  ...common,
+});
+
 export const connectionSchema = z.discriminatedUnion('type', [
   duckdbConnection,
   postgresConnection,
   bigqueryConnection,
   snowflakeConnection,
+  databricksConnection,
+  redshiftConnection,
+  sqlserverConnection,
+  oracleConnection,
 ]);
 
 export const configSchema = z.strictObject({
   listen: z.string().min(1).default('127.0.0.1:8787').describe('host:port; never 0.0.0.0 unless asked'),
-  state: z.string().min(1).default('./.edgeflow/state.db').describe('SQLite run state'),
+  state: z
+    .string()
+    .min(1)
+    .default('./.edgeflow/state.db')
+    .describe(
+      'the run store: a SQLite file (default), or postgres://… (or ${env:NAME} / ${file:PATH} holding it) shared by several daemons',
+    ),
+  stateDir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("with state in PostgreSQL: the directory of this daemon's local files (default ./.edgeflow)"),
+  publicUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("how people reach the daemon's web UI (links in alerts); default the listen address"),
   connections: z.record(
     z.string().regex(/^[a-z][a-z0-9_]*$/, 'a connection name is lower-case letters, digits and _'),
     connectionSchema,
@@ -180,6 +330,11 @@ export const configSchema = z.strictObject({
       gracePeriod: duration
         .optional()
         .describe('on SIGTERM, running steps get this long to finish before they are cancelled'),
+      lease: duration
+        .optional()
+        .describe(
+          "how long a daemon's hold on a run lasts without a heartbeat (one a second): then another daemon sharing the state takes the run over (default 60s)",
+        ),
       overlap: z
         .enum(['skip', 'allow'])
         .optional()
@@ -241,6 +396,14 @@ export const configSchema = z.strictObject({
     })
     .optional()
     .describe('OpenLineage run events (START, COMPLETE, FAIL, ABORT)'),
+  notify: notifySchema
+    .optional()
+    .describe('alerts: channels (webhook, slack, email) and the default rules (README "Alerts")'),
+  cache: cacheConfigSchema
+    .optional()
+    .describe(
+      'reused results of workflows with `cache: true`: ttl and maxSize (README "Reusing unchanged results")',
+    ),
 });
 
 /** The `runs` block with its defaults filled in. */
@@ -250,6 +413,7 @@ export function runSettings(config: Config): {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   gracePeriodMs: number;
+  leaseMs: number;
   overlap: 'skip' | 'allow';
 } {
   const r = config.runs ?? {};
@@ -259,6 +423,7 @@ export function runSettings(config: Config): {
     retryBaseDelayMs: r.retryBaseDelay ?? 1_000,
     retryMaxDelayMs: r.retryMaxDelay ?? 60_000,
     gracePeriodMs: r.gracePeriod ?? 30_000,
+    leaseMs: r.lease ?? 60_000,
     overlap: r.overlap ?? 'skip',
   };
 }

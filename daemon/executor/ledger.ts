@@ -6,7 +6,9 @@
  * The primary key closes the last gap (two attempts racing past the lookup): the second commit fails.
  *
  * Only where DDL and DML commit together and the connector can hold a transaction (DuckDB,
- * PostgreSQL). BigQuery and Snowflake appends run without it (see the executor's README notes).
+ * PostgreSQL, Redshift). BigQuery, Snowflake and Databricks appends run without it (see the
+ * executor's README notes). Redshift accepts the primary key but does not enforce it: there the
+ * lookup alone keeps an append from being made twice.
  */
 import type { Connector } from '../../connectors/connector.js';
 import { getDialect } from '../../compiler/dialects/index.js';
@@ -30,12 +32,30 @@ export function ledgerSql(dialect: DialectName, stagingSchema: string): LedgerSq
   if (typeof parts === 'string') throw new Error(`staging schema "${stagingSchema}": ${parts}`);
   const schema = parts.map((p) => d.quoteIdent(p)).join('.');
   const table = `${schema}.${d.quoteIdent(d.newColumnName(LEDGER_TABLE))}`;
+  if (dialect === 'tsql') return tsqlLedgerSql(d, parts, table);
   return {
     table,
     createSchema: `CREATE SCHEMA IF NOT EXISTS ${schema}`,
     createTable: `CREATE TABLE IF NOT EXISTS ${table} (run_id VARCHAR NOT NULL, output_node VARCHAR NOT NULL, committed_at TIMESTAMP NOT NULL, PRIMARY KEY (run_id, output_node))`,
     lookup: `SELECT 1 AS found FROM ${table} WHERE run_id = $1 AND output_node = $2`,
-    insert: `INSERT INTO ${table} (run_id, output_node, committed_at) VALUES ($1, $2, CURRENT_TIMESTAMP)`,
+    // Redshift has no CURRENT_TIMESTAMP on its compute nodes: the dialect says how to write now.
+    insert: `INSERT INTO ${table} (run_id, output_node, committed_at) VALUES ($1, $2, ${d.currentTimestampSql})`,
+  };
+}
+
+/**
+ * T-SQL has no IF NOT EXISTS, no VARCHAR without a length (it would be VARCHAR(1)), TIMESTAMP is
+ * rowversion, and parameters are `@p1`. (Synapse has no transactional DDL: no ledger there.)
+ */
+function tsqlLedgerSql(d: ReturnType<typeof getDialect>, schema: string[], table: string): LedgerSql {
+  const text = (s: string) => d.stringLiteral(s);
+  const last = schema[schema.length - 1]!;
+  return {
+    table,
+    createSchema: `IF SCHEMA_ID(${text(last)}) IS NULL EXEC(${text(`CREATE SCHEMA ${d.quoteIdent(last)}`)})`,
+    createTable: `IF OBJECT_ID(${text(table)}, N'U') IS NULL CREATE TABLE ${table} (run_id NVARCHAR(200) NOT NULL, output_node NVARCHAR(200) NOT NULL, committed_at DATETIME2(6) NOT NULL, PRIMARY KEY (run_id, output_node))`,
+    lookup: `SELECT 1 AS found FROM ${table} WHERE run_id = @p1 AND output_node = @p2`,
+    insert: `INSERT INTO ${table} (run_id, output_node, committed_at) VALUES (@p1, @p2, ${d.currentTimestampSql})`,
   };
 }
 

@@ -43,6 +43,7 @@ import { analyzeWithRawSql, undescribable } from '../catalog/raw-sql-columns.js'
 import { Redactor } from '../secrets/redactor.js';
 import type { LoadedConfig } from '../config/load.js';
 import { limitSettings, type ConnectionConfig } from '../config/schema.js';
+import { checkNotifySpec } from '../notify/rules.js';
 import { DIALECT_OF, configuredDialectOptions } from '../connections.js';
 import type { ConnectorPool } from './connectors.js';
 import { boundParams } from './bindings.js';
@@ -474,8 +475,12 @@ export class Service {
       const p = await this.prepare(req);
       // Where it may write is part of whether it is valid: a workflow that could never run is refused.
       const targets = checkWriteTargets(p.analysis, this.policy(p.connection));
+      // Alert channels are the config's: a workflow naming one the daemon lacks is refused.
+      const channels = checkNotifySpec(this.config.config.notify, p.analysis.workflow?.notify).map(
+        (d): Diagnostic => ({ code: 'INVALID_VALUE', severity: 'error', ...d }),
+      );
       return {
-        result: validateResult(p, targets),
+        result: validateResult(p, channels.length ? [...targets, ...channels] : targets),
         ...(p.analysis.workflow ? { workflow: p.analysis.workflow } : {}),
       };
     });
@@ -726,7 +731,7 @@ export class Service {
       statements,
       ...(totalBytes !== undefined ? { totalBytes } : {}),
       ...(totalCostUsd !== undefined ? { totalCostUsd } : {}),
-      note: ESTIMATE_NOTES[c.type],
+      note: ESTIMATE_NOTES[c.type] ?? '',
       diagnostics: a.diagnostics,
     };
   }
@@ -790,6 +795,10 @@ function defaultCatalog(c: ConnectionConfig): string | undefined {
       return c.projectId;
     case 'snowflake':
       return c.database;
+    case 'databricks':
+      return c.catalog;
+    case 'sqlserver':
+      return c.database;
     default:
       return undefined;
   }
@@ -826,7 +835,8 @@ function validateResult(p: Prepared, more: Diagnostic[] = []): ValidateResult {
   };
 }
 
-const ESTIMATE_NOTES: Record<'duckdb' | 'postgres' | 'bigquery' | 'snowflake', string> = {
+const ESTIMATE_NOTES: Partial<Record<Connector['type'], string>> &
+  Record<'duckdb' | 'postgres' | 'bigquery' | 'snowflake', string> = {
   duckdb:
     'DuckDB cannot estimate bytes or cost: it gives only its planner row estimate (no bytes, no price: it runs locally at no charge).',
   postgres: 'PostgreSQL gives its planner rows and cost units (not bytes, not money).',
@@ -834,6 +844,14 @@ const ESTIMATE_NOTES: Record<'duckdb' | 'postgres' | 'bigquery' | 'snowflake', s
     'BigQuery dry run: bytes the query would read (what on-demand pricing bills), with a price where known.',
   snowflake:
     'Snowflake EXPLAIN gives the bytes the plan would scan after pruning, but no price: it bills warehouse time, which the plan does not predict.',
+  redshift:
+    'Redshift EXPLAIN gives its planner rows and cost units (not bytes, not money); the Data API has no EXPLAIN cost beyond the same text plan.',
+  databricks:
+    'Databricks EXPLAIN COST gives the bytes of the tables read (before file pruning) and, where they have statistics, the rows; no price: a SQL warehouse bills its uptime.',
+  sqlserver:
+    'SQL Server SHOWPLAN_XML gives the estimated subtree cost (optimizer units) and rows, not bytes or money; the statement is compiled, not run.',
+  oracle:
+    'Oracle EXPLAIN PLAN gives the optimizer cost (units, not money) and the estimated rows and bytes of the result; the statement is not run.',
 };
 
 /**
@@ -849,6 +867,10 @@ const PREVIEW_COUNT: Record<Connector['type'], 'bounded' | 'window'> = {
   postgres: 'bounded',
   bigquery: 'window',
   snowflake: 'bounded',
+  redshift: 'bounded',
+  databricks: 'bounded',
+  sqlserver: 'bounded',
+  oracle: 'bounded',
 };
 
 /** Why the rows were not counted, in a sentence. */

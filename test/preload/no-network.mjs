@@ -30,7 +30,15 @@ function targetOf(args) {
   const first = args[0];
   if (Array.isArray(first)) return targetOf(first); // internal normalized form
   if (first !== null && typeof first === 'object') {
-    if (first.path !== undefined) return { local: true };
+    // A unix socket has a path and no host or port. An HTTP Agent's options carry the request's
+    // path too (`/`), beside the host and port it connects to: those are checked.
+    if (
+      first.path !== undefined &&
+      first.path !== null &&
+      first.host === undefined &&
+      first.port === undefined
+    )
+      return { local: true };
     return { host: first.host, port: first.port };
   }
   if (typeof first === 'string' && !/^\d+$/.test(first)) return { local: true }; // unix socket path

@@ -6,7 +6,7 @@ export const Dialect = z.enum(DIALECT_NAMES as [DialectName, ...DialectName[]]);
 
 export const ConnectionSummary = z.object({
   name: z.string(),
-  type: z.string().describe('duckdb, postgres, bigquery or snowflake'),
+  type: z.string().describe('duckdb, postgres, bigquery, snowflake, databricks or redshift'),
   dialect: Dialect,
   writeSchemas: z.array(z.string()).optional().describe('the only schemas outputs may write to'),
   stagingSchema: z.string().optional(),

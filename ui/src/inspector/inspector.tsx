@@ -12,7 +12,7 @@ import type { CompileResult, ComponentDoc, Diagnostic, NodeLineage, WorkflowDoc 
 import { ErrorBox, PreviewPanel } from './preview.js';
 
 type Tab = 'config' | 'columns' | 'sql' | 'preview';
-const DIALECTS = ['duckdb', 'postgres', 'bigquery', 'snowflake'];
+const DIALECTS = ['duckdb', 'postgres', 'bigquery', 'snowflake', 'databricks'];
 
 export interface InspectorProps {
   doc: WorkflowDoc;

@@ -1,0 +1,19 @@
+-- dedupe → out
+WITH
+  ORDERS AS (
+    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
+    FROM "main"."orders"
+  ),
+  EXAMPLE AS (
+    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
+    FROM (
+      SELECT
+        ORDERS.*,
+        ROW_NUMBER() OVER (PARTITION BY "customer_id" ORDER BY "ordered_at" DESC NULLS LAST) AS "_ef_rn"
+      FROM ORDERS
+    ) "_ranked"
+    WHERE "_ef_rn" <= 1
+  )
+SELECT *
+FROM EXAMPLE
+ORDER BY "customer_id" NULLS LAST, "ordered_at" DESC NULLS LAST;

@@ -1,0 +1,4 @@
+-- does not compile on oracle:
+-- error UNSUPPORTED: Oracle cannot run this h3.from_point node: h3_from_point() is not available: Oracle 19c has no H3 functions
+--     node "example" at $.nodes[1]
+--     hint: compute H3 cells on DuckDB (edgeflow compile --dialect duckdb) and load them as a column, or join to a table of cells

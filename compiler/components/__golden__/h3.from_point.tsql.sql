@@ -1,0 +1,4 @@
+-- does not compile on tsql:
+-- error UNSUPPORTED: Microsoft SQL Server cannot run this h3.from_point node: h3_from_point() is not available on SQL Server: SQL Server has no H3 functions
+--     node "example" at $.nodes[1]
+--     hint: compute H3 cells on DuckDB, Snowflake, Databricks, Redshift, or BigQuery with the CARTO toolbox

@@ -1,0 +1,4 @@
+-- does not compile on redshift:
+-- error UNSUPPORTED: Amazon Redshift cannot run this h3.polyfill node: h3.polyfill is not available on Redshift: H3_Polyfill takes single POLYGONs and returns a SUPER array, which Redshift unnests only from a stored column (PartiQL)
+--     node "example" at $.nodes[1]
+--     hint: polyfill on DuckDB, Snowflake or Databricks

@@ -1,0 +1,26 @@
+-- step write:example: Build the new ANALYTICS.STORE_REVENUE beside it, then drop the old table and rename the new one (DDL commits: not atomic).
+BEGIN
+  EXECUTE IMMEDIATE 'DROP TABLE ANALYTICS.EF_GOLDEN_STORE_REVENUE_NEW PURGE';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE != -942 THEN
+      RAISE;
+    END IF;
+END;;
+CREATE TABLE ANALYTICS.EF_GOLDEN_STORE_REVENUE_NEW AS
+WITH
+  REVENUE AS (
+    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
+    FROM "main"."orders"
+  )
+SELECT *
+FROM REVENUE;
+BEGIN
+  EXECUTE IMMEDIATE 'DROP TABLE ANALYTICS.STORE_REVENUE PURGE';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE != -942 THEN
+      RAISE;
+    END IF;
+END;;
+ALTER TABLE ANALYTICS.EF_GOLDEN_STORE_REVENUE_NEW RENAME TO STORE_REVENUE;

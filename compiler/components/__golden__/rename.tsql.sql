@@ -1,0 +1,8 @@
+-- rename → out
+WITH
+  example AS (
+    SELECT order_id, store_id, customer_id, status, amount AS revenue, discount, ordered_at
+    FROM main.orders
+  )
+SELECT *
+FROM example;

@@ -1,0 +1,4 @@
+-- does not compile on tsql:
+-- error SCHEMA_UNKNOWN: the columns of this query are not known: there is no live connection to describe it
+--     node "example" at $.nodes[0].config.sql
+--     hint: validate against a reachable connection, or declare "columns": [{"name": "id", "type": "bigint"}, …] listing what the SELECT returns

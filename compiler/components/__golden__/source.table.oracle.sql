@@ -1,0 +1,8 @@
+-- source.table → out
+WITH
+  EXAMPLE AS (
+    SELECT "order_id", "store_id", "customer_id", "status", "amount", "discount", "ordered_at"
+    FROM "main"."orders"
+  )
+SELECT *
+FROM EXAMPLE;

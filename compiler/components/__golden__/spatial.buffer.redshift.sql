@@ -1,0 +1,4 @@
+-- does not compile on redshift:
+-- error UNSUPPORTED: Amazon Redshift cannot run this spatial.buffer node: st_buffer() is not available on Redshift: ST_Buffer takes its distance in the unit of the coordinates (degrees), not metres
+--     node "example" at $.nodes[1]
+--     hint: buffer on DuckDB, PostgreSQL or BigQuery, or join with spatial.join predicate dwithin instead of buffering points

@@ -1,0 +1,18 @@
+-- top_n → out
+WITH
+  orders AS (
+    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
+    FROM main.orders
+  ),
+  example AS (
+    SELECT order_id, store_id, customer_id, status, amount, discount, ordered_at
+    FROM (
+      SELECT *, ROW_NUMBER() OVER (PARTITION BY store_id ORDER BY amount DESC) AS _ef_rn
+      FROM orders
+    ) AS _ranked
+    WHERE _ef_rn <= 3
+  )
+SELECT *
+FROM example
+ORDER BY CASE WHEN store_id IS NULL THEN 1 ELSE 0 END, store_id, amount DESC
+OFFSET 0 ROWS;

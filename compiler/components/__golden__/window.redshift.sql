@@ -1,0 +1,4 @@
+-- does not compile on redshift:
+-- error UNSUPPORTED: Amazon Redshift cannot run this window node: sum() over an ordered window without a frame counts tied rows together (RANGE), which Redshift cannot (ROWS frames only)
+--     node "example" at $.nodes[1]
+--     hint: give the window a frame, e.g. "frame": {"unit": "rows", "from": "unbounded", "to": 0} for a running total that counts tied rows one at a time
