@@ -117,6 +117,8 @@ export class FakeBigQuery {
   private readonly used = new WeakMap<FakeError, number>();
   private closing = false;
   private queryJobs = 0;
+  /** Table resources served by tables.get, keyed `project.dataset.table` (fields as the REST API names them). */
+  readonly tables = new Map<string, Record<string, unknown>>();
 
   private constructor(
     private readonly server: http.Server,
@@ -184,6 +186,19 @@ export class FakeBigQuery {
     }
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: req.method ?? 'GET', path, query, body, headers: req.headers });
+    const t = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path);
+    if (t && req.method === 'GET') {
+      const key = t.slice(1, 4).map(decodeURIComponent).join('.');
+      const table = this.tables.get(key);
+      if (!table)
+        return send(res, 404, errorBody(404, { reason: 'notFound', message: `Not found: Table ${key}` }));
+      const [projectId, datasetId, tableId] = key.split('.');
+      return send(res, 200, {
+        kind: 'bigquery#table',
+        tableReference: { projectId, datasetId, tableId },
+        ...table,
+      });
+    }
     const m = /^\/projects\/([^/]+)\/(jobs|queries)(?:\/([^/]+))?(\/cancel)?$/.exec(path);
     if (!m) return send(res, 404, errorBody(404, { reason: 'notFound', message: `Not found: ${path}` }));
     const [, project, kind, id, cancel] = m as unknown as [

@@ -15,7 +15,14 @@
  */
 import type { BigQuery as BigQueryClient } from '@google-cloud/bigquery';
 import type { ColumnInfo } from '../../compiler/catalog.js';
-import type { ConnectorError, Connector, Estimate, ExecuteOptions, ExecuteResult } from '../connector.js';
+import type {
+  ConnectorError,
+  Connector,
+  Estimate,
+  ExecuteOptions,
+  ExecuteResult,
+  TableVersion,
+} from '../connector.js';
 import { clientAuth } from './credentials.js';
 import {
   classifyBigQueryError,
@@ -249,6 +256,48 @@ export async function openBigQuery(opts: BigQueryOptions): Promise<Connector> {
 
     listTables: (o) => tables.listTables(o),
     describeTable: (parts) => tables.describeTable(parts),
+
+    /**
+     * From each table's resource (tables.get, not billed): `lastModifiedTime`, which BigQuery
+     * moves on every change of data or schema, with `creationTime` (a table dropped and made
+     * again). A view, a materialized view or an external table has no version, nor a table with a
+     * streaming buffer (rows streamed in may not have moved lastModifiedTime yet).
+     */
+    async tableVersions(list, o = {}): Promise<Array<TableVersion | undefined>> {
+      const out: Array<TableVersion | undefined> = [];
+      for (const parts of list) {
+        const [project, dataset, table] =
+          parts.length >= 3 ? parts.slice(-3) : [opts.projectId, parts.at(-2), parts.at(-1)];
+        if (!dataset || !table) {
+          out.push(undefined);
+          continue;
+        }
+        let meta: Record<string, unknown>;
+        try {
+          [meta] = (await bq
+            .dataset(dataset, { projectId: project })
+            .table(table)
+            .getMetadata()) as unknown as [Record<string, unknown>];
+        } catch (e) {
+          if ((e as { code?: number }).code === 404) {
+            out.push(undefined);
+            continue;
+          }
+          throw toConnectorError(e, { secrets });
+        }
+        if (o.signal?.aborted) throw toConnectorError(o.signal.reason, { secrets });
+        const bytes = meta['numBytes'] !== undefined ? Number(meta['numBytes']) : null;
+        const versioned = ['TABLE', 'CLONE', 'SNAPSHOT'].includes(String(meta['type'] ?? 'TABLE'));
+        out.push({
+          version:
+            versioned && !o.sizeOnly && !meta['streamingBuffer'] && meta['lastModifiedTime'] !== undefined
+              ? `created:${String(meta['creationTime'])};modified:${String(meta['lastModifiedTime'])}`
+              : null,
+          bytes,
+        });
+      }
+      return out;
+    },
 
     /** A dry run: BigQuery validates the query and gives its schema without running or billing it. */
     async describeQuery(sql, o = {}): Promise<ColumnInfo[]> {

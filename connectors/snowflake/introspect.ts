@@ -64,6 +64,39 @@ ORDER BY ORDINAL_POSITION`;
   };
 }
 
+/**
+ * A table's version from INFORMATION_SCHEMA.TABLES: `LAST_ALTERED`, which Snowflake moves on
+ * every DML, DDL and background maintenance of the table (more changes than the rows', which
+ * only means a result is recomputed when it need not be), with `CREATED`. A view or an external
+ * table has no version (its LAST_ALTERED is its definition's).
+ * https://docs.snowflake.com/en/sql-reference/info-schema/tables
+ */
+export async function tableVersion(
+  query: Query,
+  database: string | undefined,
+  parts: readonly string[],
+  sizeOnly: boolean,
+): Promise<{ version: string | null; bytes: number | null } | undefined> {
+  if (parts.length === 0 || parts.length > 3) return undefined;
+  const table = parts[parts.length - 1]!;
+  const schema = parts.length >= 2 ? parts[parts.length - 2]! : undefined;
+  const db = parts.length === 3 ? parts[0]! : database;
+  const sql = `SELECT TABLE_TYPE, IS_TRANSIENT, CREATED, LAST_ALTERED, BYTES
+FROM ${infoSchema(db)}.TABLES
+WHERE TABLE_SCHEMA = ${schema ? ':1' : 'CURRENT_SCHEMA()'} AND TABLE_NAME = ${schema ? ':2' : ':1'}`;
+  const rows = await firstNonEmpty(namesToTry(schema ? [schema, table] : [table]), (names) =>
+    query(sql, names),
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  const bytes = r['BYTES'] === null || r['BYTES'] === undefined ? null : Number(r['BYTES']);
+  const versioned = String(r['TABLE_TYPE']) === 'BASE TABLE' && !sizeOnly && r['LAST_ALTERED'] != null;
+  return {
+    version: versioned ? `created:${String(r['CREATED'])};altered:${String(r['LAST_ALTERED'])}` : null,
+    bytes,
+  };
+}
+
 /** `<db>.INFORMATION_SCHEMA`, the database written as Snowflake would resolve the configured name. */
 function infoSchema(database: string | undefined): string {
   if (!database) return 'INFORMATION_SCHEMA';

@@ -25,7 +25,16 @@ export function adminTokenPath(stateDir: string): string {
   return path.join(stateDir, 'admin.token');
 }
 
-export function ensureAdminToken(stateDir: string, store: TokenStore): AdminTokenFile {
+/**
+ * `name`: the stored name of this daemon's admin token (default `admin.token`). Daemons sharing one
+ * run store (PostgreSQL) each keep their own admin.token: each names its token after its host and
+ * directory, so a daemon making a new one revokes only its own earlier token, not the others'.
+ */
+export function ensureAdminToken(
+  stateDir: string,
+  store: TokenStore,
+  name: string = ADMIN_TOKEN_NAME,
+): AdminTokenFile {
   const file = adminTokenPath(stateDir);
   if (existsSync(file)) {
     const token = readFileSync(file, 'utf8').trim();
@@ -33,7 +42,7 @@ export function ensureAdminToken(stateDir: string, store: TokenStore): AdminToke
     chmodSync(file, 0o600);
     const row = store.findTokenByHash(hashToken(token));
     if (!row) {
-      store.createToken({ name: ADMIN_TOKEN_NAME, scopes: ['admin'], hash: hashToken(token) });
+      store.createToken({ name, scopes: ['admin'], hash: hashToken(token) });
       return { file, token, status: 'migrated' };
     }
     return { file, token, status: row.revokedAt ? 'revoked' : 'kept' };
@@ -44,8 +53,7 @@ export function ensureAdminToken(stateDir: string, store: TokenStore): AdminToke
   writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   // A deleted admin.token means "give me a new one": the one it held stops working.
-  for (const t of store.listTokens())
-    if (t.name === ADMIN_TOKEN_NAME && !t.revokedAt) store.revokeToken(t.id);
-  store.createToken({ name: ADMIN_TOKEN_NAME, scopes: ['admin'], hash: hashToken(token) });
+  for (const t of store.listTokens()) if (t.name === name && !t.revokedAt) store.revokeToken(t.id);
+  store.createToken({ name, scopes: ['admin'], hash: hashToken(token) });
   return { file, token, status: 'created' };
 }

@@ -10,6 +10,7 @@
 import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
+import { stateDirectory, stateLocationKey } from '../config/state.js';
 
 export const DAEMON_FILE = 'daemon.json';
 
@@ -39,8 +40,8 @@ export function daemonFilePath(stateDir: string): string {
  */
 export function publishDaemon(loaded: LoadedConfig, url: string): { remove(): void } {
   if (loaded.config.state === ':memory:') return { remove() {} };
-  const state = path.resolve(loaded.baseDir, loaded.config.state);
-  const stateDir = path.dirname(state);
+  const state = stateLocationKey(loaded);
+  const stateDir = stateDirectory(loaded);
   const duckdb: Record<string, string> = {};
   for (const [name, c] of Object.entries(loaded.config.connections))
     if (c.type === 'duckdb' && c.path !== ':memory:') duckdb[name] = path.resolve(loaded.baseDir, c.path);

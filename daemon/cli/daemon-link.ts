@@ -18,6 +18,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { adminTokenPath } from '../auth/admin-token.js';
 import type { LoadedConfig } from '../config/load.js';
+import { stateDirectory, stateLocationKey } from '../config/state.js';
 import { readDaemonFile, type DaemonInfo } from './daemon-file.js';
 import type { Io } from './io.js';
 
@@ -83,8 +84,8 @@ async function daemonHolding(
   if (!LOCKED.test(message)) return undefined;
   const holder = HOLDER_PID.exec(message)?.[1];
   if (loaded.config.state === ':memory:') return undefined;
-  const statePath = path.resolve(loaded.baseDir, loaded.config.state);
-  const stateDir = path.dirname(statePath);
+  const statePath = stateLocationKey(loaded);
+  const stateDir = stateDirectory(loaded);
   const info = readDaemonFile(stateDir);
   const c = loaded.config.connections[connection];
   if (!info || c?.type !== 'duckdb') return undefined;

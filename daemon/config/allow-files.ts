@@ -9,14 +9,14 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import type { Config } from './schema.js';
+import { stateDirectory } from './state.js';
 
 const FILE_REF = /\$\{file:([^}]+)\}/g;
 
 /** Diagnostics for every allowFiles entry that covers a protected path. */
 export function checkAllowFiles(config: Config, file: string | undefined, baseDir: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const stateDir =
-    config.state === ':memory:' ? undefined : real(path.dirname(path.resolve(baseDir, config.state)));
+  const stateDir = config.state === ':memory:' ? undefined : real(stateDirectory({ config, baseDir }));
   const files = protectedFiles(config, file, baseDir);
   for (const [name, c] of Object.entries(config.connections)) {
     if (c.type !== 'duckdb' || !c.allowFiles) continue;

@@ -22,6 +22,8 @@ export type ExecutorEvent =
       durationMs: number;
       rows: number | null;
       bytes: number | null;
+      /** The earlier run whose unchanged result the step took (no statement ran). */
+      reusedFrom?: string;
     }
   /** A transient failure: the step runs again after `delayMs`. */
   | {

@@ -15,6 +15,7 @@ import { Ledgers } from './ledger.js';
 import { ConcurrencyLimits, type LimitSettings } from './limits.js';
 import { newOwnerId } from './owner.js';
 import { recoverRuns, type InterruptedRun, type RecoveryReport } from './recovery.js';
+import type { StepCache } from './step-cache.js';
 import { RunExecution, type ConnectionSettings, type ExecutionContext } from './run-execution.js';
 
 export interface ExecutorOptions {
@@ -43,6 +44,8 @@ export interface ExecutorOptions {
   onEvent?: ExecutorListener;
   /** Compiles a run created without a plan (a scheduled fire) when it starts. */
   preparePlan?: (run: RunRecord) => Promise<void>;
+  /** Reuse of unchanged results (daemon/cache). */
+  cache?: StepCache;
   /** Recovery found a run it cannot resume; the run service decides on a new attempt. */
   onInterrupted?: (run: InterruptedRun) => void;
   /** For tests: whether a pid on this host is alive. */
@@ -79,6 +82,7 @@ export class Executor {
       settings: (name) => opts.connectionSettings?.(name) ?? {},
       draining: () => this.draining,
       ...(opts.preparePlan ? { preparePlan: opts.preparePlan } : {}),
+      ...(opts.cache ? { cache: opts.cache } : {}),
       emit: (e: ExecutorEvent) => {
         try {
           listener?.(e);
@@ -201,10 +205,23 @@ export class Executor {
     this.ticker.unref();
   }
 
+  private dropLostRuns(): void {
+    const held = new Set(this.store.heldRuns(this.owner));
+    for (const [id, e] of this.executions) {
+      if (held.has(id)) continue;
+      const run = this.store.getRun(id);
+      // Finished (and not yet removed from the map) or handed back: not lost.
+      if (run?.status === 'running' && run.owner !== this.owner) e.lost(run.owner);
+    }
+  }
+
   private tick(): void {
     try {
       if (this.executions.size > 0) {
-        this.store.heartbeat(this.owner);
+        // Renews the lease of every run held here; a run it no longer renews was taken over by
+        // another daemon after this one's lease expired (it could not reach the store for that
+        // long): stop it here without writing, the new owner has it.
+        if (this.store.heartbeat(this.owner) < this.executions.size) this.dropLostRuns();
         // Cancels asked for through another process (the HTTP API while `edgeflow run` runs it).
         for (const id of this.store.cancelRequestedRuns(this.owner)) this.executions.get(id)?.cancel();
       }

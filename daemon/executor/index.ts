@@ -5,4 +5,5 @@ export type { ExecutorEvent, ExecutorListener } from './events.js';
 export type { LimitSettings } from './limits.js';
 export type { InterruptedRun, RecoveryReport } from './recovery.js';
 export type { ConnectionSettings } from './run-execution.js';
+export type { StepCache } from './step-cache.js';
 export { LEDGER_TABLE, ledgerSql } from './ledger.js';

@@ -30,13 +30,26 @@ export interface OwnerCheck {
 }
 
 export function ownerIsGone(owner: string, heartbeatAt: string | null, check: OwnerCheck): boolean {
+  return ownerGone(owner, heartbeatAt, check) !== false;
+}
+
+/**
+ * Why an owner is gone: `dead` (its process on this host no longer exists: take its runs at once),
+ * `expired` (its lease — the last heartbeat plus `staleAfterMs` — has passed, wherever it ran: take
+ * them only if the heartbeat is still that old when the takeover is written), or false.
+ */
+export function ownerGone(
+  owner: string,
+  heartbeatAt: string | null,
+  check: OwnerCheck,
+): 'dead' | 'expired' | false {
   if (owner === check.self) return false;
   const m = /^(.*):(\d+):([0-9a-f]+)$/.exec(owner);
   if (m && m[1] === os.hostname()) {
     const pid = Number(m[2]);
-    if (pid === process.pid) return true;
-    if (!(check.isAlive ?? processIsAlive)(pid)) return true;
+    if (pid === process.pid) return 'dead';
+    if (!(check.isAlive ?? processIsAlive)(pid)) return 'dead';
   }
   const beat = heartbeatAt ? Date.parse(heartbeatAt) : Number.NaN;
-  return !Number.isFinite(beat) || check.now - beat > check.staleAfterMs;
+  return !Number.isFinite(beat) || check.now - beat > check.staleAfterMs ? 'expired' : false;
 }

@@ -10,7 +10,7 @@
 import type { Connector } from '../../connectors/connector.js';
 import type { RunRecord, RunStore } from '../store/index.js';
 import { supportsLedger } from './ledger.js';
-import { ownerIsGone } from './owner.js';
+import { ownerGone } from './owner.js';
 import { dropStaging, stagingTables } from './staging.js';
 
 export interface InterruptedRun {
@@ -45,13 +45,15 @@ export async function recoverRuns(ctx: RecoveryContext): Promise<RecoveryReport>
   const report: RecoveryReport = { resumed: [], interrupted: [], stagingDropped: [] };
   for (const run of store.runningRuns()) {
     if (ctx.held(run.id) || !run.owner) continue;
-    const gone = ownerIsGone(run.owner, run.heartbeatAt, {
+    const gone = ownerGone(run.owner, run.heartbeatAt, {
       self: ctx.owner,
       now: ctx.now,
       staleAfterMs: ctx.staleAfterMs,
       ...(ctx.isAlive ? { isAlive: ctx.isAlive } : {}),
     });
-    if (!gone || !store.takeOverRun(run.id, run.owner, ctx.owner)) continue;
+    // A lease that expired is taken only if no heartbeat renewed it since it was read.
+    const expiredBefore = gone === 'expired' ? new Date(ctx.now - ctx.staleAfterMs).toISOString() : undefined;
+    if (!gone || !store.takeOverRun(run.id, run.owner, ctx.owner, expiredBefore)) continue;
     const log = (level: 'info' | 'warn' | 'error', message: string, stepId?: string) =>
       store.appendLog({ runId: run.id, level, message, ...(stepId ? { stepId } : {}) });
     log('warn', `the executor running this run (${run.owner}) stopped without finishing it; recovering`);

@@ -16,6 +16,7 @@ import { failureInfo } from './failure.js';
 import { supportsLedger, type Ledgers } from './ledger.js';
 import type { ConcurrencyLimits } from './limits.js';
 import { dropStaging, stagingTables } from './staging.js';
+import type { StepCache } from './step-cache.js';
 import { runStep, StepFailure } from './step-runner.js';
 
 export interface ConnectionSettings {
@@ -43,10 +44,16 @@ export interface ExecutionContext {
    * keeps it from compiling (the run fails with it).
    */
   preparePlan?(run: RunRecord): Promise<void>;
+  /** Reuse of unchanged results (daemon/cache); without it every step runs. */
+  cache?: StepCache;
   emit(e: ExecutorEvent): void;
 }
 
-type Halt = { kind: 'cancel' } | { kind: 'fail'; error: FailureInfo } | { kind: 'shutdown' };
+type Halt =
+  | { kind: 'cancel' }
+  | { kind: 'fail'; error: FailureInfo }
+  | { kind: 'shutdown' }
+  | { kind: 'lost'; to: string | null };
 
 export class RunExecution {
   private readonly controller = new AbortController();
@@ -71,6 +78,14 @@ export class RunExecution {
   /** Stop now for a shutdown: running statements are cancelled; the run is handed back, to resume. */
   abortForShutdown(): void {
     this.halt({ kind: 'shutdown' });
+  }
+
+  /**
+   * Another executor took the run over (this one's lease expired): its statements are cancelled
+   * here and nothing more is written; the new owner resumes it.
+   */
+  lost(to: string | null): void {
+    this.halt({ kind: 'lost', to });
   }
 
   /** Look again at what to do (a shutdown began). */
@@ -132,6 +147,18 @@ export class RunExecution {
       );
     }
 
+    if (this.ctx.cache) {
+      try {
+        plan = await this.ctx.cache.preparePlan(this.run, plan, connector, this.controller.signal);
+      } catch (e) {
+        // Only the run store can fail here (the cache answers "run it" to a warehouse error).
+        return this.finish(
+          'failed',
+          { code: 'STATE_ERROR', message: `the run store failed: ${(e as Error).message}` },
+          t0,
+        );
+      }
+    }
     const steps = new Map(store.listSteps(this.run.id).map((s) => [s.stepId, s]));
     const inflight = new Map<string, Promise<void>>();
     for (;;) {
@@ -207,19 +234,24 @@ export class RunExecution {
     }
     try {
       if (this.halted || this.ctx.draining()) return;
-      const claimed = store.claimStep(this.run.id, step.id);
+      // Only while this executor still holds the run (another daemon may have taken it over).
+      const claimed = store.claimStep(this.run.id, step.id, this.ctx.owner);
       if (!claimed) {
         // Not claimable (its run_at is later by the store's clock): read it back and wait.
         const fresh = store.getStep(this.run.id, step.id);
         if (fresh) steps.set(step.id, fresh);
+        // Or the run is no longer ours: stop here, writing nothing.
+        const owner = store.getRun(this.run.id)?.owner;
+        if (owner !== this.ctx.owner) this.lost(owner ?? null);
         return;
       }
       steps.set(step.id, claimed);
       const attempt = claimed.attempts;
       const workflow = this.run.workflow;
       this.ctx.emit({ type: 'step.started', runId: this.run.id, workflow, stepId: step.id, attempt });
-      this.log('info', `started (attempt ${attempt} of ${claimed.maxAttempts}): ${step.purpose}`, step.id);
       const t0 = clock.now();
+      if (await this.reused(step, claimed, connector, steps, t0)) return;
+      this.log('info', `started (attempt ${attempt} of ${claimed.maxAttempts}): ${step.purpose}`, step.id);
       const settings = this.ctx.settings(this.run.connection);
       let out: Awaited<ReturnType<typeof runStep>>;
       try {
@@ -240,6 +272,12 @@ export class RunExecution {
       }
       // Outside the statement's try: a store failure here is not the warehouse's (see execute).
       store.finishStep(this.run.id, step.id, { rows: out.rows, bytes: out.bytes });
+      if (this.ctx.cache)
+        await this.ctx.cache
+          .built(this.run, step, connector, { rows: out.rows, bytes: out.bytes })
+          .catch((e: unknown) =>
+            this.log('warn', `its result could not be kept for reuse: ${(e as Error).message}`, step.id),
+          );
       steps.set(step.id, { ...claimed, status: 'succeeded', rows: out.rows, bytes: out.bytes });
       const durationMs = clock.now() - t0;
       this.log(
@@ -264,6 +302,48 @@ export class RunExecution {
     }
   }
 
+  /**
+   * A step whose result an earlier run made from the same SQL, parameters and source versions:
+   * recorded as succeeded with that run's id, and no statement runs. Otherwise the cache is told
+   * the step is about to make its result (false: run it).
+   */
+  private async reused(
+    step: PlanStep,
+    claimed: StepRecord,
+    connector: Connector,
+    steps: Map<string, StepRecord>,
+    t0: number,
+  ): Promise<boolean> {
+    const cache = this.ctx.cache;
+    if (!cache || (step.kind !== 'materialize' && step.kind !== 'write')) return false;
+    const signal = this.controller.signal;
+    const hit = await cache.reusable(this.run, step, connector, signal).catch(() => undefined);
+    if (!hit || this.halted) {
+      await cache.building(this.run, step, signal).catch(() => undefined);
+      return false;
+    }
+    if (!this.ctx.store.reuseStep(this.run.id, step.id, hit.from, hit.rows)) return false;
+    steps.set(step.id, { ...claimed, status: 'succeeded', rows: hit.rows, reusedFrom: hit.from });
+    this.log(
+      'info',
+      `reused from run ${hit.from}: its SQL, parameters and source tables are unchanged, so no statement ran${hit.rows !== null ? ` (${hit.rows} rows)` : ''}`,
+      step.id,
+      { reusedFrom: hit.from },
+    );
+    this.ctx.emit({
+      type: 'step.succeeded',
+      runId: this.run.id,
+      workflow: this.run.workflow,
+      stepId: step.id,
+      attempt: claimed.attempts,
+      durationMs: this.ctx.clock.now() - t0,
+      rows: hit.rows,
+      bytes: null,
+      reusedFrom: hit.from,
+    });
+    return true;
+  }
+
   private failed(
     step: PlanStep,
     claimed: StepRecord,
@@ -279,6 +359,7 @@ export class RunExecution {
     const errorClass = halted ? 'cancelled' : connector.classify(f.error);
     const info = failureInfo(f.error, errorClass, { step: step.id, ...(f.sql ? { sql: f.sql } : {}) });
     const workflow = this.run.workflow;
+    if (halted?.kind === 'lost') return; // the new owner has the step
     if (halted?.kind === 'shutdown') {
       // Left running in the store: the shutdown puts it back to pending for the next start.
       this.log('warn', 'stopped by a shutdown; it runs again when the run resumes', step.id);
@@ -341,6 +422,7 @@ export class RunExecution {
   ): Promise<RunRecord | undefined> {
     const { store } = this.ctx;
     const halted = this.halted;
+    if (halted?.kind === 'lost') return undefined; // taken over: the new owner finishes it
     const unfinished = [...steps.values()].some((s) => s.status === 'pending' || s.status === 'running');
     if (halted?.kind === 'shutdown' || (!halted && unfinished)) {
       store.resetRunningSteps(this.run.id, {

@@ -23,6 +23,8 @@ export interface EdgeflowMetrics {
   queueDepth(n: number): void;
   /** An HTTP request was answered; route is the registered pattern, never the raw path. */
   httpRequest(method: string, route: string, status: number, seconds: number): void;
+  /** An alert was sent, will be retried, or was given up (daemon/notify). */
+  alert(channelType: string, event: string, outcome: 'sent' | 'retry' | 'failed'): void;
 }
 
 export const NOOP_METRICS: EdgeflowMetrics = {
@@ -33,6 +35,7 @@ export const NOOP_METRICS: EdgeflowMetrics = {
   skippedFire: () => undefined,
   queueDepth: () => undefined,
   httpRequest: () => undefined,
+  alert: () => undefined,
 };
 
 const SECONDS_LONG = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
@@ -76,6 +79,12 @@ export class DaemonMetrics implements EdgeflowMetrics {
     buckets: SECONDS_SHORT,
   });
 
+  private readonly alerts = this.registry.counter<'channel_type' | 'event' | 'outcome'>({
+    name: 'edgeflow_alerts_total',
+    help: 'Alert deliveries, by channel type, event (failure, success, slow, skipped) and outcome (sent, retry, failed).',
+    labels: ['channel_type', 'event', 'outcome'],
+  });
+
   constructor() {
     this.registry.gauge({
       name: 'process_resident_memory_bytes',
@@ -110,6 +119,10 @@ export class DaemonMetrics implements EdgeflowMetrics {
   }
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     this.http.observe(seconds, { method, route, status: String(status) });
+  }
+
+  alert(channelType: string, event: string, outcome: 'sent' | 'retry' | 'failed'): void {
+    this.alerts.inc({ channel_type: channelType, event, outcome });
   }
 
   /** Runs `fn` before each scrape (to read a gauge from its source, e.g. queued runs). */

@@ -4,6 +4,7 @@
  * the step id. A hook never throws into the work it observes.
  */
 import type { ExecutorEvent } from '../executor/events.js';
+import type { NotifierEvent } from '../notify/notifier.js';
 import type { SchedulerEvent } from '../scheduler/index.js';
 import type { FailureInfo, RunRecord } from '../store/index.js';
 import { lineageEvent, type RunDatasets } from './lineage.js';
@@ -131,6 +132,40 @@ export function executorObserver(deps: RunObserverDeps): (event: ExecutorEvent) 
       }
     } catch (err) {
       deps.logger.warn({ reason: (err as Error).message, event: e.type }, 'cannot report an executor event');
+    }
+  };
+}
+
+/** Alert deliveries as log lines and `edgeflow_alerts_total`. */
+export function notifierObserver(
+  deps: Pick<RunObserverDeps, 'logger' | 'metrics'>,
+): (e: NotifierEvent) => void {
+  const log = deps.logger.child({ component: 'notify' });
+  return function onNotifierEvent(e) {
+    try {
+      if (e.type === 'enqueued') {
+        log.debug(
+          { channel: e.channel, event: e.event, workflow: e.workflow, run: e.runId },
+          'alert enqueued',
+        );
+        return;
+      }
+      const fields = {
+        channel: e.channel,
+        channelType: e.channelType,
+        event: e.event,
+        workflow: e.workflow,
+        ...(e.runId ? { run: e.runId } : {}),
+        attempt: e.attempt,
+        ...(e.error ? { reason: e.error } : {}),
+        ...(e.retryAt ? { retryAt: e.retryAt } : {}),
+      };
+      if (e.type === 'sent') log.info(fields, 'alert sent');
+      else if (e.type === 'retry') log.warn(fields, 'alert not delivered; retrying');
+      else log.error(fields, 'alert given up');
+      deps.metrics.alert(e.channelType, e.event, e.type);
+    } catch {
+      // Never into the notifier.
     }
   };
 }

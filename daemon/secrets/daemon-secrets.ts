@@ -1,10 +1,13 @@
 /**
  * Every secret value the config resolves to: each connection's (with the forms its driver might
- * echo, gathered where connectors are built: daemon/connections.ts) and the assistant's key.
+ * echo, gathered where connectors are built: daemon/connections.ts), the assistant's key, and the
+ * alert channels' webhook URLs and secrets and SMTP password (daemon/notify/channels.ts).
  */
 import { resolveSecret } from '../../connectors/secrets.js';
 import type { LoadedConfig } from '../config/load.js';
+import { stateSecrets } from '../config/state.js';
 import { connectorOptions } from '../connections.js';
+import { notifySecrets } from '../notify/channels.js';
 
 export function resolvedSecrets(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): string[] {
   const out: string[] = [];
@@ -38,5 +41,8 @@ export function resolvedSecrets(loaded: LoadedConfig, env: NodeJS.ProcessEnv = p
       // Not a URL: the whole value is kept.
     }
   }
+  out.push(...notifySecrets(loaded, env));
+  // The run store's URL when it is a PostgreSQL database with a password.
+  out.push(...stateSecrets(loaded, env));
   return out;
 }

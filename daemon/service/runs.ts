@@ -45,10 +45,19 @@ import { ServiceError } from './errors.js';
 import { checkRawSql } from './raw-sql-guard.js';
 import type { Service } from './index.js';
 import { workflowHash } from './workflow-hash.js';
+import { buildChannels, Notifier, type NotifierOptions } from '../notify/index.js';
+import { ResultCache, type SweepReport } from '../cache/result-cache.js';
+import { runCacheDoc } from '../cache/run-cache-doc.js';
+import { cacheSettings } from '../config/cache-schema.js';
+import { systemClock } from '../executor/clock.js';
+import { newOwnerId } from '../executor/owner.js';
+import type { WorkflowDoc } from '../../compiler/workflow/model.js';
 import * as shapes from './shapes/index.js';
 
 export interface RunServiceOptions {
   store: RunStore;
+  /** Alert settings (clock, backoff, hooks; channels for tests); the channels and rules are the config's. */
+  notify?: Partial<Omit<NotifierOptions, 'store' | 'notify' | 'documentOf' | 'publicUrl'>>;
   /** Executor settings (limits, retry backoff, clock, grace period…); store and connectors are wired here. */
   executor?: Omit<ExecutorOptions, 'store' | 'connector' | 'onInterrupted'>;
   /** Tries per step for transient errors (default 3). */
@@ -99,6 +108,12 @@ export type StartRunResult = z.infer<typeof shapes.StartRunResult>;
 export class RunService {
   readonly store: RunStore;
   readonly executor: Executor;
+  /** Alerts about runs (daemon/notify): enqueued as runs end, sent in the background. */
+  readonly notifier: Notifier;
+  /** Reuse of unchanged results (daemon/cache): the executor's step cache and the janitor. */
+  readonly cache: ResultCache;
+  private cacheJanitor: NodeJS.Timeout | undefined;
+  private publicUrl: string;
   private readonly listeners = new Set<ExecutorListener>();
   private readonly savedListeners = new Set<(saved: { name: string; version: number }) => void>();
   private readonly maxStepAttempts: number;
@@ -115,7 +130,15 @@ export class RunService {
     this.maxStepAttempts = opts.maxStepAttempts ?? settings.stepAttempts;
     this.maxRunAttempts = opts.maxRunAttempts ?? 2;
     const connections = service.config.config.connections;
+    const maxCacheBytes = cacheSettings(service.config.config.cache).maxBytes;
+    this.cache = new ResultCache({
+      store: opts.store,
+      clock: opts.executor?.clock ?? systemClock,
+      owner: `janitor:${newOwnerId()}`,
+      maxBytes: () => maxCacheBytes,
+    });
     this.executor = new Executor({
+      cache: this.cache,
       // One executor per connection's poolSize by default: more steps than pooled sessions only wait.
       limits: {
         perConnection: (name) => poolSizeOf(connections[name]) ?? 4,
@@ -123,6 +146,8 @@ export class RunService {
       },
       retry: { baseDelayMs: settings.retryBaseDelayMs, maxDelayMs: settings.retryMaxDelayMs },
       gracePeriodMs: settings.gracePeriodMs,
+      // A run whose owner's lease (last heartbeat + this) expired is taken over by recovery.
+      staleAfterMs: settings.leaseMs,
       connectionSettings: (name) => {
         const c = connections[name];
         return {
@@ -137,6 +162,29 @@ export class RunService {
       preparePlan: (run) => this.compileRun(run),
       onInterrupted: (r) => void this.retryInterrupted(r).catch(() => undefined),
     });
+    const config = service.config.config;
+    const [host = '127.0.0.1', port = '8787'] = splitListen(config.listen);
+    this.publicUrl = config.publicUrl ?? `http://${host}:${port}`;
+    this.notifier = new Notifier({
+      ...(opts.executor?.clock ? { clock: opts.executor.clock } : {}),
+      ...opts.notify,
+      channels: opts.notify?.channels ?? buildChannels(service.config, { userAgent: 'edgeflow' }),
+      store: opts.store,
+      notify: config.notify,
+      publicUrl: () => this.publicUrl,
+      documentOf: (run) =>
+        (run.version !== null
+          ? this.store.getWorkflowVersion(run.workflow, run.version)?.document
+          : this.store.getRunDocument(run.id)) as WorkflowDoc | undefined,
+    });
+  }
+
+  /**
+   * Where people reach the web UI, for links in alerts: the config's `publicUrl`, else the address
+   * the daemon listens on (serve sets it once it knows its port).
+   */
+  setPublicUrl(url: string): void {
+    if (!this.service.config.config.publicUrl) this.publicUrl = url;
   }
 
   /** Hears every executor event (metrics, logs, OpenLineage, a CLI's progress). Returns the unsubscribe. */
@@ -154,12 +202,28 @@ export class RunService {
   /** The daemon's start: crash recovery, then queued runs are claimed as they come. */
   async start(): Promise<RecoveryReport> {
     this.started = true;
-    return this.executor.start();
+    const report = await this.executor.start();
+    this.notifier.start();
+    // Kept results that expired or do not fit are dropped now and every 10 minutes.
+    void this.sweepCache().catch(() => undefined);
+    this.cacheJanitor ??= setInterval(() => void this.sweepCache().catch(() => undefined), 600_000);
+    this.cacheJanitor.unref();
+    return report;
+  }
+
+  /** The result cache's janitor, once (see daemon/cache/result-cache.ts). */
+  sweepCache(): Promise<SweepReport> {
+    return this.cache.sweep(async (name) =>
+      this.service.config.config.connections[name] ? this.service.connector(name) : undefined,
+    );
   }
 
   /** Graceful: running steps get the grace period, the rest are handed back for the next start. */
   async shutdown(opts: { graceMs?: number } = {}): Promise<void> {
+    if (this.cacheJanitor) clearInterval(this.cacheJanitor);
+    this.cacheJanitor = undefined;
     await this.executor.shutdown(opts);
+    await this.notifier.stop({ graceMs: Math.min(5_000, opts.graceMs ?? 5_000) });
   }
 
   /** The daemon's scheduler: schedule changes take effect in it at once (without it, at its next start). */
@@ -318,6 +382,9 @@ export class RunService {
     const { run, created } = await this.createRun(req, { owner: this.executor.owner });
     if (created) await this.executor.execute(run.id);
     else await this.executor.running(run.id);
+    // Its alerts go out before the command exits (at most 20 s; what is left, a daemon on the
+    // same run store sends).
+    if (created) await this.notifier.drain({ signal: AbortSignal.timeout(20_000) }).catch(() => 0);
     return this.getRun(run.id);
   }
 
@@ -407,7 +474,7 @@ export class RunService {
     const saved = req.workflow !== undefined ? this.getWorkflow(req.workflow, req.version) : undefined;
     const document = saved ? saved.document : req.document;
     const runId = newRunId();
-    const { analysis, plan, prepared } = await this.compileFor(document, {
+    const { analysis, plan, prepared, cache } = await this.compileFor(document, {
       runId,
       ...(req.connection ? { connection: req.connection } : {}),
       ...(req.params ? { params: req.params } : {}),
@@ -427,6 +494,7 @@ export class RunService {
         plan,
         maxAttempts: this.maxStepAttempts,
         lineage: lineageRecords(analysis),
+        ...(cache ? { cache } : {}),
         ...(opts.owner ? { owner: opts.owner } : {}),
         ...(opts.retryOf ? { retryOf: opts.retryOf } : {}),
       });
@@ -476,7 +544,8 @@ export class RunService {
       ...(o.params ? { params: o.params } : {}),
       label: { workflow: workflow.name, run: o.runId, origin: 'check' },
     });
-    return { analysis, plan, prepared };
+    const cache = runCacheDoc(analysis, plan, this.service.config.config, prepared.connection);
+    return { analysis, plan, prepared, cache };
   }
 
   private connectionOf(name: string) {
@@ -568,7 +637,7 @@ export class RunService {
       run.version !== null
         ? this.getWorkflow(run.workflow, run.version).document
         : this.store.getRunDocument(run.id);
-    const { analysis, plan } = await this.compileFor(document, {
+    const { analysis, plan, cache } = await this.compileFor(document, {
       runId: run.id,
       connection: run.connection,
       params: run.params,
@@ -577,6 +646,7 @@ export class RunService {
       plan,
       maxAttempts: this.maxStepAttempts,
       lineage: lineageRecords(analysis),
+      ...(cache ? { cache } : {}),
     });
   }
 
@@ -626,6 +696,7 @@ export class RunService {
   }
 
   private emit(e: ExecutorEvent, extra?: ExecutorListener): void {
+    this.notifier.onExecutorEvent(e);
     for (const l of [extra, ...this.listeners])
       try {
         l?.(e);
@@ -633,6 +704,12 @@ export class RunService {
         // A listener's failure must not touch a run.
       }
   }
+}
+
+/** `host:port` (or `[v6]:port`) as host and port. */
+function splitListen(listen: string): [string | undefined, string | undefined] {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(listen);
+  return [m?.[1], m?.[2]];
 }
 
 function poolSizeOf(c: unknown): number | undefined {

@@ -33,8 +33,34 @@ export function openDatabase(file: string, opts: OpenOptions = {}): SqliteDataba
   return db;
 }
 
-/** A database with a cache of prepared statements keyed by their text. */
-export class Sql {
+/** What a statement of either backend answers (better-sqlite3's shape). */
+export interface Statement {
+  /** `changes`: rows the statement changed. */
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/**
+ * The run store's one way to its database, whichever backend: cached statements and one
+ * transaction at a time across every process sharing the database. The store modules (runs.ts,
+ * steps.ts, …) write their SQL once, in the subset both SQLite and PostgreSQL take: `?` or `@name`
+ * parameters, `RETURNING`, `ON CONFLICT`, `IS NOT DISTINCT FROM`, and `json_extract`/`json_valid`
+ * (PostgreSQL gets functions of those names from migrations/001_initial.pg.sql).
+ */
+export interface Sql {
+  readonly backend: 'sqlite' | 'postgres';
+  stmt(text: string): Statement;
+  /** Runs `fn` in one transaction that no other store transaction interleaves with; nested calls are savepoints. */
+  tx<T>(fn: () => T): T;
+  /** Runs one or more statements without parameters (migrations). */
+  exec(text: string): void;
+  close(): void;
+}
+
+/** SQLite: a database with a cache of prepared statements keyed by their text. */
+export class SqliteSql implements Sql {
+  readonly backend = 'sqlite' as const;
   private readonly cache = new Map<string, SqliteStatement>();
 
   constructor(readonly db: SqliteDatabase) {}
@@ -52,5 +78,13 @@ export class Sql {
    * reading then writing cannot deadlock into SQLITE_BUSY halfway. */
   tx<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  exec(text: string): void {
+    this.db.exec(text);
+  }
+
+  close(): void {
+    this.db.close();
   }
 }

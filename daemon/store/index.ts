@@ -10,4 +10,6 @@ export type { ScheduleInput, FireInput } from './schedules.js';
 export type { SaveWorkflowInput, SavedWorkflow } from './workflows.js';
 export type { NewToken } from './tokens.js';
 export type { NewLog } from './logs.js';
+export type { NewNotification } from './notifications.js';
+export type { BuildingEntry } from './cache.js';
 export * from './records.js';

@@ -11,11 +11,12 @@ export interface NewLog {
 }
 
 export function appendLog(sql: Sql, now: string, l: NewLog): number {
-  return Number(
-    sql
-      .stmt('INSERT INTO logs (run_id, step_id, at, level, message, data) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(l.runId, l.stepId ?? null, now, l.level, l.message, json(l.data)).lastInsertRowid,
-  );
+  const row = sql
+    .stmt(
+      'INSERT INTO logs (run_id, step_id, at, level, message, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+    )
+    .get(l.runId, l.stepId ?? null, now, l.level, l.message, json(l.data)) as { id: number };
+  return Number(row.id);
 }
 
 export function runLogs(sql: Sql, runId: string, opts: { after?: number; limit?: number } = {}): LogRecord[] {

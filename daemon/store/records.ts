@@ -118,6 +118,8 @@ export interface StepRecord {
   startedAt: string | null;
   finishedAt: string | null;
   lastError: FailureInfo | null;
+  /** The earlier run whose result this step reused (no statement ran); null when it ran. */
+  reusedFrom: string | null;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -225,6 +227,7 @@ export interface StepRow {
   started_at: string | null;
   finished_at: string | null;
   last_error: string | null;
+  reused_from: string | null;
 }
 
 export function stepRecord(r: StepRow): StepRecord {
@@ -244,6 +247,7 @@ export function stepRecord(r: StepRow): StepRecord {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     lastError: r.last_error === null ? null : (JSON.parse(r.last_error) as FailureInfo),
+    reusedFrom: r.reused_from ?? null,
   };
 }
 
@@ -326,4 +330,131 @@ export function logRecord(r: LogRow): LogRecord {
 /** JSON text for a column; undefined and null stay NULL. */
 export function json(v: unknown): string | null {
   return v === undefined || v === null ? null : JSON.stringify(v);
+}
+
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/** An alert in the outbox (daemon/notify). */
+export interface NotificationRecord {
+  id: number;
+  /** `<run id>:<event>:<channel>` (or `skip:<workflow>:<fire>:<channel>`): enqueued once. */
+  dedupeKey: string;
+  channel: string;
+  event: 'failure' | 'success' | 'slow' | 'skipped';
+  workflow: string;
+  runId: string | null;
+  payload: unknown;
+  status: NotificationStatus;
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  lockedAt: string | null;
+  lockedBy: string | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface NotificationRow {
+  id: number;
+  dedupe_key: string;
+  channel: string;
+  event: NotificationRecord['event'];
+  workflow: string;
+  run_id: string | null;
+  payload: string;
+  status: NotificationStatus;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_at: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export function notificationRecord(r: NotificationRow): NotificationRecord {
+  return {
+    id: r.id,
+    dedupeKey: r.dedupe_key,
+    channel: r.channel,
+    event: r.event,
+    workflow: r.workflow,
+    runId: r.run_id,
+    payload: JSON.parse(r.payload) as unknown,
+    status: r.status,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    runAt: r.run_at,
+    lockedAt: r.locked_at,
+    lockedBy: r.locked_by,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
+
+/** A result kept for reuse (daemon/cache). */
+export interface CacheEntryRecord {
+  connection: string;
+  key: string;
+  kind: 'materialize' | 'write';
+  status: 'building' | 'ready' | 'dropping';
+  /** The table holding it, as the dialect writes it, and its name parts. */
+  table: string;
+  tableParts: string[];
+  /** write: the output's version right after the run wrote it. */
+  tableVersion: string | null;
+  /** The source tables' versions it was made from. */
+  sources: Record<string, string>;
+  workflow: string;
+  stepId: string;
+  runId: string;
+  rows: number | null;
+  bytes: number | null;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string;
+}
+
+export interface CacheEntryRow {
+  connection: string;
+  key: string;
+  kind: CacheEntryRecord['kind'];
+  status: CacheEntryRecord['status'];
+  table_name: string;
+  table_parts: string;
+  table_version: string | null;
+  sources: string;
+  workflow: string;
+  step_id: string;
+  run_id: string;
+  rows: number | null;
+  bytes: number | null;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string;
+}
+
+export function cacheEntryRecord(r: CacheEntryRow): CacheEntryRecord {
+  return {
+    connection: r.connection,
+    key: r.key,
+    kind: r.kind,
+    status: r.status,
+    table: r.table_name,
+    tableParts: JSON.parse(r.table_parts) as string[],
+    tableVersion: r.table_version,
+    sources: JSON.parse(r.sources) as Record<string, string>,
+    workflow: r.workflow,
+    stepId: r.step_id,
+    runId: r.run_id,
+    rows: r.rows,
+    bytes: r.bytes,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    lastUsedAt: r.last_used_at,
+  };
 }

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunPlan } from '../../compiler/planner/plan.js';
 import { RunStore } from './run-store.js';
 import type { NewRun } from './runs.js';
+import { storeBackends } from './testing.js';
 
 const plan = (...ids: string[]): RunPlan => ({
   workflow: 'wf',
@@ -32,12 +33,17 @@ const newRun = (over: Partial<NewRun> = {}): NewRun => ({
   ...over,
 });
 
-describe('RunStore', () => {
+// Every test runs on both backends: SQLite (the default) and PostgreSQL (EDGEFLOW_TEST_PG_URL; a
+// database of its own, emptied before each test).
+describe.each(storeBackends('run_store'))('RunStore on $name', (backend) => {
   let clock = Date.parse('2024-05-01T10:00:00Z');
   let store: RunStore;
-  beforeEach(() => {
+  beforeAll(() => backend.setup(), 60_000);
+  afterAll(() => backend.teardown());
+  beforeEach(async () => {
     clock = Date.parse('2024-05-01T10:00:00Z');
-    store = RunStore.open(':memory:', { now: () => clock });
+    await backend.reset();
+    store = RunStore.open(backend.target(), { now: () => clock });
     store.saveWorkflowVersion({ name: 'wf', hash: 'h1', document: { name: 'wf' } });
   });
   afterEach(() => store.close());
@@ -96,8 +102,9 @@ describe('RunStore', () => {
   it('one idempotency key is one run across two connections to one file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ef-store-'));
     try {
-      const a = RunStore.open(path.join(dir, 'state.db'));
-      const b = RunStore.open(path.join(dir, 'state.db'));
+      const shared = backend.name === 'sqlite' ? path.join(dir, 'state.db') : backend.target();
+      const a = RunStore.open(shared);
+      const b = RunStore.open(shared);
       for (const s of [a, b]) s.saveWorkflowVersion({ name: 'wf', hash: 'h', document: {} });
       const ids = new Set<string>();
       for (let i = 0; i < 20; i++)
@@ -170,6 +177,28 @@ describe('RunStore', () => {
     expect(store.takeOverRun(run.id, 'dead', 'me')).toBe(true);
     expect(store.resetRunningSteps(run.id)).toEqual([{ stepId: 'a', queryId: 'q-a' }]);
     expect(store.getStep(run.id, 'a')?.status).toBe('pending');
+  });
+
+  it('takes a run over on an expired lease only (compare-and-set on the heartbeat), and says who holds what', () => {
+    const { run } = store.createRun(newRun({ owner: 'far:1:aa' }));
+    expect(store.heldRuns('far:1:aa')).toEqual([run.id]);
+    clock += 30_000;
+    const expiredBefore = (ms: number) => new Date(clock - ms).toISOString();
+    // Its heartbeat is 30 s old: a 60 s lease has not expired.
+    expect(store.takeOverRun(run.id, 'far:1:aa', 'me', expiredBefore(60_000))).toBe(false);
+    clock += 31_000;
+    expect(store.heartbeat('far:1:aa')).toBe(1); // renewed just before the takeover is written
+    expect(store.takeOverRun(run.id, 'far:1:aa', 'me', expiredBefore(60_000))).toBe(false);
+    clock += 61_000;
+    expect(store.takeOverRun(run.id, 'far:1:aa', 'me', expiredBefore(60_000))).toBe(true);
+    expect(store.takeOverRun(run.id, 'far:1:aa', 'other', expiredBefore(60_000))).toBe(false);
+    expect(store.heldRuns('far:1:aa')).toEqual([]);
+    expect(store.heldRuns('me')).toEqual([run.id]);
+    // The old owner's heartbeat no longer renews it, and it starts no step of it.
+    expect(store.heartbeat('far:1:aa')).toBe(0);
+    expect(store.claimStep(run.id, 'a', 'far:1:aa')).toBeUndefined();
+    expect(store.claimStep(run.id, 'a', 'me')?.status).toBe('running');
+    expect(store.getRun(run.id)).toMatchObject({ owner: 'me', heartbeatAt: new Date(clock).toISOString() });
   });
 
   it('cancels a queued run at once, and flags a running one for its executor', () => {
@@ -280,7 +309,7 @@ describe('RunStore', () => {
   it('a run holds an owner exactly while it is running (a CHECK constraint)', () => {
     const { run } = store.createRun(newRun());
     expect(() =>
-      store.database.prepare(`UPDATE runs SET status = 'running' WHERE id = ?`).run(run.id),
+      store.statements.stmt(`UPDATE runs SET status = 'running' WHERE id = ?`).run(run.id),
     ).toThrow(/CHECK/);
   });
 });

@@ -8,15 +8,20 @@
  * "now" comes from the clock given to `open` (Date.now by default), so tests can drive it.
  */
 import type { RunPlan } from '../../compiler/planner/plan.js';
-import { openDatabase, Sql, type OpenOptions, type SqliteDatabase } from './database.js';
+import { openDatabase, SqliteSql, type OpenOptions, type Sql, type SqliteDatabase } from './database.js';
 import { StoreError } from './errors.js';
+import * as cache from './cache.js';
 import * as logs from './logs.js';
-import { migrate } from './migrate.js';
+import * as notifications from './notifications.js';
+import { migrate, migratePostgres } from './migrate.js';
+import { displayUrl, PgSql, type PgSqlOptions } from './pg-sync.js';
 import type {
+  CacheEntryRecord,
   FailureInfo,
   FinishedRunStatus,
   LineageRecord,
   LogRecord,
+  NotificationRecord,
   RunRecord,
   RunStatus,
   ScheduleRecord,
@@ -39,6 +44,13 @@ export interface RunStoreOptions extends OpenOptions {
    * store keeps no secret, whichever warehouse message quoted it.
    */
   redactor?: { value<T>(v: T): T };
+  /** PostgreSQL state only: call and statement timeouts. */
+  postgres?: PgSqlOptions;
+}
+
+/** Whether a `state` value names a PostgreSQL database (the rest are SQLite files). */
+export function isPostgresState(state: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(state);
 }
 
 export class RunStore {
@@ -46,16 +58,20 @@ export class RunStore {
   private readonly clock: () => number;
   private closed = false;
 
-  private constructor(db: SqliteDatabase, opts: RunStoreOptions) {
-    this.sql = new Sql(db);
+  private constructor(sql: Sql, opts: RunStoreOptions) {
+    this.sql = sql;
     this.clock = opts.now ?? Date.now;
     this.redact = opts.redactor ? (v) => opts.redactor!.value(v) : (v) => v;
   }
 
   private readonly redact: <T>(v: T) => T;
 
-  /** Opens (creating when absent) the file and applies pending migrations. `:memory:` for tests. */
+  /**
+   * Opens (creating when absent) the file and applies pending migrations. `:memory:` for tests.
+   * A `postgres://…` URL opens a PostgreSQL database instead (shared by several daemons).
+   */
   static open(file: string, opts: RunStoreOptions = {}): RunStore {
+    if (isPostgresState(file)) return RunStore.openPostgres(file, opts);
     let db: SqliteDatabase;
     try {
       db = openDatabase(file, opts);
@@ -71,12 +87,39 @@ export class RunStore {
       db.close();
       throw e;
     }
-    return new RunStore(db, opts);
+    return new RunStore(new SqliteSql(db), opts);
   }
 
-  /** The underlying connection (tests, the schema snapshot). */
+  private static openPostgres(url: string, opts: RunStoreOptions): RunStore {
+    const sql = new PgSql(url, opts.postgres);
+    try {
+      migratePostgres(sql);
+    } catch (e) {
+      sql.close();
+      if (e instanceof StoreError) throw e;
+      throw new StoreError(
+        'STATE_UNAVAILABLE',
+        `cannot open the state database ${displayUrl(url)}: ${(e as Error).message}; check that PostgreSQL is reachable and the user may create tables there`,
+      );
+    }
+    return new RunStore(sql, opts);
+  }
+
+  /** Which database holds the state. */
+  get backend(): 'sqlite' | 'postgres' {
+    return this.sql.backend;
+  }
+
+  /** The underlying SQLite connection (tests, the schema snapshot); SQLite state only. */
   get database(): SqliteDatabase {
+    if (!(this.sql instanceof SqliteSql))
+      throw new StoreError('CONFLICT', 'the run store is on PostgreSQL: there is no SQLite connection');
     return this.sql.db;
+  }
+
+  /** The store's statements, whichever backend (tests, benchmarks). */
+  get statements(): Sql {
+    return this.sql;
   }
 
   /** Now, as the store writes it. */
@@ -87,7 +130,7 @@ export class RunStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.sql.db.close();
+    this.sql.close();
   }
 
   // ---------------------------------------------------------------- workflows
@@ -252,8 +295,17 @@ export class RunStore {
     return runs.runningRuns(this.sql);
   }
 
-  takeOverRun(id: string, fromOwner: string, toOwner: string): boolean {
-    return runs.takeOverRun(this.sql, this.now(), id, fromOwner, toOwner);
+  /**
+   * Moves a running run from a gone owner to `toOwner` (compare-and-set on the owner); with
+   * `leaseExpiredBefore` (ISO), only while the owner's last heartbeat is older (its lease expired).
+   */
+  takeOverRun(id: string, fromOwner: string, toOwner: string, leaseExpiredBefore?: string): boolean {
+    return runs.takeOverRun(this.sql, this.now(), id, fromOwner, toOwner, leaseExpiredBefore);
+  }
+
+  /** The ids of the runs `owner` holds now. */
+  heldRuns(owner: string): string[] {
+    return runs.heldRuns(this.sql, owner);
   }
 
   runsWithStagingLeft(limit?: number): Array<{ id: string; connection: string }> {
@@ -275,8 +327,8 @@ export class RunStore {
   }
 
   /** pending → running (attempts + 1) when its run_at has come; undefined otherwise. */
-  claimStep(runId: string, stepId: string): StepRecord | undefined {
-    return steps.claimStep(this.sql, this.now(), runId, stepId);
+  claimStep(runId: string, stepId: string, owner?: string): StepRecord | undefined {
+    return steps.claimStep(this.sql, this.now(), runId, stepId, owner);
   }
 
   /** Records the warehouse's id of the statement about to be awaited. */
@@ -315,6 +367,98 @@ export class RunStore {
   /** Lines after id `after` (exclusive), oldest first. */
   runLogs(runId: string, opts: { after?: number; limit?: number } = {}): LogRecord[] {
     return logs.runLogs(this.sql, runId, opts);
+  }
+
+  // ---------------------------------------------------------------- result cache (daemon/cache)
+
+  /** The run's cache document; undefined for a run whose workflow does not reuse results. */
+  getRunCache(runId: string): unknown {
+    return cache.getRunCache(this.sql, runId);
+  }
+
+  /** Replaces the run's plan and cache document, if the cache document is still `expected`. */
+  prepareRunCache(runId: string, expected: unknown, plan: RunPlan, doc: unknown): boolean {
+    return cache.prepareRunCache(this.sql, runId, expected, plan, doc);
+  }
+
+  /** running → succeeded with the result of run `from` (no statement ran). */
+  reuseStep(runId: string, stepId: string, from: string, rows: number | null): boolean {
+    return cache.reuseStep(this.sql, this.now(), runId, stepId, from, rows);
+  }
+
+  getCacheEntry(connection: string, key: string): CacheEntryRecord | undefined {
+    return cache.getCacheEntry(this.sql, connection, key);
+  }
+
+  /** False while the janitor drops the entry's table. */
+  beginCacheEntry(e: cache.BuildingEntry): boolean {
+    return cache.beginCacheEntry(this.sql, this.now(), e);
+  }
+
+  /** The janitor takes an entry to drop its table, if it is still as read (false otherwise). */
+  markCacheEntryDropping(
+    connection: string,
+    key: string,
+    expected: { status: string; runId: string; createdAt: string; lastUsedAt: string },
+    janitor: string,
+  ): boolean {
+    return cache.markCacheEntryDropping(this.sql, this.now(), connection, key, expected, janitor);
+  }
+
+  cacheEntryReady(
+    connection: string,
+    key: string,
+    runId: string,
+    r: { expiresAt: string; rows: number | null; bytes: number | null; tableVersion: string | null },
+  ): boolean {
+    return cache.cacheEntryReady(this.sql, this.now(), connection, key, runId, r);
+  }
+
+  /** A run reuses a ready entry (false: it changed since it was read, so the step runs). */
+  useCacheEntry(connection: string, key: string, expected: { runId: string; createdAt: string }): boolean {
+    return cache.useCacheEntry(this.sql, this.now(), connection, key, expected);
+  }
+
+  /** The cache documents of queued and running runs (the janitor leaves their entries alone). */
+  activeRunCaches(): Array<{ runId: string; cache: unknown }> {
+    return cache.activeRunCaches(this.sql);
+  }
+
+  deleteCacheEntry(connection: string, key: string, expected: { runId: string; createdAt: string }): boolean {
+    return cache.deleteCacheEntry(this.sql, connection, key, expected);
+  }
+
+  listCacheEntries(q: { connection?: string; workflow?: string } = {}): CacheEntryRecord[] {
+    return cache.listCacheEntries(this.sql, q);
+  }
+
+  // ---------------------------------------------------------------- alerts (daemon/notify)
+
+  /** Enqueues an alert once per dedupe key; false when it was enqueued already. */
+  enqueueNotification(n: notifications.NewNotification): boolean {
+    return notifications.enqueueNotification(this.sql, this.now(), this.redact(n));
+  }
+
+  /** Claims the oldest due alert for `owner` (or one whose sender's lock is older than `staleBefore`). */
+  claimNotification(owner: string, staleBefore: string): NotificationRecord | undefined {
+    return notifications.claimNotification(this.sql, this.now(), owner, staleBefore);
+  }
+
+  notificationSent(id: number, owner: string): boolean {
+    return notifications.notificationSent(this.sql, this.now(), id, owner);
+  }
+
+  /** Back to pending until `retryAt`, or given up (null). */
+  notificationFailed(id: number, owner: string, error: string, retryAt: string | null): boolean {
+    return notifications.notificationFailed(this.sql, id, owner, this.redact(error), retryAt);
+  }
+
+  nextNotificationDue(): string | undefined {
+    return notifications.nextNotificationDue(this.sql);
+  }
+
+  listNotifications(q: { runId?: string; workflow?: string } = {}): NotificationRecord[] {
+    return notifications.listNotifications(this.sql, q);
   }
 
   // ---------------------------------------------------------------- API tokens

@@ -44,6 +44,8 @@ export interface NewRun {
   /** A new attempt of an interrupted run. */
   retryOf?: { id: string; rootId: string; attempt: number };
   lineage?: LineageRecord[];
+  /** The run's cache document (daemon/cache) when its workflow reuses unchanged results. */
+  cache?: unknown;
 }
 
 export interface CreatedRun {
@@ -68,9 +70,10 @@ export function createRun(sql: Sql, now: string, r: NewRun): CreatedRun {
       .stmt(
         `INSERT INTO runs (id, root_id, workflow, version, document, trigger, idempotency_key, status, attempt,
                            retry_of, params, connection, dialect, nominal_at, created_at, started_at, plan,
-                           owner, heartbeat_at)
+                           owner, heartbeat_at, cache)
          VALUES (@id, @rootId, @workflow, @version, @document, @trigger, @key, @status, @attempt,
-                 @retryOf, @params, @connection, @dialect, @nominalAt, @now, @startedAt, @plan, @owner, @heartbeat)
+                 @retryOf, @params, @connection, @dialect, @nominalAt, @now, @startedAt, @plan, @owner, @heartbeat,
+                 @cache)
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${RUN_COLUMNS}`,
       )
       .get({
@@ -93,6 +96,7 @@ export function createRun(sql: Sql, now: string, r: NewRun): CreatedRun {
         plan: r.plan ? JSON.stringify(r.plan) : null,
         owner: r.owner ?? null,
         heartbeat: r.owner ? now : null,
+        cache: json(r.cache),
       }) as RunRow | undefined;
     // RETURNING gives the new row (no second lookup); nothing when the idempotency key was taken.
     if (!inserted) {
@@ -136,7 +140,7 @@ export function attachPlan(
   sql: Sql,
   now: string,
   id: string,
-  a: { plan: RunPlan; maxAttempts?: number; lineage?: LineageRecord[] },
+  a: { plan: RunPlan; maxAttempts?: number; lineage?: LineageRecord[]; cache?: unknown },
 ): boolean {
   const ids = new Set<string>();
   for (const s of a.plan.steps) {
@@ -145,8 +149,8 @@ export function attachPlan(
   }
   return sql.tx(() => {
     const set = sql
-      .stmt('UPDATE runs SET plan = ? WHERE id = ? AND plan IS NULL')
-      .run(JSON.stringify(a.plan), id).changes;
+      .stmt('UPDATE runs SET plan = ?, cache = ? WHERE id = ? AND plan IS NULL')
+      .run(JSON.stringify(a.plan), json(a.cache), id).changes;
     if (set === 0) return false;
     insertPlanRows(sql, now, id, a.plan, a.maxAttempts ?? 3, a.lineage ?? []);
     return true;
@@ -253,10 +257,13 @@ export function claimRun(sql: Sql, now: string, id: string, owner: string): RunR
 
 /** The oldest queued run, claimed by `owner` in the same statement. */
 export function claimNextRun(sql: Sql, now: string, owner: string): RunRecord | undefined {
+  // PostgreSQL: SKIP LOCKED, so a daemon racing another for the oldest run takes the next one
+  // instead of finding none (SQLite's single writer never races).
+  const skipLocked = sql.backend === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
   const row = sql
     .stmt(
       `UPDATE runs SET status = 'running', owner = @owner, heartbeat_at = @now, started_at = coalesce(started_at, @now)
-       WHERE id = (SELECT id FROM runs WHERE status = 'queued' AND cancel_requested = 0 ORDER BY id LIMIT 1)
+       WHERE id = (SELECT id FROM runs WHERE status = 'queued' AND cancel_requested = 0 ORDER BY id LIMIT 1${skipLocked})
          AND status = 'queued' RETURNING ${RUN_COLUMNS}`,
     )
     .get({ owner, now }) as RunRow | undefined;
@@ -355,15 +362,44 @@ export function runningRuns(sql: Sql): RunRecord[] {
   return (sql.stmt(`${SELECT_RUN} WHERE status = 'running' ORDER BY id`).all() as RunRow[]).map(runRecord);
 }
 
-/** Moves a running run from a dead owner to `owner`; false when someone else took it first. */
-export function takeOverRun(sql: Sql, now: string, id: string, from: string, owner: string): boolean {
+/**
+ * Moves a running run from a gone owner to `owner` (compare-and-set on the owner): false when
+ * someone else took it first. With `leaseExpiredBefore`, only if the owner's lease has expired —
+ * its last heartbeat is older — checked in the same statement, so an owner that heartbeats between
+ * the caller's read and this write keeps its run.
+ */
+export function takeOverRun(
+  sql: Sql,
+  now: string,
+  id: string,
+  from: string,
+  owner: string,
+  leaseExpiredBefore?: string,
+): boolean {
+  if (leaseExpiredBefore === undefined)
+    return (
+      sql
+        .stmt(
+          `UPDATE runs SET owner = @owner, heartbeat_at = @now WHERE id = @id AND status = 'running' AND owner = @from`,
+        )
+        .run({ id, from, owner, now }).changes > 0
+    );
   return (
     sql
       .stmt(
-        `UPDATE runs SET owner = @owner, heartbeat_at = @now WHERE id = @id AND status = 'running' AND owner = @from`,
+        `UPDATE runs SET owner = @owner, heartbeat_at = @now
+         WHERE id = @id AND status = 'running' AND owner = @from
+           AND (heartbeat_at IS NULL OR heartbeat_at < @expired)`,
       )
-      .run({ id, from, owner, now }).changes > 0
+      .run({ id, from, owner, now, expired: leaseExpiredBefore }).changes > 0
   );
+}
+
+/** The runs `owner` holds now (an executor notices one taken over after its lease expired). */
+export function heldRuns(sql: Sql, owner: string): string[] {
+  return (
+    sql.stmt(`SELECT id FROM runs WHERE owner = ? AND status = 'running'`).all(owner) as Array<{ id: string }>
+  ).map((r) => r.id);
 }
 
 /** Finished runs whose staging tables may still exist in the warehouse. */

@@ -104,7 +104,7 @@ export function recordScheduleFire(sql: Sql, now: string, workflow: string, f: F
     sql
       .stmt(
         `UPDATE schedules SET last_nominal_at = @nominalAt, next_fire_at = @nextFireAt, updated_at = @now
-         WHERE workflow = @workflow AND last_nominal_at IS @expected`,
+         WHERE workflow = @workflow AND last_nominal_at IS NOT DISTINCT FROM @expected`,
       )
       .run({
         workflow,

@@ -1,4 +1,4 @@
--- edgeflow run store schema after migrations 001_initial
+-- edgeflow run store schema after migrations 001_initial, 002_notifications, 003_result_cache
 -- Generated: UPDATE_SNAPSHOT=1 npx vitest run daemon/store rewrites it.
 
 CREATE TABLE api_tokens (
@@ -10,6 +10,30 @@ CREATE TABLE api_tokens (
   last_used_at TEXT,
   revoked_at TEXT
 );
+
+CREATE TABLE cache_entries (
+  connection TEXT NOT NULL,
+  key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('materialize', 'write')),
+  status TEXT NOT NULL CHECK (status IN ('building', 'ready', 'dropping')),
+  -- The table holding the result, as the dialect writes it, and its name parts (JSON array).
+  table_name TEXT NOT NULL,
+  table_parts TEXT NOT NULL CHECK (json_valid(table_parts)),
+  -- The output table's version right after the run wrote it (write); NULL for materialize.
+  table_version TEXT,
+  -- The source tables' versions it was made from (JSON object), for people reading it.
+  sources TEXT NOT NULL CHECK (json_valid(sources)),
+  workflow TEXT NOT NULL,
+  step_id TEXT NOT NULL,
+  -- The run that made it (or is making it; the janitor's id while dropping).
+  run_id TEXT NOT NULL,
+  rows INTEGER,
+  bytes INTEGER,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  last_used_at TEXT NOT NULL,
+  PRIMARY KEY (connection, key)
+) WITHOUT ROWID;
 
 CREATE TABLE lineage (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
@@ -28,6 +52,27 @@ CREATE TABLE logs (
   level TEXT NOT NULL CHECK (level IN ('debug', 'info', 'warn', 'error')),
   message TEXT NOT NULL,
   data TEXT CHECK (data IS NULL OR json_valid(data))
+);
+
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  event TEXT NOT NULL CHECK (event IN ('failure', 'success', 'slow', 'skipped')),
+  workflow TEXT NOT NULL,
+  -- NULL for a skipped fire (no run was made).
+  run_id TEXT REFERENCES runs (id) ON DELETE CASCADE,
+  -- What the alert says (redacted like every error the store keeps), whatever the channel.
+  payload TEXT NOT NULL CHECK (json_valid(payload)),
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  max_attempts INTEGER NOT NULL DEFAULT 8 CHECK (max_attempts >= 1),
+  run_at TEXT NOT NULL,
+  locked_at TEXT,
+  locked_by TEXT,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT
 );
 
 CREATE TABLE runs (
@@ -62,7 +107,7 @@ CREATE TABLE runs (
   owner TEXT,
   heartbeat_at TEXT,
   -- Its staging tables are gone (dropped when it ended, or by recovery since).
-  staging_dropped INTEGER NOT NULL DEFAULT 0 CHECK (staging_dropped IN (0, 1)),
+  staging_dropped INTEGER NOT NULL DEFAULT 0 CHECK (staging_dropped IN (0, 1)), cache TEXT CHECK (cache IS NULL OR json_valid(cache)),
   CHECK ((status = 'running') = (owner IS NOT NULL))
 );
 
@@ -106,7 +151,7 @@ CREATE TABLE steps (
   bytes INTEGER,
   started_at TEXT,
   finished_at TEXT,
-  last_error TEXT CHECK (last_error IS NULL OR json_valid(last_error)),
+  last_error TEXT CHECK (last_error IS NULL OR json_valid(last_error)), reused_from TEXT,
   PRIMARY KEY (run_id, step_id)
 ) WITHOUT ROWID;
 
@@ -126,11 +171,19 @@ CREATE TABLE workflows (
   updated_at TEXT NOT NULL
 );
 
+CREATE INDEX cache_entries_expiry ON cache_entries (expires_at);
+
 CREATE INDEX lineage_run ON lineage (run_id);
 
 CREATE INDEX lineage_source ON lineage (source_table, source_column);
 
 CREATE INDEX logs_run ON logs (run_id, id);
+
+CREATE INDEX notifications_due ON notifications (run_at, id) WHERE status = 'pending';
+
+CREATE INDEX notifications_run ON notifications (run_id);
+
+CREATE INDEX notifications_sending ON notifications (locked_at) WHERE status = 'sending';
 
 CREATE INDEX runs_staging ON runs (id) WHERE staging_dropped = 0 AND status IN ('succeeded', 'failed', 'cancelled', 'interrupted');
 

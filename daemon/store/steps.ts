@@ -18,16 +18,29 @@ export function getStep(sql: Sql, runId: string, stepId: string): StepRecord | u
   return row && stepRecord(row);
 }
 
-/** pending → running when its run_at has come; undefined otherwise. */
-export function claimStep(sql: Sql, now: string, runId: string, stepId: string): StepRecord | undefined {
+/**
+ * pending → running when its run_at has come; undefined otherwise. With `owner`, only while the
+ * run is still held by it (an executor whose run another daemon took over starts no new step).
+ */
+export function claimStep(
+  sql: Sql,
+  now: string,
+  runId: string,
+  stepId: string,
+  owner?: string,
+): StepRecord | undefined {
+  const held =
+    owner === undefined
+      ? ''
+      : ` AND EXISTS (SELECT 1 FROM runs WHERE runs.id = @runId AND runs.owner = @owner)`;
   const row = sql
     .stmt(
       `UPDATE steps SET status = 'running', attempts = attempts + 1, locked_at = @now,
          started_at = coalesce(started_at, @now), query_id = NULL
-       WHERE run_id = @runId AND step_id = @stepId AND status = 'pending' AND run_at <= @now
+       WHERE run_id = @runId AND step_id = @stepId AND status = 'pending' AND run_at <= @now${held}
        RETURNING *`,
     )
-    .get({ runId, stepId, now }) as StepRow | undefined;
+    .get(owner === undefined ? { runId, stepId, now } : { runId, stepId, now, owner }) as StepRow | undefined;
   return row && stepRecord(row);
 }
 

@@ -255,6 +255,26 @@ forEachEngine('ef_x_cols', (ctx) => {
     );
   });
 
+  it('compute replaces a column with another column even when its input is read whole elsewhere', async () => {
+    // The union reads every column of orders, so compute's input carries them all: a replaced
+    // column must still be written out (`SELECT *` would keep the old amount).
+    const wf = workflow([
+      ...sources(ctx, 'orders'),
+      { id: 'c', type: 'compute', inputs: { in: 'orders' }, config: { columns: { amount: 'quantity' } } },
+      { id: 'u', type: 'union', inputs: { in: ['orders', 'c'] }, config: { mode: 'all', byName: true } },
+    ]);
+    const columns =
+      'order_id, store_id, customer_id, status, amount, discount, quantity, ordered_at, ship_date, note, is_gift';
+    await expectPreview(
+      ctx,
+      wf,
+      'u',
+      `SELECT ${columns} FROM ${T('orders')}
+       UNION ALL
+       SELECT ${columns.replace('amount', 'quantity')} FROM ${T('orders')}`,
+    );
+  });
+
   it('cast changes column types', async () => {
     const wf = workflow([
       ...sources(ctx, 'orders'),

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
+import { stateLocation } from '../../config/state.js';
 import {
   ensureDemo,
   installDemoWorkflows,
@@ -58,8 +59,9 @@ export async function demoCommand(
     throw new UsageError(
       `edgeflow demo seeds the embedded DuckDB connection "local"; ${local ? `"local" is ${local.type} in this config` : 'this config has no connection "local"'}`,
     );
-  const statePath = path.resolve(loaded.baseDir, loaded.config.state);
-  mkdirSync(path.dirname(statePath), { recursive: true, mode: 0o700 });
+  const state = stateLocation(loaded);
+  mkdirSync(state.dir, { recursive: true, mode: 0o700 });
+  const statePath = state.target;
   if (local.path !== ':memory:')
     mkdirSync(path.dirname(path.resolve(loaded.baseDir, local.path)), { recursive: true });
 
@@ -116,7 +118,7 @@ export async function demoCommand(
 
     const failed = results.filter((r) => r.status !== 'succeeded');
     if (flags.json) io.out(toJson(summary(demo, installed, results)));
-    else say(nextSteps(loaded.config.listen, path.join(path.dirname(statePath), 'admin.token')));
+    else say(nextSteps(loaded.config.listen, path.join(state.dir, 'admin.token')));
     return failed.length > 0 ? 1 : 0;
   } finally {
     await service.close();

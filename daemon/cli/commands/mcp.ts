@@ -20,12 +20,12 @@
  * (`/mcp`) instead.
  */
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createMcpServer } from '../../../mcp/server.js';
 import { isScope, SCOPES, type Scope } from '../../auth/scopes.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
+import { stateLocation } from '../../config/state.js';
 import { createLogger } from '../../observability/logger.js';
 import { NOOP_METRICS } from '../../observability/metrics.js';
 import { executorObserver } from '../../observability/run-observer.js';
@@ -61,10 +61,10 @@ export async function mcpCommand(
     redactor,
     destination: { write: (line: string) => io.err(line) },
   });
-  const statePath = path.resolve(loaded.baseDir, loaded.config.state);
-  if (statePath !== path.resolve(loaded.baseDir, ':memory:'))
-    mkdirSync(path.dirname(statePath), { recursive: true, mode: 0o700 });
-  const store = RunStore.open(statePath, { redactor });
+  const state = stateLocation(loaded);
+  if (state.backend === 'sqlite' && !state.memory) mkdirSync(state.dir, { recursive: true, mode: 0o700 });
+  const statePath = state.display;
+  const store = RunStore.open(state.target, { redactor });
   const service = new Service(loaded, new ConnectorPool(loaded), {
     redactor,
     runs: { store, executor: { onEvent: executorObserver({ logger, metrics: NOOP_METRICS }) } },

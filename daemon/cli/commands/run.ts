@@ -11,9 +11,9 @@
  * (./run-via-daemon.ts).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { parseWorkflow } from '../../../compiler/workflow/parse.js';
 import { loadConfig } from '../../config/load.js';
+import { stateLocation } from '../../config/state.js';
 import type { ExecutorEvent } from '../../executor/index.js';
 import { ConnectorPool } from '../../service/connectors.js';
 import { Redactor } from '../../secrets/redactor.js';
@@ -44,11 +44,10 @@ export async function runCommand(
   opts: { progressStream?: ProgressTarget; signal?: AbortSignal } = {},
 ): Promise<number> {
   const loaded = loadConfig(flags.config);
-  const statePath = path.resolve(loaded.baseDir, loaded.config.state);
-  if (statePath !== path.resolve(loaded.baseDir, ':memory:'))
-    mkdirSync(path.dirname(statePath), { recursive: true, mode: 0o700 });
+  const state = stateLocation(loaded);
+  if (state.backend === 'sqlite' && !state.memory) mkdirSync(state.dir, { recursive: true, mode: 0o700 });
   const redactor = Redactor.forConfig(loaded);
-  const store = RunStore.open(statePath, { redactor });
+  const store = RunStore.open(state.target, { redactor });
   const service = new Service(loaded, new ConnectorPool(loaded), { redactor, runs: { store } });
   const runs = service.runs!;
   let resolved: RunTarget;
@@ -155,8 +154,9 @@ export function describe(view: RunView): string {
         : '';
     const rows = s.target && s.rows !== null ? `${s.rows.toLocaleString('en-US')} rows` : '';
     const tries = s.attempts > 1 ? `${s.attempts} attempts` : '';
+    const reused = s.reusedFrom ? `reused from run ${s.reusedFrom}` : '';
     lines.push(
-      `  ${mark(s.status)} ${s.stepId.padEnd(width)}  ${s.status.padEnd(9)} ${[took, rows, tries].filter(Boolean).join(', ')}`,
+      `  ${mark(s.status)} ${s.stepId.padEnd(width)}  ${s.status.padEnd(9)} ${[took, rows, tries, reused].filter(Boolean).join(', ')}`,
     );
   }
   const written = view.steps.filter((s) => s.target && s.status === 'succeeded');

@@ -9,12 +9,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { serve as serveHttp } from '@hono/node-server';
 import { ensureAdminToken } from '../../auth/admin-token.js';
 import { TokenAuthenticator } from '../../auth/tokens.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { limitSettings, runSettings } from '../../config/schema.js';
+import { stateLocation } from '../../config/state.js';
 import { packagePath } from '../../package-root.js';
 import { demoState, ensureDemo, installDemoWorkflows, type EnsureDemoResult } from '../../demo/index.js';
 import { createHttpApp, loopbackHosts } from '../../http/app.js';
@@ -24,8 +26,8 @@ import { createLineageSink } from '../../observability/lineage-sink.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { DaemonMetrics } from '../../observability/metrics.js';
 import { Readiness } from '../../observability/readiness.js';
-import { executorObserver, schedulerObserver } from '../../observability/run-observer.js';
-import { Scheduler } from '../../scheduler/index.js';
+import { executorObserver, notifierObserver, schedulerObserver } from '../../observability/run-observer.js';
+import { Scheduler, type SchedulerEvent } from '../../scheduler/index.js';
 import { runStoreSchedules } from '../../scheduler/run-store-schedules.js';
 import { ConnectorPool } from '../../service/connectors.js';
 import { Redactor } from '../../secrets/redactor.js';
@@ -78,8 +80,10 @@ export async function serveCommand(
   const loaded = loadConfig(flags.config);
   const demo = demoChoice(loaded, flags.demo === true);
   const { host, port } = parseListen(flags.listen ?? loaded.config.listen);
-  const statePath = path.resolve(loaded.baseDir, loaded.config.state);
-  const stateDir = path.dirname(statePath);
+  // The run store: a SQLite file, or a PostgreSQL database shared with other daemons (its local
+  // files — the admin token, daemon.json — then go to `stateDir`).
+  const state = stateLocation(loaded);
+  const stateDir = state.dir;
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   // Log lines go where the command's other output goes (stderr), one JSON object a line.
   // One redactor for every way out: log lines, the run store, HTTP and MCP answers.
@@ -99,7 +103,7 @@ export async function serveCommand(
   const demoInstalled = demo.install ? readiness.begin('demo workflows') : undefined;
   const executorStarted = readiness.begin('executor');
   const schedulerStarted = readiness.begin('scheduler');
-  const store = RunStore.open(statePath, { redactor });
+  const store = RunStore.open(state.target, { redactor });
   const metrics = new DaemonMetrics();
   // Queue depth: runs waiting for the executor to claim them, read when Prometheus scrapes.
   metrics.beforeScrape(() => metrics.queueDepth(store.runCounts().queued));
@@ -117,6 +121,7 @@ export async function serveCommand(
           lineageOf: (run) => lineageOf(loaded, store, run),
         }),
       },
+      notify: { onEvent: notifierObserver({ logger, metrics }) },
     },
   });
 
@@ -129,7 +134,12 @@ export async function serveCommand(
       { dir: uiDir },
       'the web UI is not built (its files are missing): run `npm run build`; the API and MCP work without it',
     );
-  const admin = ensureAdminToken(stateDir, store);
+  // On a run store shared by several daemons, each daemon's admin token is its own.
+  const admin = ensureAdminToken(
+    stateDir,
+    store,
+    state.backend === 'postgres' ? `admin.token@${hostname()}:${stateDir}` : undefined,
+  );
   redactor.add(admin.token);
   // Set once listening (the port may be 0 until then); read by every request.
   let hosts: ReadonlySet<string> | undefined = undefined;
@@ -193,7 +203,9 @@ export async function serveCommand(
   const actualPort = typeof address === 'object' && address ? address.port : port;
   hosts = loopbackHosts(host, actualPort);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-  logger.info({ address: url, state: statePath, adminToken: admin.file }, 'listening');
+  // Links in alerts: the config's publicUrl, else this address.
+  service.runs?.setPublicUrl(url);
+  logger.info({ address: url, state: state.display, adminToken: admin.file }, 'listening');
   // Where the CLI of the same user finds this daemon when it holds a DuckDB file (cli/daemon-link.ts).
   const published = publishDaemon(loaded, url);
 
@@ -201,7 +213,13 @@ export async function serveCommand(
     store: runStoreSchedules(store),
     startRun: (req) => service.startRun(req),
     overlap: runSettings(loaded.config).overlap,
-    onEvent: schedulerObserver({ logger, metrics }),
+    onEvent: (() => {
+      const observe = schedulerObserver({ logger, metrics });
+      return (e: SchedulerEvent) => {
+        observe(e);
+        service.runs?.notifier.onSchedulerEvent(e);
+      };
+    })(),
   });
   // With the demo, the executor and the scheduler start once its data and workflows are there: a
   // run on `local` (a scheduled fire, one recovered after a crash) never starts against a

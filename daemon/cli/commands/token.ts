@@ -2,10 +2,10 @@
  * `edgeflow token create --scopes read,run,write,admin [--name N]`: a new API token, printed once
  * (only its SHA-256 is stored). `token list` and `token revoke ID` manage the ones there are.
  */
-import path from 'node:path';
 import { parseScopes, ScopeError } from '../../auth/scopes.js';
 import { createApiToken } from '../../auth/tokens.js';
 import { loadConfig } from '../../config/load.js';
+import { stateLocation } from '../../config/state.js';
 import { RunStore } from '../../store/index.js';
 import { toJson, UsageError, type Io } from '../io.js';
 
@@ -19,7 +19,7 @@ export interface TokenFlags {
 export function tokenCommand(args: string[], flags: TokenFlags, io: Io): number {
   const [sub, ...rest] = args;
   const loaded = loadConfig(flags.config);
-  const open = () => RunStore.open(path.resolve(loaded.baseDir, loaded.config.state));
+  const open = () => RunStore.open(stateLocation(loaded).target);
   switch (sub) {
     case 'create': {
       if (!flags.scopes)

@@ -67,6 +67,10 @@ export const RunStep = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   lastError: FailureInfo.nullable(),
+  reusedFrom: z
+    .string()
+    .nullable()
+    .describe('the earlier run whose unchanged result this step reused (no statement ran); null when it ran'),
   purpose: z.string(),
   dependsOn: z.array(z.string()),
   target: PlanStep.shape.target,

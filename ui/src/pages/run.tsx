@@ -175,6 +175,14 @@ export function RunPage(props: { id: string; scope: Scope }) {
               <td>{s.kind}</td>
               <td>
                 <StatusBadge status={s.status} />
+                {s.reusedFrom ? (
+                  <>
+                    {' '}
+                    <a className="small" href={href({ page: 'run', id: s.reusedFrom })}>
+                      reused from run {s.reusedFrom}
+                    </a>
+                  </>
+                ) : null}
               </td>
               <td className="num">
                 {s.attempts}/{s.maxAttempts}
