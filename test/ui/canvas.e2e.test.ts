@@ -135,8 +135,9 @@ describe.skipIf(!haveBrowser)('the web UI in a real browser', () => {
     const list = page.getByTestId('workflow-list');
     for (const name of ['daily_store_revenue', 'monthly_refunds', 'top_customers_by_region'])
       await visible(list.getByRole('link', { name }));
-    // The schedule's next fire in its time zone.
-    expect(await text(list.locator('tr', { hasText: 'daily_store_revenue' }))).toContain('Europe/Madrid');
+    // The schedule's next fire in its time zone (the row fills in when the schedule arrives).
+    const row = list.locator('tr', { hasText: 'daily_store_revenue' });
+    await expect.poll(() => text(row), T).toContain('Europe/Madrid');
     await shot('workflows');
   }, 60_000);
 
