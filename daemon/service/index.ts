@@ -731,7 +731,7 @@ export class Service {
       statements,
       ...(totalBytes !== undefined ? { totalBytes } : {}),
       ...(totalCostUsd !== undefined ? { totalCostUsd } : {}),
-      note: ESTIMATE_NOTES[c.type] ?? '',
+      note: ESTIMATE_NOTES[c.type],
       diagnostics: a.diagnostics,
     };
   }
@@ -835,8 +835,7 @@ function validateResult(p: Prepared, more: Diagnostic[] = []): ValidateResult {
   };
 }
 
-const ESTIMATE_NOTES: Partial<Record<Connector['type'], string>> &
-  Record<'duckdb' | 'postgres' | 'bigquery' | 'snowflake', string> = {
+const ESTIMATE_NOTES: Record<Connector['type'], string> = {
   duckdb:
     'DuckDB cannot estimate bytes or cost: it gives only its planner row estimate (no bytes, no price: it runs locally at no charge).',
   postgres: 'PostgreSQL gives its planner rows and cost units (not bytes, not money).',
