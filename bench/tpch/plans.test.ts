@@ -289,7 +289,19 @@ async function pgMaterialized(client: pg.Client, sql: string): Promise<string[]>
   return out;
 }
 
-describePostgres('PostgreSQL: no source or filter materialised, the same rows', () => {
+/** How many Sort nodes a plan has: one sorts once where the other sorts twice. */
+async function pgSorts(client: pg.Client, sql: string): Promise<number> {
+  const r = await client.query<{ 'QUERY PLAN': Array<{ Plan: PgPlanNode }> }>(`EXPLAIN (FORMAT JSON) ${sql}`);
+  let n = 0;
+  const walk = (p: PgPlanNode) => {
+    if (p['Node Type'] === 'Sort' || p['Node Type'] === 'Incremental Sort') n++;
+    for (const c of p.Plans ?? []) walk(c);
+  };
+  walk(r.rows[0]!['QUERY PLAN'][0]!.Plan);
+  return n;
+}
+
+describePostgres('PostgreSQL: no source or filter materialised, no extra sort, the same rows', () => {
   let client: pg.Client;
   beforeAll(async () => {
     client = new pg.Client(pgClientConfig());
@@ -308,6 +320,9 @@ describePostgres('PostgreSQL: no source or filter materialised, the same rows', 
     const hand = handSqlFor(q, 'postgres');
     const allowed = materialisable(q);
     expect((await pgMaterialized(client, sql)).filter((name) => !allowed.has(name))).toEqual([]);
+    // An aggregate ordered and limited after it is one SELECT, so PostgreSQL groups in the
+    // ORDER BY's order and sorts once, as for the hand-written query (q18).
+    expect(await pgSorts(client, sql)).toBeLessThanOrEqual(await pgSorts(client, hand));
     const rows = async (text: string) => {
       const res = await client.query({ text, rowMode: 'array' });
       return {

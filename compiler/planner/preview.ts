@@ -6,7 +6,7 @@ import type { Query, SqlExpr, WithQuery } from '../sql/ast.js';
 import { T } from '../schema/types.js';
 import { MissingParamError, SqlWriter, type Binding } from '../sql/writer.js';
 import { didYouMean } from '../suggest.js';
-import { Assembler, uniqueName, type RelationRef } from './assemble.js';
+import { Assembler, orderAggregate, uniqueName, type RelationRef } from './assemble.js';
 import { missingParam, resolveParams } from './params.js';
 
 export interface PreviewOptions {
@@ -121,7 +121,7 @@ export function compilePreview(
     ...(schema.ordering?.length ? { orderBy: schema.ordering } : {}),
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
   }));
-  const query = foldOrderedTarget(assembled, asm.cteName(target));
+  const query = foldIntoAggregate(foldOrderedTarget(assembled, asm.cteName(target)));
   const writer = () => new SqlWriter(analysis.dialect, { params: opts.paramMode ?? 'bind', values });
   try {
     const rows = writer();
@@ -207,4 +207,42 @@ function foldOrderedTarget(w: WithQuery, targetCte: string): WithQuery {
     ctes: w.ctes.slice(0, -1),
     body: { ...q, ...(limit !== undefined ? { limit } : {}) },
   };
+}
+
+/**
+ * A preview ordering an aggregate's rows, through nodes that pass them on unchanged (a sort node
+ * is `SELECT * FROM` its input), is the aggregate's own SELECT with the ORDER BY and LIMIT: the
+ * engine groups in that order and sorts once (see orderAggregate). Only the last CTEs are
+ * folded, which nothing but the final SELECT reads.
+ */
+function foldIntoAggregate(w: WithQuery): WithQuery {
+  let { ctes, body } = w;
+  if (body.kind !== 'select' || (!body.orderBy?.length && body.limit === undefined)) return w;
+  for (;;) {
+    const last = ctes[ctes.length - 1];
+    if (!last || last.materialize || body.from?.kind !== 'ref' || body.from.name !== last.name) return w;
+    const q = last.query;
+    const passing =
+      q.kind === 'select' &&
+      q.from?.kind === 'ref' &&
+      !q.from.alias &&
+      q.items.length === 1 &&
+      q.items[0]!.kind === 'star' &&
+      !q.items[0]!.table &&
+      !q.items[0]!.except?.length &&
+      !q.where &&
+      !q.groupBy &&
+      !q.having &&
+      !q.qualify &&
+      !q.distinct &&
+      !q.orderBy &&
+      q.limit === undefined &&
+      q.offset === undefined;
+    if (!passing) break;
+    ctes = ctes.slice(0, -1);
+    body = { ...body, from: q.from };
+  }
+  const last = ctes[ctes.length - 1]!;
+  const merged = orderAggregate(last.query, body, last.name);
+  return merged ? { ctes: ctes.slice(0, -1), body: merged } : w;
 }
