@@ -270,6 +270,7 @@ function inSchema(q: TpchQuery, schema: string): TpchQuery {
 interface PgPlanNode {
   'Node Type': string;
   'CTE Name'?: string;
+  'Parent Relationship'?: string;
   Plans?: PgPlanNode[];
 }
 
@@ -289,15 +290,21 @@ async function pgMaterialized(client: pg.Client, sql: string): Promise<string[]>
   return out;
 }
 
-/** How many Sort nodes a plan has: one sorts once where the other sorts twice. */
-async function pgSorts(client: pg.Client, sql: string): Promise<number> {
+/**
+ * The Sort nodes at the top of a plan: along the chain of nodes with one input (Limit, Sort,
+ * Aggregate, Gather Merge…) from the root to the first join or scan. Sorts below are the engine's
+ * choice of join or grouping method for its row estimates, not the statement's shape.
+ */
+async function pgTopSorts(client: pg.Client, sql: string): Promise<number> {
   const r = await client.query<{ 'QUERY PLAN': Array<{ Plan: PgPlanNode }> }>(`EXPLAIN (FORMAT JSON) ${sql}`);
   let n = 0;
-  const walk = (p: PgPlanNode) => {
+  for (let p: PgPlanNode | undefined = r.rows[0]!['QUERY PLAN'][0]!.Plan; p;) {
     if (p['Node Type'] === 'Sort' || p['Node Type'] === 'Incremental Sort') n++;
-    for (const c of p.Plans ?? []) walk(c);
-  };
-  walk(r.rows[0]!['QUERY PLAN'][0]!.Plan);
+    const inputs: PgPlanNode[] = (p.Plans ?? []).filter(
+      (c) => c['Parent Relationship'] !== 'InitPlan' && c['Parent Relationship'] !== 'SubPlan',
+    );
+    p = inputs.length === 1 ? inputs[0] : undefined;
+  }
   return n;
 }
 
@@ -321,8 +328,14 @@ describePostgres('PostgreSQL: no source or filter materialised, no extra sort, t
     const allowed = materialisable(q);
     expect((await pgMaterialized(client, sql)).filter((name) => !allowed.has(name))).toEqual([]);
     // An aggregate ordered and limited after it is one SELECT, so PostgreSQL groups in the
-    // ORDER BY's order and sorts once, as for the hand-written query (q18).
-    expect(await pgSorts(client, sql)).toBeLessThanOrEqual(await pgSorts(client, hand));
+    // ORDER BY's order and sorts once, as for the hand-written query (q18: a second sort raised
+    // the cost past jit_above_cost at SF 0.1). Grouping by sorting shows it at any scale.
+    await client.query('SET enable_hashagg = off');
+    try {
+      expect(await pgTopSorts(client, sql)).toBeLessThanOrEqual(await pgTopSorts(client, hand));
+    } finally {
+      await client.query('RESET enable_hashagg');
+    }
     const rows = async (text: string) => {
       const res = await client.query({ text, rowMode: 'array' });
       return {

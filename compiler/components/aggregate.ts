@@ -78,6 +78,7 @@ export const aggregate = defineComponent({
       outputs: { out: { columns } },
       // Groups are read (and grouped by) even when no reader wants them; a measure reads its arguments.
       reads: { always: columnOrigins(rel, groupKeys) },
+      ...(groups.length ? { groupKeys: groups.map((g) => g.name) } : {}),
       build: (b) => ({
         out: {
           kind: 'select',

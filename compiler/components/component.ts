@@ -91,6 +91,14 @@ export interface NodeAnalysis {
   write?: WriteSpec;
   /** The input columns it reads; absent: all of them (see ColumnsRead). */
   reads?: ColumnsRead;
+  /**
+   * Facts the planner may shape SQL by (planner/pushdown.ts). `groupKeys`: columns of `out` that
+   * are input columns passed on unchanged, one output row per distinct combination of them (an
+   * aggregate's groups). `equiJoin`: a join's kind and its key pairs (left input column = right
+   * input column, plain equality: nulls never match); no pairs for a join on a condition.
+   */
+  groupKeys?: readonly string[];
+  equiJoin?: { kind: string; pairs: ReadonlyArray<{ left: string; right: string }> };
 }
 
 export type ConfigKey = ReadonlyArray<string | number>;

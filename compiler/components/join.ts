@@ -74,6 +74,7 @@ export const join = defineComponent({
     }
 
     const conds: SqlExpr[] = [];
+    const pairs: Array<{ left: string; right: string }> = [];
     // The keys and the condition are read whatever is asked of the output.
     const always: ColumnOrigin[] = [];
     let ok = true;
@@ -97,6 +98,7 @@ export const join = defineComponent({
         return;
       }
       conds.push({ k: 'binary', op: '=', left: col(l, L), right: col(r, R), type: T.bool });
+      pairs.push({ left: l.name, right: r.name });
       always.push(
         { node: left.ref.node, port: left.ref.port, column: l.name },
         { node: right.ref.node, port: right.ref.port, column: r.name },
@@ -117,6 +119,8 @@ export const join = defineComponent({
       undefined,
     );
 
+    const equiJoin = { kind, pairs };
+
     if (kind === 'semi' || kind === 'anti') {
       if (select)
         ctx.warn('INVALID_VALUE', `${kind} joins output the left columns; select is ignored`, {
@@ -133,6 +137,7 @@ export const join = defineComponent({
       return {
         outputs: { out: { columns } },
         reads: { always },
+        equiJoin,
         build: (b) => ({
           out: b.dialect.caps.semiJoin
             ? {
@@ -216,6 +221,7 @@ export const join = defineComponent({
     return {
       outputs: { out: { columns } },
       reads: { always },
+      equiJoin,
       build: (b) => {
         const from: FromItem = {
           kind: 'join',

@@ -9,6 +9,7 @@ import type { Cte, FromItem, Query, SelectItem, WithQuery } from '../sql/ast.js'
 import { computeDemand, Demand, type ColumnSet } from './demand.js';
 import { flattenJoins } from './join-blocks.js';
 import { NodeBuild } from './node-build.js';
+import { findKeyPushdowns, withKeysOf, type KeyPushdown } from './pushdown.js';
 
 export interface RelationRef {
   node: string;
@@ -196,6 +197,27 @@ export class Assembler {
     // it, which keeps filters and join order from reaching the table scan). A join or an
     // aggregate read more than once is computed once (DuckDB would otherwise compute a join
     // again for each reader: TPC-H Q2 scanned partsupp twice).
+    // An aggregate joined on its group keys with a reduced set reads that set's keys first
+    // (pushdown.ts): the set is read once more, and the aggregate's CTE comes after it.
+    const pushdowns = graphHasJoin(this.analysis)
+      ? findKeyPushdowns(
+          this.analysis,
+          rels,
+          keys,
+          targetKey,
+          (i) => this.queriesOf(rels[i]!.node)[rels[i]!.port]!,
+        )
+      : [];
+    for (const p of pushdowns) {
+      const a = keys.indexOf(p.aggregateKey);
+      const j = keys.indexOf(p.joinKey);
+      const [rel] = rels.splice(a, 1);
+      const [key] = keys.splice(a, 1);
+      rels.splice(j - 1, 0, rel!);
+      keys.splice(j - 1, 0, key!);
+    }
+    const pushedInto = new Map<string, KeyPushdown[]>();
+    for (const p of pushdowns) pushedInto.set(p.joinKey, [...(pushedInto.get(p.joinKey) ?? []), p]);
     const reads = new Map<string, number>([[targetKey, 1]]);
     /** Who reads each relation: the index of its one reader in `rels`, or -1 when several do. */
     const readerOf = new Map<string, number>();
@@ -211,6 +233,10 @@ export class Assembler {
         reads.set(k, (reads.get(k) ?? 0) + (inline.has(key) ? n : 1));
         readerOf.set(k, readerOf.has(k) ? -1 : i);
       }
+      for (const p of pushedInto.get(key) ?? []) {
+        reads.set(p.otherKey, (reads.get(p.otherKey) ?? 0) + 1);
+        readerOf.set(p.otherKey, -1);
+      }
     }
     /** Read once, by one relation, and not the target: its CTE may be folded into its reader. */
     const readOnceBy = (key: string) => {
@@ -219,6 +245,16 @@ export class Assembler {
     };
     const queries = new Map<string, Query>();
     rels.forEach((r, i) => queries.set(keys[i]!, this.queriesOf(r.node)[r.port]!));
+    for (const p of pushdowns)
+      queries.set(
+        p.aggregateKey,
+        withKeysOf(
+          queries.get(p.aggregateKey)!,
+          this.fromItem(p.other),
+          p.pairs,
+          this.analysis.dialect.caps.semiJoin === true,
+        ),
+      );
     // A table read by one relation is read there directly (a filter or an aggregate right on
     // the source, as it would be written by hand), not through a CTE of its own.
     // Only into readers that say what they read (their SQL reads the input once, in FROM).
@@ -396,4 +432,16 @@ export function orderAggregate(aggregate: Query, reader: Query, name: string): Q
     ...(reader.limit !== undefined ? { limit: reader.limit } : {}),
     ...(reader.offset !== undefined ? { offset: reader.offset } : {}),
   };
+}
+
+/** Whether the workflow has a join at all (most small ones do not: no pushdown search). */
+const hasJoin = new WeakMap<WorkflowAnalysis, boolean>();
+function graphHasJoin(analysis: WorkflowAnalysis): boolean {
+  let has = hasJoin.get(analysis);
+  if (has === undefined) {
+    has = false;
+    for (const n of analysis.graph!.nodes.values()) if (n.def.id === 'join') has = true;
+    hasJoin.set(analysis, has);
+  }
+  return has;
 }

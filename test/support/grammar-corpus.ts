@@ -323,6 +323,48 @@ function workflowCases(o: CorpusOptions): Case[] {
       sink('dd', { table: 'analytics.rejected', mode: 'append' }, 'o2'),
     ]),
   });
+  cases.push({
+    name: 'an aggregate joined on its group keys with a filtered set (the keys pushed into it), then ordered and limited',
+    workflow: wf('pushed_keys', [
+      source('orders', 'main.orders'),
+      source('stores', 'main.stores'),
+      {
+        id: 'per_pair',
+        type: 'aggregate',
+        inputs: { in: 'orders' },
+        config: { groupBy: ['store_id', 'customer_id'], measures: { total: 'sum(amount)' } },
+      },
+      { id: 'north', type: 'filter', inputs: { in: 'stores' }, config: { where: "region = 'north'" } },
+      {
+        id: 'j',
+        type: 'join',
+        inputs: { left: 'north', right: 'per_pair' },
+        config: {
+          on: [{ left: 'store_id', right: 'store_id' }],
+          select: ['left.store_id', 'right.customer_id', 'right.total'],
+        },
+      },
+      {
+        id: 'per_store',
+        type: 'aggregate',
+        inputs: { in: 'j' },
+        config: { groupBy: ['store_id', 'customer_id'], measures: { total: 'sum(total)' } },
+      },
+      {
+        id: 'top',
+        type: 'top_n',
+        inputs: { in: 'per_store' },
+        config: { orderBy: [{ expr: 'store_id', desc: true }, 'customer_id'], n: 10 },
+      },
+      {
+        id: 'sorted',
+        type: 'sort',
+        inputs: { in: 'per_pair' },
+        config: { by: ['customer_id', { expr: 'store_id', desc: true }] },
+      },
+      sink('top', { table: 'analytics.top_pairs' }, 'o1'),
+    ]),
+  });
   const joinKinds = ['inner', 'left', 'right', 'full', 'cross', 'semi', 'anti'];
   for (const kind of joinKinds) {
     const on = kind === 'cross' ? {} : { on: [{ left: 'customer_id', right: 'customer_id' }] };
