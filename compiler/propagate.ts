@@ -14,6 +14,7 @@ import type {
 } from './components/component.js';
 import { childPath, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
 import type { Dialect } from './dialects/dialect.js';
+import type { Expr } from './expr/ast.js';
 import { ExprSyntaxError, parseExpression } from './expr/parser.js';
 import {
   ExprError,
@@ -69,6 +70,11 @@ export function propagate(
   const results = new Map<string, NodeResult>();
   const params = paramInfos(wf);
   const maxColumns = opts.maxColumns ?? Infinity;
+  // Only a workflow of some size repeats configs enough to pay for the keys.
+  const configs = graph.order.length >= CACHED_CONFIGS_FROM ? new ConfigCache() : undefined;
+  // Expression texts repeat across nodes as configs do; a parsed expression is only read (typing
+  // it builds a new tree), so nodes with the same text share it.
+  const exprs = new Map<string, Expr>();
   let columns = 0;
 
   for (const id of graph.order) {
@@ -92,7 +98,7 @@ export function propagate(
 
     const def = node.def;
     const rawConfig = node.spec.config ?? {};
-    const parsed = def.config.safeParse(rawConfig);
+    const parsed = configs ? configs.parse(def, rawConfig) : def.config.safeParse(rawConfig);
     if (!parsed.success) {
       diagnostics.push(
         ...zodIssuesToDiagnostics(parsed.error.issues, {
@@ -107,10 +113,21 @@ export function propagate(
     }
     // Only this node's new diagnostics are looked at (the list grows; rescanning it is quadratic).
     const before = diagnostics.length;
-    const ctx = makeContext(node, def, parsed.data, inputs, opts.dialect, opts.catalog, params, diagnostics);
+    const ctx = makeContext(
+      node,
+      def,
+      parsed.data,
+      inputs,
+      opts.dialect,
+      opts.catalog,
+      params,
+      diagnostics,
+      exprs,
+    );
     let analysis: NodeAnalysis | undefined;
     try {
       analysis = def.analyze(ctx);
+      ctx.analysed();
     } catch (e) {
       diagnostics.push({
         severity: 'error',
@@ -130,6 +147,60 @@ export function propagate(
     if (columns > maxColumns) diagnostics.push(tooManyColumns(node, columns, maxColumns));
   }
   return { results, diagnostics };
+}
+
+/**
+ * Config validation, once per distinct config of a component: generated and copied workflows
+ * repeat the same configs (every module of a workflow built from templates), and zod allocated
+ * about a tenth of a 10,000-node compile. Only configs that are plain JSON data (what a parsed
+ * document holds) are cached, keyed by their JSON text, so equal keys mean equal input; the parsed
+ * value is shared by those nodes, which components only read. Failures are not cached: they are
+ * rare, and their diagnostics are per node.
+ */
+const CACHED_CONFIGS_FROM = 100;
+
+class ConfigCache {
+  private readonly parsed = new Map<string, { success: true; data: unknown }>();
+
+  parse(def: ComponentDefinition<unknown>, raw: unknown) {
+    const json = isJsonData(raw, 0) ? JSON.stringify(raw) : undefined;
+    const key = json === undefined ? undefined : `${def.id}\u0000${json}`;
+    const hit = key === undefined ? undefined : this.parsed.get(key);
+    if (hit) return hit;
+    const result = def.config.safeParse(raw);
+    if (result.success && key !== undefined) this.parsed.set(key, { success: true, data: result.data });
+    return result;
+  }
+}
+
+/**
+ * Whether `v` is JSON data that JSON.stringify writes exactly: strings, booleans, finite numbers
+ * (not -0, written as 0), null, dense arrays and plain objects of those (no undefined members,
+ * which it leaves out). Anything else (a YAML NaN, an object passed in by code) is not cached.
+ */
+function isJsonData(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (depth > 16) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!(i in v) || !isJsonData(v[i], depth + 1)) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const k of Object.keys(v))
+        if (k === '__proto__' || !isJsonData((v as Record<string, unknown>)[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function tooManyColumns(node: GraphNode, columns: number, maxColumns: number): Diagnostic {
@@ -155,11 +226,12 @@ function makeContext<C>(
   catalog: Catalog,
   params: ReadonlyMap<string, ParamInfo>,
   diagnostics: Diagnostic[],
-): AnalyzeContext<C> {
+  exprs: Map<string, Expr>,
+): NodeContext<C> {
   const inputs: Record<string, InputRelation[]> = {};
   for (const r of inputList) (inputs[r.port] ??= []).push(r);
   for (const list of Object.values(inputs)) list.sort((a, b) => a.index - b.index);
-  return new NodeContext(node, def, config, inputs, dialect, catalog, params, diagnostics);
+  return new NodeContext(node, def, config, inputs, dialect, catalog, params, diagnostics, exprs);
 }
 
 const label = (rel: InputRelation) =>
@@ -181,6 +253,8 @@ class NodeContext<C> implements AnalyzeContext<C> {
     readonly catalog: Catalog,
     readonly params: ReadonlyMap<string, ParamInfo>,
     private readonly diagnostics: Diagnostic[],
+    /** Parsed expressions by text, shared by the nodes of one analysis (while this one is analysed). */
+    private exprs: Map<string, Expr> | undefined,
   ) {
     this.node = graphNode.spec;
   }
@@ -224,6 +298,24 @@ class NodeContext<C> implements AnalyzeContext<C> {
     return [{ port, columns: r.schema.columns, label: label(r) }];
   }
 
+  /** `text` parsed (a syntax error is thrown again each time: it is not kept). */
+  private parsed(text: string): Expr {
+    let e = this.exprs?.get(text);
+    if (!e) {
+      e = parseExpression(text);
+      this.exprs?.set(text, e);
+    }
+    return e;
+  }
+
+  /**
+   * The node is analysed: the shared cache is let go, since the context stays reachable from the
+   * node's build for as long as the analysis lives, and the parsed expressions are not needed.
+   */
+  analysed(): void {
+    this.exprs = undefined;
+  }
+
   expr(text: string, key: ConfigKey, scope: ScopeRelation[], opts: Partial<ResolveOptions> = {}) {
     const options: ResolveOptions = {
       params: this.params,
@@ -233,7 +325,7 @@ class NodeContext<C> implements AnalyzeContext<C> {
       ...opts,
     };
     try {
-      return resolveExpr(parseExpression(text), scope, options);
+      return resolveExpr(this.parsed(text), scope, options);
     } catch (e) {
       if (e instanceof ExprSyntaxError || e instanceof ExprError) {
         const code: DiagnosticCode = e instanceof ExprError ? e.code : 'EXPR_SYNTAX';

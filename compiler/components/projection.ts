@@ -73,13 +73,21 @@ function identity(c: Column, rel: InputRelation): PassedColumn {
 
 /** Output schema + ordering kept where the ordering columns survive under their (new) names. */
 export function projected(rel: InputRelation, items: readonly Projected[]) {
+  // The map of renames only matters to an ordered input (most are not: no map per node then).
+  const ordering = rel.schema.ordering?.length
+    ? carryOrdering(rel.schema.ordering, renames(items))
+    : undefined;
+  return { columns: items.map(columnOf), ...(ordering ? { ordering } : {}) };
+}
+
+/** What each input column is called in the output (a column computed as a bare column counts). */
+function renames(items: readonly Projected[]): Map<string, Column> {
   const renamed = new Map<string, Column>();
   for (const p of items) {
     if (p instanceof PassedColumn) renamed.set(p.sourceColumn, p);
     else if (p.expr.k === 'col') renamed.set(p.expr.name, p.column);
   }
-  const ordering = carryOrdering(rel.schema.ordering, renamed);
-  return { columns: items.map(columnOf), ...(ordering ? { ordering } : {}) };
+  return renamed;
 }
 
 export const select = defineComponent({

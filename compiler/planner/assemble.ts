@@ -8,6 +8,7 @@ import type { NodeResult } from '../propagate.js';
 import type { Cte, FromItem, Query, SelectItem, WithQuery } from '../sql/ast.js';
 import { computeDemand, Demand, type ColumnSet } from './demand.js';
 import { flattenJoins } from './join-blocks.js';
+import { namingOf, NodeSlots, type Naming } from './naming.js';
 import { NodeBuild } from './node-build.js';
 import { findKeyPushdowns, withKeysOf, type KeyPushdown } from './pushdown.js';
 
@@ -28,56 +29,11 @@ export function uniqueName(base: string, takenLower: ReadonlySet<string>): strin
   for (let n = 2; ; n++) if (!takenLower.has(`${base}_${n}`.toLowerCase())) return `${base}_${n}`;
 }
 
-/** Each relation's CTE name and its place in a statement (its node's, raw sources first, then its port's). */
-interface Naming {
-  cteNames: Map<string, string>;
-  rank: Map<string, number>;
-}
-
-/** Made once per analysis: a plan and the previews of one analysis name relations alike. */
-const namings = new WeakMap<WorkflowAnalysis, Naming>();
-
-function namingOf(analysis: WorkflowAnalysis): Naming {
-  let naming = namings.get(analysis);
-  if (naming) return naming;
-  const graph = analysis.graph!;
-  // Source queries first: a CTE is visible to the CTEs after it, so raw SQL placed first cannot
-  // have one of its table names shadowed by a node id.
-  const raw: string[] = [];
-  const sources: string[] = [];
-  const rest: string[] = [];
-  for (const id of graph.order) {
-    const def = graph.nodes.get(id)!.def;
-    (def.id === 'source.sql' ? raw : def.category === 'source' ? sources : rest).push(id);
-  }
-  const position = new Map<string, number>();
-  for (const list of [raw, sources, rest]) for (const id of list) position.set(id, position.size);
-  naming = { cteNames: new Map(), rank: new Map() };
-  const taken = new Set<string>();
-  for (const id of graph.order) {
-    const ports = graph.nodes.get(id)!.def.outputs;
-    for (let i = 0; i < ports.length; i++) {
-      const p = ports[i]!;
-      // Folded like an unquoted name would be, so Snowflake SQL reads ORDERS rather than "orders".
-      const name = uniqueName(
-        analysis.dialect.newColumnName(p.name === 'out' ? id : `${id}_${p.name}`),
-        taken,
-      );
-      taken.add(name.toLowerCase());
-      const key = relKey({ node: id, port: p.name });
-      naming.cteNames.set(key, name);
-      naming.rank.set(key, position.get(id)! * 16 + i);
-    }
-  }
-  namings.set(analysis, naming);
-  return naming;
-}
-
 export class Assembler {
-  private readonly cteNames: ReadonlyMap<string, string>;
-  private readonly built = new Map<string, Record<string, Query>>();
-  /** Each relation's place in a statement: its node's (raw sources first), then its port's. */
-  private readonly rank: ReadonlyMap<string, number>;
+  /** The relations' CTE names and order in a statement. */
+  private readonly naming: Naming;
+  /** Each node's queries in the statement being assembled, by node index. */
+  private readonly built: NodeSlots<Record<string, Query>>;
   /** What each relation carries in the statement being assembled. */
   private demand: Demand;
 
@@ -89,17 +45,17 @@ export class Assembler {
     private readonly materializedColumns: ReadonlyMap<string, readonly string[] | undefined> = new Map(),
   ) {
     this.demand = Demand.none(analysis);
-    ({ cteNames: this.cteNames, rank: this.rank } = namingOf(analysis));
+    this.naming = namingOf(analysis);
+    this.built = new NodeSlots(analysis.workflow?.nodes.length ?? 0);
   }
 
   /** The node whose SQL a CTE name holds. */
   nodeOfCte(name: string): string | undefined {
-    for (const [key, cte] of this.cteNames) if (cte === name) return key.split('\u0000')[0];
-    return undefined;
+    return this.naming.nodeOfCte(name);
   }
 
   cteName(r: RelationRef): string {
-    return this.cteNames.get(relKey(r)) ?? r.node;
+    return this.naming.cteName(r);
   }
 
   /** The FROM item that reads a relation: its staging table, or its CTE. */
@@ -119,23 +75,12 @@ export class Assembler {
     // Callers ask twice for one statement (to check or to order steps, then to assemble it).
     const last = this.lastNeeded;
     if (last?.key === targetKey && last.computeTarget === computeTarget) return last.rels;
-    const graph = this.analysis.graph!;
-    const seen = new Map<string, RelationRef>();
-    const stack = [target];
-    while (stack.length) {
-      const r = stack.pop()!;
-      const k = relKey(r);
-      if (seen.has(k)) continue;
-      seen.set(k, r);
-      if (this.materialized.has(k) && !(computeTarget && k === targetKey)) continue;
-      for (const e of graph.nodes.get(r.node)?.inputs ?? []) stack.push({ node: e.node, port: e.outPort });
-    }
     // Node order, then port order. A reference to a node that failed graph checks is kept, first
     // (callers report it as blocked).
-    const rels = [...seen]
-      .map(([k, r]) => ({ r, rank: this.rank.get(k) ?? -16 }))
-      .sort((a, b) => a.rank - b.rank)
-      .map((x) => x.r);
+    const rels = this.naming.needed(
+      target,
+      (k) => this.materialized.has(k) && !(computeTarget && k === targetKey),
+    );
     this.lastNeeded = { key: targetKey, computeTarget, rels };
     return rels;
   }
@@ -150,11 +95,11 @@ export class Assembler {
   }
 
   private queriesOf(nodeId: string): Record<string, Query> {
-    let q = this.built.get(nodeId);
+    const result = this.analysis.nodes.get(nodeId)!;
+    let q = this.built.get(result.node.index);
     if (!q) {
-      const result = this.analysis.nodes.get(nodeId)!;
       q = result.analysis!.build!(new NodeBuild(this.analysis.dialect, result.node, this.demand, this.read));
-      this.built.set(nodeId, q);
+      this.built.set(result.node.index, q);
     }
     return q;
   }

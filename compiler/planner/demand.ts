@@ -26,29 +26,73 @@ export interface DemandOptions {
   fixed?: FixedRelations;
 }
 
-export class Demand {
-  private readonly emittedCache = new Map<string, readonly string[] | undefined>();
+/**
+ * A value per relation. A statement over much of a large workflow keeps its `out` ports' values
+ * in an array by node index, as a map of 10,000 relations is slow to grow in V8 (each rehash of a
+ * table that large costs milliseconds); other ports, and small statements, use a map by key.
+ */
+class RelationTable<V> {
+  private readonly byNode: Array<V | undefined> | undefined;
+  private readonly byKey = new Map<string, V>();
 
   constructor(
     private readonly analysis: WorkflowAnalysis,
-    private readonly wanted: ReadonlyMap<string, ColumnSet>,
+    dense: boolean,
+  ) {
+    if (dense) this.byNode = new Array<V | undefined>(analysis.workflow!.nodes.length).fill(undefined);
+  }
+
+  /** The relation's slot in the array, or -1 (kept by key). */
+  private slot(node: string, port: string): number {
+    if (!this.byNode || port !== 'out') return -1;
+    return this.analysis.graph!.nodes.get(node)?.index ?? -1;
+  }
+
+  get(node: string, port: string): V | undefined {
+    const i = this.slot(node, port);
+    return i >= 0 ? this.byNode![i] : this.byKey.get(relKey({ node, port }));
+  }
+
+  set(node: string, port: string, value: V): void {
+    const i = this.slot(node, port);
+    if (i >= 0) this.byNode![i] = value;
+    else this.byKey.set(relKey({ node, port }), value);
+  }
+}
+
+/** Past this many nodes, a statement over at least an eighth of the workflow keeps arrays. */
+const DENSE_FROM = 1024;
+
+const denseFor = (analysis: WorkflowAnalysis, nodes: number) =>
+  nodes >= DENSE_FROM && nodes * 8 >= (analysis.workflow?.nodes.length ?? Infinity);
+
+export class Demand {
+  /** emitted() answers; null: the relation has all of its columns. */
+  private readonly emittedCache: RelationTable<readonly string[] | null>;
+
+  constructor(
+    private readonly analysis: WorkflowAnalysis,
+    private readonly wanted: RelationTable<ColumnSet>,
     private readonly fixed: FixedRelations,
-  ) {}
+    dense = false,
+  ) {
+    this.emittedCache = new RelationTable(analysis, dense);
+  }
 
   /** Every column of every relation: nothing pruned (the safe default). */
   static none(analysis: WorkflowAnalysis): Demand {
-    return new Demand(analysis, new Map(), new Map());
+    return new Demand(analysis, new RelationTable(analysis, false), new Map());
   }
 
   /** Whether a reader needs `column` of `rel` (a relation nobody reads here: every column). */
   wants(rel: RelationRef, column: string): boolean {
-    const s = this.wanted.get(relKey(rel));
+    const s = this.wanted.get(rel.node, rel.port);
     return s === undefined || s === 'all' || s.has(column);
   }
 
   /** What the readers of `rel` need of it. */
   columnsOf(rel: RelationRef): ColumnSet {
-    return this.wanted.get(relKey(rel)) ?? 'all';
+    return this.wanted.get(rel.node, rel.port) ?? 'all';
   }
 
   /**
@@ -58,16 +102,17 @@ export class Demand {
   emitted(rel: RelationRef): readonly string[] | undefined {
     const key = relKey(rel);
     if (this.fixed.has(key)) return this.fixed.get(key);
-    if (this.emittedCache.has(key)) return this.emittedCache.get(key);
+    const cached = this.emittedCache.get(rel.node, rel.port);
+    if (cached !== undefined) return cached ?? undefined;
     let out: readonly string[] | undefined;
-    const s = this.wanted.get(key);
+    const s = this.wanted.get(rel.node, rel.port);
     const result = this.analysis.nodes.get(rel.node);
     const columns = result?.analysis?.outputs[rel.port]?.columns;
     if (s !== undefined && s !== 'all' && result?.analysis?.reads && columns) {
       const names = columns.filter((c) => s.has(c.name)).map((c) => c.name);
       out = names.length === columns.length ? undefined : names;
     }
-    this.emittedCache.set(key, out);
+    this.emittedCache.set(rel.node, rel.port, out ?? null);
     return out;
   }
 }
@@ -83,14 +128,19 @@ export function computeDemand(
 ): Demand {
   const graph = analysis.graph!;
   const fixed: FixedRelations = opts.fixed ?? new Map<string, readonly string[] | undefined>();
-  const wanted = new Map<string, ColumnSet>(opts.roots);
-  const entry = (key: string): Set<string> | 'all' => {
-    let s = wanted.get(key);
-    if (s === undefined) wanted.set(key, (s = new Set<string>()));
+  const dense = denseFor(analysis, nodes.length);
+  const wanted = new RelationTable<ColumnSet>(analysis, dense);
+  for (const [key, set] of opts.roots) {
+    const [node, port = 'out'] = key.split('\u0000') as [string, string?];
+    wanted.set(node, port, set);
+  }
+  const entry = (node: string, port: string): Set<string> | 'all' => {
+    let s = wanted.get(node, port);
+    if (s === undefined) wanted.set(node, port, (s = new Set<string>()));
     return s as Set<string> | 'all';
   };
   const add = (node: string, port: string, column: string) => {
-    const s = entry(relKey({ node, port }));
+    const s = entry(node, port);
     if (s !== 'all') s.add(column);
   };
   // Most columns are passed on from an input whose reference object all of them share: its set
@@ -109,7 +159,7 @@ export function computeDemand(
           upstream?.length === columns.length &&
           columns.every((c) => c instanceof PassedColumn && c.source === source)
         ) {
-          wanted.set(relKey(source), 'all');
+          wanted.set(source.node, source.port, 'all');
           return;
         }
       }
@@ -119,7 +169,7 @@ export function computeDemand(
       if (c instanceof PassedColumn) {
         if (c.source !== lastSource) {
           lastSource = c.source;
-          into = entry(relKey(c.source));
+          into = entry(c.source.node, c.source.port);
         }
         if (into !== 'all') into.add(c.sourceColumn);
       } else for (const o of c.from) if ('node' in o) add(o.node, o.port, o.column);
@@ -135,31 +185,30 @@ export function computeDemand(
     let needed = false;
     let allFixed = true;
     for (const p of ports) {
-      const key = relKey({ node: id, port: p.name });
-      if (!wanted.has(key)) continue;
+      if (wanted.get(id, p.name) === undefined) continue;
       needed = true;
-      if (!fixed.has(key)) allFixed = false;
+      if (!fixed.has(relKey({ node: id, port: p.name }))) allFixed = false;
     }
     // Read from its staging table: what it read was decided when the table was built.
     if (!needed || allFixed) continue;
     const reads = analysisOf.reads;
     if (!reads) {
-      for (const e of node.inputs) wanted.set(relKey({ node: e.node, port: e.outPort }), 'all');
+      for (const e of node.inputs) wanted.set(e.node, e.outPort, 'all');
       continue;
     }
-    for (const e of node.inputs) entry(relKey({ node: e.node, port: e.outPort }));
+    for (const e of node.inputs) entry(e.node, e.outPort);
     for (const o of reads.always ?? []) if ('node' in o) add(o.node, o.port, o.column);
     for (const p of ports) {
-      const key = relKey({ node: id, port: p.name });
-      let s = wanted.get(key);
+      let s = wanted.get(id, p.name);
       if (s === undefined) continue;
       const columns = analysisOf.outputs[p.name]?.columns ?? [];
-      if (reads.allOutputs) wanted.set(key, (s = 'all'));
+      if (reads.allOutputs) wanted.set(id, p.name, (s = 'all'));
       // A relation read for its rows alone (a count, a cross join) still has a column: SQL has
       // no empty select list.
-      else if (s !== 'all' && s.size === 0 && columns[0]) wanted.set(key, (s = new Set([columns[0].name])));
+      else if (s !== 'all' && s.size === 0 && columns[0])
+        wanted.set(id, p.name, (s = new Set([columns[0].name])));
       readColumns(columns, s);
     }
   }
-  return new Demand(analysis, wanted, fixed);
+  return new Demand(analysis, wanted, fixed, dense);
 }

@@ -357,17 +357,23 @@ function sharedRelations(
   // One pass in reverse topological order: which outputs read each relation, as a bit set per
   // relation (linear in nodes × outputs/32, where walking up from every output was quadratic).
   const words = Math.ceil(outputs.length / 32);
-  const outputIndex = new Map(outputs.map((o, i) => [o.id, i]));
-  // One buffer for every set, so a 10,000-node workflow does not allocate 20,000 small arrays: a
-  // node's set (the outputs any of its ports reaches) and each port's, `words` words from `at`.
-  const nodeAt = new Map<string, number>();
-  const relAt = new Map<string, number>();
+  // By node index (arrays, not maps: a map of 10,000 entries is slow to grow): each node's
+  // output number (-1: not an output), and where its sets start in one buffer for every set, so
+  // a 10,000-node workflow does not allocate 20,000 small arrays (-1: not analysed). A node's set
+  // (the outputs any of its ports reaches) comes first, then its ports' in port order, `words`
+  // words each.
+  const size = analysis.workflow!.nodes.length;
+  const indexOf = (id: string) => graph.nodes.get(id)!.index;
+  const outputOf = new Int32Array(size).fill(-1);
+  outputs.forEach((o, i) => (outputOf[indexOf(o.id)] = i));
+  const nodeAt = new Int32Array(size).fill(-1);
   let slots = 0;
   for (const id of graph.order) {
-    nodeAt.set(id, slots++ * words);
-    for (const p of graph.nodes.get(id)!.def.outputs)
-      relAt.set(relKey({ node: id, port: p.name }), slots++ * words);
+    const node = graph.nodes.get(id)!;
+    nodeAt[node.index] = slots * words;
+    slots += 1 + node.def.outputs.length;
   }
+  const portAt = (node: number, port: number) => nodeAt[node]! + (port + 1) * words;
   const sets = new Uint32Array(slots * words);
   const orInto = (target: number, source: number) => {
     for (let i = 0; i < words; i++) sets[target + i]! |= sets[source + i]!;
@@ -384,33 +390,37 @@ function sharedRelations(
   };
   for (let i = graph.order.length - 1; i >= 0; i--) {
     const id = graph.order[i]!;
-    const mine = nodeAt.get(id)!;
-    for (const p of graph.nodes.get(id)!.def.outputs) {
-      const bits = relAt.get(relKey({ node: id, port: p.name }))!;
+    const node = graph.nodes.get(id)!;
+    const mine = nodeAt[node.index]!;
+    node.def.outputs.forEach((p, port) => {
+      const bits = portAt(node.index, port);
       for (const c of graph.consumers.get(id) ?? []) {
         if (c.outPort !== p.name) continue;
-        const o = outputIndex.get(c.consumer);
-        const reader = nodeAt.get(c.consumer);
-        if (o !== undefined) sets[bits + (o >>> 5)]! |= 1 << (o & 31);
-        else if (reader !== undefined) orInto(bits, reader);
+        const consumer = indexOf(c.consumer);
+        const o = outputOf[consumer]!;
+        const reader = nodeAt[consumer]!;
+        if (o >= 0) sets[bits + (o >>> 5)]! |= 1 << (o & 31);
+        else if (reader >= 0) orInto(bits, reader);
       }
       orInto(mine, bits);
-    }
+    });
   }
   const out: RelationRef[] = [];
   for (const id of graph.order) {
     const node = graph.nodes.get(id)!;
     if (node.def.id === 'source.table' || node.def.id === 'source.values') continue; // reading twice is cheaper
-    for (const p of node.def.outputs) {
+    for (let port = 0; port < node.def.outputs.length; port++) {
+      const p = node.def.outputs[port]!;
       const rel = { node: id, port: p.name };
-      const bits = relAt.get(relKey(rel))!;
+      const bits = portAt(node.index, port);
       const count = popcount(bits);
       if (count < 2) continue;
       // A branch point: some reader is an output, or is needed by fewer outputs than this is.
       const branching = (graph.consumers.get(id) ?? []).some((c) => {
         if (c.outPort !== p.name) return false;
-        const reader = nodeAt.get(c.consumer);
-        return outputIndex.has(c.consumer) || (reader === undefined ? 0 : popcount(reader)) < count;
+        const consumer = indexOf(c.consumer);
+        const reader = nodeAt[consumer]!;
+        return outputOf[consumer]! >= 0 || (reader < 0 ? 0 : popcount(reader)) < count;
       });
       if (!branching) continue;
       out.push(rel);

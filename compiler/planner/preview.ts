@@ -98,10 +98,11 @@ export function compilePreview(
   const asm = new Assembler(analysis);
   const rels = asm.needed(target);
   // Only the target's own ancestors must be valid: a broken branch elsewhere does not block a preview.
-  const blocked = asm.results(rels).some((r) => !r || r.failed);
-  const relevant = new Set(rels.map((r) => r.node));
-  const own = diagnostics.filter((d) => d.severity === 'error' && (!d.nodeId || relevant.has(d.nodeId)));
-  if (blocked || hasErrors(own)) return { diagnostics };
+  const blocked = rels.some((r) => {
+    const result = analysis.nodes.get(r.node);
+    return !result || result.failed;
+  });
+  if (blocked || hasErrors(ownErrors(diagnostics, rels))) return { diagnostics };
   const schema = analysis.nodes.get(target.node)!.analysis!.outputs[target.port]!;
 
   const { values, diagnostics: paramDiags } = resolveParams(wf, opts.params);
@@ -173,6 +174,17 @@ export function compilePreview(
     }
     throw e;
   }
+}
+
+/**
+ * The errors about the nodes of `rels` or about the whole workflow. The set of those nodes is
+ * only made when some error names a node (a preview of a 10,000-node chain has as many).
+ */
+function ownErrors(diagnostics: Diagnostic[], rels: readonly RelationRef[]): Diagnostic[] {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!errors.some((d) => d.nodeId)) return errors;
+  const relevant = new Set(rels.map((r) => r.node));
+  return errors.filter((d) => !d.nodeId || relevant.has(d.nodeId));
 }
 
 /** `count(*)`, or `count(*) OVER ()` (every row of the result, before its LIMIT). */

@@ -57,6 +57,13 @@ export function findKeyPushdowns(
   queryOf: (index: number) => Query,
 ): KeyPushdown[] {
   const graph = analysis.graph!;
+  // Most statements have no join reading an aggregate: nothing to index.
+  const candidate = rels.some(
+    (r) =>
+      analysis.nodes.get(r.node)?.analysis?.equiJoin &&
+      graph.nodes.get(r.node)!.inputs.some((e) => analysis.nodes.get(e.node)?.analysis?.groupKeys),
+  );
+  if (!candidate) return [];
   const index = new Map<string, number>();
   keys.forEach((k, i) => index.set(k, i));
   /** Edges from each relation to nodes of this statement. */

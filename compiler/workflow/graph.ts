@@ -44,8 +44,13 @@ export function buildGraph(
 ): { graph: Graph; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const err = (d: Omit<Diagnostic, 'severity'>) => diagnostics.push({ severity: 'error', ...d });
-  const nodes = new Map<string, GraphNode>();
-  const specs = new Map<string, { spec: NodeSpec; index: number }>();
+  // Every node of the document by id (the first of a duplicated id), as a node of the graph with
+  // its component if it has one: `nodes` is the same map when every component is known, so a
+  // 10,000-node workflow does not fill two maps of 10,000 entries (slow to grow in V8).
+  const specs = new Map<string, Omit<GraphNode, 'def'> & { def: GraphNode['def'] | undefined }>();
+  // The same nodes in lists too, in document order: walked without map iterators.
+  const firsts: Array<{ spec: NodeSpec; index: number; path: string }> = [];
+  const nodeList: GraphNode[] = [];
   /** Nodes with an input that is missing or does not resolve: they cannot be analysed. */
   const broken = new Set<string>();
 
@@ -70,24 +75,32 @@ export function buildGraph(
       });
       return;
     }
-    specs.set(spec.id, { spec, index });
+    const def = lookup(spec.type);
+    specs.set(spec.id, { spec, index, path, def, inputs: [] });
+    firsts.push({ spec, index, path });
   });
 
-  for (const [id, { spec, index }] of specs) {
-    const path = childPath('$.nodes', index);
-    const def = lookup(spec.type);
-    if (!def) {
+  // Indexed loops: this runs once per compile, mostly before V8 optimises it, when a for…of
+  // allocates an iterator result per element.
+  for (let i = 0; i < firsts.length; i++) {
+    const { spec, path } = firsts[i]!;
+    const node = specs.get(spec.id)!;
+    if (!node.def) {
       err({
         code: 'UNKNOWN_COMPONENT',
         path: `${path}.type`,
-        nodeId: id,
+        nodeId: spec.id,
         message: `unknown component "${spec.type}"`,
         hint: didYouMean(spec.type, componentIds, 'components'),
       });
       continue;
     }
-    nodes.set(id, { spec, index, path, def, inputs: [] });
+    nodeList.push(node as GraphNode);
   }
+  const nodes: Map<string, GraphNode> =
+    nodeList.length === specs.size
+      ? (specs as Map<string, GraphNode>)
+      : new Map(nodeList.map((n) => [n.spec.id, n]));
 
   /** For a MISSING_INPUT hint: the nearest node written before a node that has an output. */
   let readable: Map<string, string> | undefined;
@@ -104,10 +117,12 @@ export function buildGraph(
   };
 
   // Inputs: ports exist, references resolve, required ports are connected.
-  for (const node of nodes.values()) {
+  for (let n = 0; n < nodeList.length; n++) {
+    const node = nodeList[n]!;
     const { spec, def, path } = node;
     const given = spec.inputs ?? {};
-    for (const [port, ref] of Object.entries(given)) {
+    for (const port of Object.keys(given)) {
+      const ref = given[port]!;
       const portPath = childPath(`${path}.inputs`, port);
       const portSpec = def.inputs.find((p) => p.name === port);
       if (!portSpec) {
@@ -128,7 +143,7 @@ export function buildGraph(
         });
         continue;
       }
-      const refs = Array.isArray(ref) ? ref : [ref];
+      const count = Array.isArray(ref) ? ref.length : 1;
       if (Array.isArray(ref) && !portSpec.many) {
         if (ref.length !== 1) {
           err({
@@ -142,7 +157,7 @@ export function buildGraph(
           continue;
         }
       }
-      if (portSpec.many && refs.length === 0) {
+      if (portSpec.many && count === 0) {
         broken.add(spec.id);
         err({
           code: 'MISSING_INPUT',
@@ -151,12 +166,20 @@ export function buildGraph(
           message: `port "${port}" of ${def.id} needs at least one input`,
         });
       }
-      refs.forEach((r, i) => {
+      for (let i = 0; i < count; i++) {
+        const r = Array.isArray(ref) ? ref[i]! : ref;
         const refPath = Array.isArray(ref) ? childPath(portPath, i) : portPath;
         const edge = resolveRef(r, refPath, spec.id, nodes, specs, diagnostics);
-        if (edge) node.inputs.push({ port, index: i, node: edge.node, outPort: edge.outPort, path: refPath });
+        if (edge)
+          node.inputs = withEdge(node.inputs, {
+            port,
+            index: i,
+            node: edge.node,
+            outPort: edge.outPort,
+            path: refPath,
+          });
         else broken.add(spec.id);
-      });
+      }
     }
     for (const p of def.inputs) {
       if (!Object.hasOwn(given, p.name)) {
@@ -175,39 +198,56 @@ export function buildGraph(
 
   // Consumers index and cycle detection (iterative DFS, so 10k-node chains do not overflow the stack).
   const consumers = new Map<string, Array<InputEdge & { consumer: string }>>();
-  for (const id of nodes.keys()) consumers.set(id, []);
-  for (const n of nodes.values())
-    for (const e of n.inputs)
-      consumers.get(e.node)?.push({
+  for (let i = 0; i < nodeList.length; i++) consumers.set(nodeList[i]!.spec.id, []);
+  for (let i = 0; i < nodeList.length; i++) {
+    const n = nodeList[i]!;
+    for (let j = 0; j < n.inputs.length; j++) {
+      const e = n.inputs[j]!;
+      const list = consumers.get(e.node);
+      if (!list) continue;
+      const c = {
         port: e.port,
         index: e.index,
         node: e.node,
         outPort: e.outPort,
         path: e.path,
         consumer: n.spec.id,
-      });
+      };
+      if (list.length === 0) consumers.set(e.node, [c]);
+      else list.push(c);
+    }
+  }
 
-  const state = new Map<string, 0 | 1 | 2>(); // 0 new, 1 on stack, 2 done
+  // Per node, by its index in the document (dense, so no map grows per node): 0 new, 1 on the
+  // stack, 2 done. The DFS stack is two parallel arrays rather than an object per frame.
+  const state = new Uint8Array(wf.nodes.length);
   const inCycle = new Set<string>();
   const order: string[] = [];
-  const sortedIds = [...nodes.values()].sort((a, b) => a.index - b.index).map((n) => n.spec.id);
-  for (const start of sortedIds) {
-    if (state.get(start)) continue;
-    const stack: Array<{ id: string; next: number }> = [{ id: start, next: 0 }];
-    state.set(start, 1);
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const deps = nodes.get(top.id)!.inputs;
-      if (top.next < deps.length) {
-        const dep = deps[top.next++]!.node;
-        if (!nodes.has(dep)) continue;
-        const s = state.get(dep) ?? 0;
+  const stackNodes: GraphNode[] = [];
+  const stackNext: number[] = [];
+  // nodeList is in document order (firsts was, and nodes were added in its order).
+  for (let i = 0; i < nodeList.length; i++) {
+    const startNode = nodeList[i]!;
+    if (state[startNode.index]) continue;
+    stackNodes.push(startNode);
+    stackNext.push(0);
+    state[startNode.index] = 1;
+    while (stackNodes.length) {
+      const top = stackNodes.length - 1;
+      const topNode = stackNodes[top]!;
+      const deps = topNode.inputs;
+      if (stackNext[top]! < deps.length) {
+        const dep = deps[stackNext[top]!++]!.node;
+        const depNode = nodes.get(dep);
+        if (!depNode) continue;
+        const s = state[depNode.index]!;
         if (s === 0) {
-          state.set(dep, 1);
-          stack.push({ id: dep, next: 0 });
+          state[depNode.index] = 1;
+          stackNodes.push(depNode);
+          stackNext.push(0);
         } else if (s === 1) {
-          const from = stack.findIndex((f) => f.id === dep);
-          const cycle = stack.slice(from).map((f) => f.id);
+          const from = stackNodes.findIndex((f) => f.spec.id === dep);
+          const cycle = stackNodes.slice(from).map((f) => f.spec.id);
           cycle.forEach((c) => inCycle.add(c));
           // Reported as the data flows (each node reads the one before it), from the node written first.
           const flow = [...cycle].reverse();
@@ -226,22 +266,26 @@ export function buildGraph(
           });
         }
       } else {
-        stack.pop();
-        state.set(top.id, 2);
-        order.push(top.id);
+        stackNodes.pop();
+        stackNext.pop();
+        state[topNode.index] = 2;
+        order.push(topNode.spec.id);
       }
     }
   }
   // A node downstream of a cycle or of a broken input cannot be analysed either.
   const blocked = new Set([...inCycle, ...broken]);
-  const analysable = order.filter((id) => {
-    const ok =
-      !blocked.has(id) && nodes.get(id)!.inputs.every((e) => !blocked.has(e.node) && nodes.has(e.node));
-    if (!ok) blocked.add(id);
-    return ok;
-  });
+  // Every edge leads to a known node: with nothing blocked, every node in the order is analysable.
+  const analysable = !blocked.size
+    ? order
+    : order.filter((id) => {
+        const ok =
+          !blocked.has(id) && nodes.get(id)!.inputs.every((e) => !blocked.has(e.node) && nodes.has(e.node));
+        if (!ok) blocked.add(id);
+        return ok;
+      });
 
-  const outputs = sortedIds.filter((id) => nodes.get(id)!.def.category === 'output');
+  const outputs = nodeList.filter((n) => n.def.category === 'output').map((n) => n.spec.id);
   checkTool(wf, specs, diagnostics);
   reachability(nodes, specs, outputs, diagnostics, wf);
 
@@ -288,8 +332,8 @@ function resolveRef(
   const up = nodes.get(target);
   // Its component is unknown (already reported): no edge, so every edge leads to a known node.
   if (!up) return undefined;
-  const outs = up.def.outputs.map((p) => p.name);
-  if (!outs.includes(outPort)) {
+  if (!up.def.outputs.some((p) => p.name === outPort)) {
+    const outs = up.def.outputs.map((p) => p.name);
     diagnostics.push({
       severity: 'error',
       code: 'UNKNOWN_PORT',
@@ -384,32 +428,32 @@ function reachability(
     });
     return;
   }
-  const upstream = (id: string): string[] =>
-    Object.values(specs.get(id)?.spec.inputs ?? {})
-      .flat()
-      .map((ref) => (ref.includes('.') ? ref.slice(0, ref.indexOf('.')) : ref));
-  const ups = new Map<string, string[]>();
-  for (const id of specs.keys()) ups.set(id, upstream(id));
   /** Nodes some other node reads (for the message about an unused node). */
   let read: Set<string> | undefined;
   const isRead = (id: string) => {
     if (!read) {
-      read = new Set();
-      for (const [reader, list] of ups) for (const up of list) if (up !== reader) read.add(up);
+      const names = new Set<string>();
+      for (const [reader, { spec }] of specs) forEachUpstream(spec, (up) => up !== reader && names.add(up));
+      read = names;
     }
     return read.has(id);
   };
-  const useful = new Set<string>();
+  // By document index: a flag per node rather than a set of ids and a list of upstream ids each.
+  const useful = new Uint8Array(wf.nodes.length);
   // A tool's result is a use of its node and everything upstream of it.
   const queue = [...outputs, ...(toolNode ? [toolNode] : [])];
+  const visit = (up: string) => {
+    const s = specs.get(up);
+    if (s && !useful[s.index]) queue.push(up);
+  };
   while (queue.length) {
-    const id = queue.pop()!;
-    if (useful.has(id)) continue;
-    useful.add(id);
-    for (const up of ups.get(id) ?? []) if (!useful.has(up)) queue.push(up);
+    const s = specs.get(queue.pop()!);
+    if (!s || useful[s.index]) continue;
+    useful[s.index] = 1;
+    forEachUpstream(s.spec, visit);
   }
   for (const n of nodes.values()) {
-    if (!useful.has(n.spec.id)) {
+    if (!useful[n.index]) {
       diagnostics.push({
         severity: 'warning',
         code: 'UNUSED_NODE',
@@ -420,4 +464,28 @@ function reachability(
       });
     }
   }
+}
+
+/** Calls `f` with the node id of each input reference a node's spec writes (its port left off). */
+function forEachUpstream(spec: NodeSpec, f: (id: string) => unknown): void {
+  if (!spec.inputs) return;
+  for (const ref of Object.values(spec.inputs)) {
+    if (typeof ref === 'string') f(upstreamId(ref));
+    else for (const r of ref) f(upstreamId(r));
+  }
+}
+
+const upstreamId = (ref: string) => {
+  const dot = ref.indexOf('.');
+  return dot < 0 ? ref : ref.slice(0, dot);
+};
+
+/**
+ * `list` with `edge` appended. A first edge makes a new list of one: a list grown by push from
+ * empty has room for 17, and a 10,000-node workflow has two lists of edges per node.
+ */
+function withEdge<E>(list: E[], edge: E): E[] {
+  if (list.length === 0) return [edge];
+  list.push(edge);
+  return list;
 }
