@@ -155,6 +155,12 @@ export interface ComponentDefinition<C = unknown> {
    * push filters down to the table scan.
    */
   streaming?: boolean;
+  /**
+   * How the rows of `out` relate to those of its one input: `each`, one per input row (select,
+   * compute, sort…); `subset`, some of the input rows themselves (filter, limit, sample…). Absent:
+   * neither, or not said. The planner's key pushdown (planner/pushdown.ts) reads it.
+   */
+  rows?: 'each' | 'subset';
   /** Per-dialect remarks (how it is expressed, what differs). Support itself is computed from the example. */
   dialectNotes?: Partial<Record<DialectName, string>>;
   analyze(ctx: AnalyzeContext<C>): NodeAnalysis | undefined;

@@ -92,6 +92,7 @@ function renames(items: readonly Projected[]): Map<string, Column> {
 
 export const select = defineComponent({
   id: 'select',
+  rows: 'each',
   category: 'transform',
   streaming: true,
   summary: 'Keeps, reorders and computes columns.',
@@ -144,6 +145,7 @@ export const select = defineComponent({
 
 export const drop = defineComponent({
   id: 'drop',
+  rows: 'each',
   category: 'transform',
   streaming: true,
   summary: 'Removes columns.',
@@ -195,6 +197,7 @@ export const drop = defineComponent({
 
 export const rename = defineComponent({
   id: 'rename',
+  rows: 'each',
   category: 'transform',
   streaming: true,
   summary: 'Renames columns.',
@@ -295,6 +298,7 @@ function appendQuery(b: BuildContext, projection: Projection, inputCount: number
 
 export const compute = defineComponent({
   id: 'compute',
+  rows: 'each',
   category: 'transform',
   streaming: true,
   summary: 'Adds computed columns (or replaces a column of the same name).',
@@ -333,6 +337,7 @@ export const compute = defineComponent({
 
 export const cast = defineComponent({
   id: 'cast',
+  rows: 'each',
   category: 'transform',
   streaming: true,
   summary: 'Changes column types.',
@@ -377,6 +382,7 @@ export const cast = defineComponent({
 
 export const fillNulls = defineComponent({
   id: 'fill_nulls',
+  rows: 'each',
   category: 'transform',
   streaming: true,
   summary: 'Replaces nulls with a value.',

@@ -27,6 +27,7 @@ import type { Column } from '../schema/relation.js';
 
 export const filter = defineComponent({
   id: 'filter',
+  rows: 'subset',
   category: 'transform',
   streaming: true,
   summary: 'Keeps the rows where a condition is true; the others go to `rejected`.',
@@ -72,6 +73,7 @@ export const filter = defineComponent({
 
 export const sort = defineComponent({
   id: 'sort',
+  rows: 'each',
   category: 'transform',
   streaming: true,
   summary: 'Orders rows.',
@@ -99,6 +101,7 @@ export const sort = defineComponent({
 
 export const limit = defineComponent({
   id: 'limit',
+  rows: 'subset',
   category: 'transform',
   summary: 'Keeps the first `count` rows (after `offset`).',
   description:
@@ -263,6 +266,7 @@ function topN(
 
 export const dedupe = defineComponent({
   id: 'dedupe',
+  rows: 'subset',
   category: 'transform',
   summary: 'Keeps one whole row per key: the first by `orderBy`.',
   description:
@@ -283,6 +287,7 @@ export const dedupe = defineComponent({
 
 export const topNComponent = defineComponent({
   id: 'top_n',
+  rows: 'subset',
   category: 'transform',
   summary: 'The first `n` rows per group by an ordering.',
   description:
@@ -307,6 +312,7 @@ export const topNComponent = defineComponent({
 
 export const sample = defineComponent({
   id: 'sample',
+  rows: 'subset',
   category: 'transform',
   summary: 'A random sample: a percentage of rows, or a number of rows.',
   description:

@@ -144,15 +144,13 @@ export class Assembler {
     // again for each reader: TPC-H Q2 scanned partsupp twice).
     // An aggregate joined on its group keys with a reduced set reads that set's keys first
     // (pushdown.ts): the set is read once more, and the aggregate's CTE comes after it.
-    const pushdowns = graphHasJoin(this.analysis)
-      ? findKeyPushdowns(
-          this.analysis,
-          rels,
-          keys,
-          targetKey,
-          (i) => this.queriesOf(rels[i]!.node)[rels[i]!.port]!,
-        )
-      : [];
+    const pushdowns = findKeyPushdowns(
+      this.analysis,
+      rels,
+      keys,
+      targetKey,
+      (i) => this.queriesOf(rels[i]!.node)[rels[i]!.port]!,
+    );
     for (const p of pushdowns) {
       const a = keys.indexOf(p.aggregateKey);
       const j = keys.indexOf(p.joinKey);
@@ -377,16 +375,4 @@ export function orderAggregate(aggregate: Query, reader: Query, name: string): Q
     ...(reader.limit !== undefined ? { limit: reader.limit } : {}),
     ...(reader.offset !== undefined ? { offset: reader.offset } : {}),
   };
-}
-
-/** Whether the workflow has a join at all (most small ones do not: no pushdown search). */
-const hasJoin = new WeakMap<WorkflowAnalysis, boolean>();
-function graphHasJoin(analysis: WorkflowAnalysis): boolean {
-  let has = hasJoin.get(analysis);
-  if (has === undefined) {
-    has = false;
-    for (const n of analysis.graph!.nodes.values()) if (n.def.id === 'join') has = true;
-    hasJoin.set(analysis, has);
-  }
-  return has;
 }

@@ -43,11 +43,6 @@ export interface KeyPushdown {
   pairs: Array<{ group: string; groupType: PortableType; other: string; otherType: PortableType }>;
 }
 
-/** Components whose output keeps some rows of the input and drops the others. */
-const REDUCING = new Set(['filter', 'limit', 'top_n', 'sample', 'dedupe']);
-/** Components whose output has one row per input row (or per one input's row). */
-const ROW_PRESERVING = new Set(['select', 'compute', 'rename', 'drop', 'cast', 'fill_nulls', 'sort']);
-
 /** The pushdowns of one statement (its relations in order, their keys, the target's key). */
 export function findKeyPushdowns(
   analysis: WorkflowAnalysis,
@@ -138,15 +133,18 @@ function upstreamOf(analysis: WorkflowAnalysis, nodeId: string, ancestor: string
   return false;
 }
 
-/** True when every path that decides a node's rows goes through a component that drops rows. */
+/**
+ * True when every path that decides a node's rows goes through a component that keeps only some
+ * of its input rows (ComponentDefinition.rows: 'subset'), through ones that keep each row ('each')
+ * and the kept side of joins.
+ */
 function reduced(analysis: WorkflowAnalysis, nodeId: string, depth = 0): boolean {
   const graph = analysis.graph!;
   const node = graph.nodes.get(nodeId);
   if (!node || depth > 64) return false;
-  const id = node.def.id;
-  if (REDUCING.has(id)) return true;
   const inputs = node.inputs;
-  if (ROW_PRESERVING.has(id)) return inputs.length === 1 && reduced(analysis, inputs[0]!.node, depth + 1);
+  if (node.def.rows === 'subset') return true;
+  if (node.def.rows === 'each') return inputs.length === 1 && reduced(analysis, inputs[0]!.node, depth + 1);
   const join = analysis.nodes.get(nodeId)?.analysis?.equiJoin;
   if (!join) return false;
   const left = inputs.find((e) => e.port === 'left');

@@ -59,6 +59,42 @@ describe('parseWorkflow: JSON and YAML', () => {
   });
 });
 
+describe('JSON text takes a fast check of its nodes: the same answer as the schema', () => {
+  // JSON text without __proto__ is checked node by node by hand (parse.ts parsePlainDocument);
+  // an object goes through zod. If nodeSchema changes and the hand check does not, these differ.
+  const node = (extra: Record<string, unknown>) => ({ id: 'f', type: 'filter', ...extra });
+  const variants: Array<[string, unknown]> = [
+    ['a plain node', node({ inputs: { in: 'o' }, config: { where: 'x > 1' }, description: 'd' })],
+    ['a list input', node({ inputs: { in: ['o', 'o.rejected'] } })],
+    ['an id of 64 characters', node({ id: 'a'.repeat(64) })],
+    ['an id of 65 characters', node({ id: 'a'.repeat(65) })],
+    ['an empty id', node({ id: '' })],
+    ['an empty type', node({ type: '' })],
+    ['a numeric id', node({ id: 7 })],
+    ['an unknown key', node({ colour: 'red' })],
+    ['an empty input reference', node({ inputs: { in: '' } })],
+    ['an input list with a number', node({ inputs: { in: ['o', 3] } })],
+    ['inputs as a list', node({ inputs: ['o'] })],
+    ['config as a list', node({ config: [1] })],
+    ['config null', node({ config: null })],
+    ['a numeric description', node({ description: 1 })],
+    ['a node that is a string', 'f'],
+    ['a node that is null', null],
+  ];
+  it.each(variants)('%s', (_what, n) => {
+    const d = {
+      edgeflow: 1,
+      name: 'w',
+      nodes: [{ id: 'o', type: 'source.table', config: { table: 't' } }, n],
+    };
+    const fromText = parseWorkflow(JSON.stringify(d));
+    const fromObject = parseWorkflow(d);
+    expect(fromText.workflow).toEqual(fromObject.workflow);
+    const plain = (r: typeof fromText) => r.diagnostics.map((x) => [x.code, x.path, x.message]);
+    expect(plain(fromText)).toEqual(plain(fromObject));
+  });
+});
+
 describe('syntax errors carry line and column', () => {
   it.each([
     // V8 names the position itself for these…
