@@ -25,7 +25,7 @@ import {
   type ResolveOptions,
   type ScopeRelation,
 } from './expr/resolve.js';
-import type { Column, ColumnOrigin } from './schema/relation.js';
+import { lowerName, type Column, type ColumnOrigin } from './schema/relation.js';
 import { T, type PortableType } from './schema/types.js';
 import type { OrderItem } from './sql/ast.js';
 import { didYouMean } from './suggest.js';
@@ -143,7 +143,7 @@ export function propagate(
       failed = diagnostics[i]!.severity === 'error';
     if (analysis) result.analysis = analysis;
     result.failed = failed;
-    for (const out of Object.values(analysis?.outputs ?? {})) columns += out.columns.length;
+    if (analysis) for (const port in analysis.outputs) columns += analysis.outputs[port]!.columns.length;
     if (columns > maxColumns) diagnostics.push(tooManyColumns(node, columns, maxColumns));
   }
   return { results, diagnostics };
@@ -160,15 +160,22 @@ export function propagate(
 const CACHED_CONFIGS_FROM = 100;
 
 class ConfigCache {
-  private readonly parsed = new Map<string, { success: true; data: unknown }>();
+  /** By component, then by JSON text (the text itself is the key: no longer key built per node). */
+  private readonly parsed = new Map<
+    ComponentDefinition<unknown>,
+    Map<string, { success: true; data: unknown }>
+  >();
 
   parse(def: ComponentDefinition<unknown>, raw: unknown) {
     const json = isJsonData(raw, 0) ? JSON.stringify(raw) : undefined;
-    const key = json === undefined ? undefined : `${def.id}\u0000${json}`;
-    const hit = key === undefined ? undefined : this.parsed.get(key);
+    let byText = this.parsed.get(def);
+    const hit = json === undefined ? undefined : byText?.get(json);
     if (hit) return hit;
     const result = def.config.safeParse(raw);
-    if (result.success && key !== undefined) this.parsed.set(key, { success: true, data: result.data });
+    if (result.success && json !== undefined) {
+      if (!byText) this.parsed.set(def, (byText = new Map()));
+      byText.set(json, { success: true, data: result.data });
+    }
     return result;
   }
 }
@@ -229,13 +236,42 @@ function makeContext<C>(
   exprs: Map<string, Expr>,
 ): NodeContext<C> {
   const inputs: Record<string, InputRelation[]> = {};
-  for (const r of inputList) (inputs[r.port] ??= []).push(r);
-  for (const list of Object.values(inputs)) list.sort((a, b) => a.index - b.index);
+  if (inputList.length === 1) {
+    // One input (most nodes): its list is the node's list itself, not a copy.
+    inputs[inputList[0]!.port] = inputList;
+  } else {
+    for (const r of inputList) (inputs[r.port] ??= []).push(r);
+    for (const list of Object.values(inputs)) list.sort((a, b) => a.index - b.index);
+  }
   return new NodeContext(node, def, config, inputs, dialect, catalog, params, diagnostics, exprs);
 }
 
 const label = (rel: InputRelation) =>
   `input "${rel.ref.port === 'out' ? rel.ref.node : `${rel.ref.node}.${rel.ref.port}`}"`;
+
+/** An expression scope over one input, unqualified. Its label is for messages: written when read. */
+class InputScope implements ScopeRelation {
+  readonly columns: readonly Column[];
+
+  constructor(
+    readonly port: string,
+    private readonly rel: InputRelation,
+  ) {
+    this.columns = rel.schema.columns;
+  }
+
+  get label(): string {
+    return label(this.rel);
+  }
+}
+
+/** `a ${id} node`, the context messages name, once per component rather than per expression. */
+const contextNames = new Map<string, string>();
+const contextName = (id: string) => {
+  let name = contextNames.get(id);
+  if (name === undefined) contextNames.set(id, (name = `a ${id} node`));
+  return name;
+};
 
 /**
  * What a component sees while it is analysed. A class (methods on the prototype), because a
@@ -243,6 +279,7 @@ const label = (rel: InputRelation) =>
  */
 class NodeContext<C> implements AnalyzeContext<C> {
   readonly node: NodeSpec;
+  private inScope: ScopeRelation[] | undefined;
 
   constructor(
     private readonly graphNode: GraphNode,
@@ -294,8 +331,9 @@ class NodeContext<C> implements AnalyzeContext<C> {
   }
 
   scope(port = 'in'): ScopeRelation[] {
-    const r = this.input(port);
-    return [{ port, columns: r.schema.columns, label: label(r) }];
+    // The scope of `in` is asked for by every expression of a node: made once (it is only read).
+    if (port === 'in') return (this.inScope ??= [new InputScope(port, this.input(port))]);
+    return [new InputScope(port, this.input(port))];
   }
 
   /** `text` parsed (a syntax error is thrown again each time: it is not kept). */
@@ -321,7 +359,7 @@ class NodeContext<C> implements AnalyzeContext<C> {
       params: this.params,
       aggregates: 'forbidden',
       windows: 'forbidden',
-      context: `a ${this.def.id} node`,
+      context: contextName(this.def.id),
       ...opts,
     };
     try {
@@ -414,22 +452,47 @@ class NodeContext<C> implements AnalyzeContext<C> {
   }
 
   checkUnique(columns: readonly Column[], key?: ConfigKey): boolean {
+    // A few names (most nodes) are compared with those before them; many go through a map.
+    if (columns.length > UNIQUE_BY_SCAN) return this.checkUniqueByMap(columns, key);
+    let ok = true;
+    for (let j = 1; j < columns.length; j++) {
+      const k = lowerName(columns[j]!.name);
+      for (let i = 0; i < j; i++) {
+        if (lowerName(columns[i]!.name) !== k) continue;
+        // The first column of that name is the one named, as the map below keeps the first.
+        this.duplicate(columns[j]!.name, columns[i]!.name, key);
+        ok = false;
+        break;
+      }
+    }
+    return ok;
+  }
+
+  private checkUniqueByMap(columns: readonly Column[], key?: ConfigKey): boolean {
     const seen = new Map<string, string>();
     let ok = true;
     for (const c of columns) {
-      const k = c.name.toLowerCase();
-      if (seen.has(k)) {
-        this.error(
-          'DUPLICATE_COLUMN',
-          `the output would have two columns named "${c.name}"${seen.get(k) !== c.name ? ` and "${seen.get(k)}"` : ''}`,
-          {
-            ...(key ? { key } : {}),
-            hint: 'rename one of them; column names are compared case-insensitively',
-          },
-        );
+      const k = lowerName(c.name);
+      const first = seen.get(k);
+      if (first !== undefined) {
+        this.duplicate(c.name, first, key);
         ok = false;
       } else seen.set(k, c.name);
     }
     return ok;
   }
+
+  private duplicate(name: string, first: string, key: ConfigKey | undefined): void {
+    this.error(
+      'DUPLICATE_COLUMN',
+      `the output would have two columns named "${name}"${first !== name ? ` and "${first}"` : ''}`,
+      {
+        ...(key ? { key } : {}),
+        hint: 'rename one of them; column names are compared case-insensitively',
+      },
+    );
+  }
 }
+
+/** Up to this many names, pairs are compared (at most 120) rather than a map made. */
+const UNIQUE_BY_SCAN = 16;

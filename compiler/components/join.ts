@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ScopeRelation } from '../expr/resolve.js';
-import { PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
+import { lowerName, PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
 import { T, comparable, formatType } from '../schema/types.js';
 import type { FromItem, Query, SelectItem, SqlExpr } from '../sql/ast.js';
 import { defineComponent, type BuildContext, type InputRelation } from './component.js';
@@ -78,12 +78,15 @@ export const join = defineComponent({
     // The keys and the condition are read whatever is asked of the output.
     const always: ColumnOrigin[] = [];
     let ok = true;
-    on?.forEach((pair, i) => {
+    // Loops rather than forEach: a callback reading ctx would keep the context alive as long as
+    // the build closure, which shares its scope.
+    for (let i = 0; on && i < on.length; i++) {
+      const pair = on[i]!;
       const l = ctx.column(pair.left, ['on', i, 'left'], left);
       const r = ctx.column(pair.right, ['on', i, 'right'], right);
       if (!l || !r) {
         ok = false;
-        return;
+        continue;
       }
       if (!comparable(l.type, r.type)) {
         ctx.error(
@@ -95,7 +98,7 @@ export const join = defineComponent({
           },
         );
         ok = false;
-        return;
+        continue;
       }
       conds.push({ k: 'binary', op: '=', left: col(l, L), right: col(r, R), type: T.bool });
       pairs.push({ left: l.name, right: r.name });
@@ -103,7 +106,7 @@ export const join = defineComponent({
         { node: left.ref.node, port: left.ref.port, column: l.name },
         { node: right.ref.node, port: right.ref.port, column: r.name },
       );
-    });
+    }
     if (condition) {
       const r = ctx.expr(condition, ['condition'], scope);
       if (r) always.push(...ctx.origins(r.deps));
@@ -176,12 +179,13 @@ export const join = defineComponent({
     // first), their references written with the SQL, not kept per column.
     const passed: PassedColumn[] = [];
     if (select) {
-      select.forEach((item, i) => {
+      for (let i = 0; i < select.length; i++) {
+        const item = select[i]!;
         const text = typeof item === 'string' ? item : item.expr;
         const r = ctx.expr(text, typeof item === 'string' ? ['select', i] : ['select', i, 'expr'], scope);
         if (!r) {
           ok = false;
-          return;
+          continue;
         }
         if (typeof item === 'string' && r.expr.k !== 'col') {
           ctx.error('INVALID_VALUE', `"${text}" is not a column`, {
@@ -189,7 +193,7 @@ export const join = defineComponent({
             hint: `compute it with a name: {"as": "name", "expr": "${text}"}`,
           });
           ok = false;
-          return;
+          continue;
         }
         const name =
           typeof item === 'string' && r.expr.k === 'col'
@@ -200,18 +204,21 @@ export const join = defineComponent({
           return { node: rel.ref.node, port: rel.ref.port, column: d.column };
         });
         items.push({ column: { name, type: r.expr.type, from }, expr: r.expr });
-      });
+      }
       if (!ok) return undefined;
     } else {
-      const taken = new Set(left.schema.columns.map((c) => c.name.toLowerCase()));
-      for (const c of left.schema.columns) passed.push(new PassedColumn(c.name, c.type, left.ref));
+      const taken = new Set<string>();
+      for (const c of left.schema.columns) {
+        taken.add(lowerName(c.name));
+        passed.push(new PassedColumn(c.name, c.type, left.ref));
+      }
       for (const c of right.schema.columns) {
         let name = c.name;
-        if (taken.has(name.toLowerCase())) {
+        if (taken.has(lowerName(name))) {
           name = ctx.newName(`right_${c.name}`);
-          for (let n = 2; taken.has(name.toLowerCase()); n++) name = ctx.newName(`right_${c.name}_${n}`);
+          for (let n = 2; taken.has(lowerName(name)); n++) name = ctx.newName(`right_${c.name}_${n}`);
         }
-        taken.add(name.toLowerCase());
+        taken.add(lowerName(name));
         passed.push(new PassedColumn(name, c.type, right.ref, c.name));
       }
     }

@@ -1,6 +1,6 @@
 /** Components that reshape columns without changing rows: select, drop, rename, compute, cast, fill_nulls. */
 import { z } from 'zod';
-import { PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
+import { lowerName, PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
 import { comparable, formatType } from '../schema/types.js';
 import type { SelectItem, SqlExpr } from '../sql/ast.js';
 import {
@@ -17,6 +17,7 @@ import {
   columnName,
   declaredType,
   expression,
+  passedItem,
   passThrough,
   pickColumns,
 } from './shapes.js';
@@ -37,6 +38,7 @@ interface Computed {
  */
 type Projected = PassedColumn | Computed;
 
+const isPassed = (p: Projected): p is PassedColumn => p instanceof PassedColumn;
 const columnOf = (p: Projected): Column => (p instanceof PassedColumn ? p : p.column);
 const exprOf = (p: Projected): SqlExpr =>
   p instanceof PassedColumn ? col({ name: p.sourceColumn, type: p.type }) : p.expr;
@@ -52,11 +54,11 @@ class Projection {
 
   /** The entries of items [start, end) that its readers want, each computed or read from the input. */
   wanted(b: BuildContext, start = 0, end = this.items.length): SelectItem[] {
-    const entries = (this.made ??= this.items.map((p) => ({
-      kind: 'expr',
-      expr: exprOf(p),
-      alias: columnOf(p).name,
-    })));
+    const entries = (this.made ??= this.items.map((p) =>
+      p instanceof PassedColumn && p.name === p.sourceColumn
+        ? passedItem(p.name, p.type)
+        : { kind: 'expr', expr: exprOf(p), alias: columnOf(p).name },
+    ));
     const out: SelectItem[] = [];
     for (let i = start; i < end; i++) if (b.wants(entries[i]!.alias)) out.push(entries[i]!);
     return out;
@@ -77,7 +79,9 @@ export function projected(rel: InputRelation, items: readonly Projected[]) {
   const ordering = rel.schema.ordering?.length
     ? carryOrdering(rel.schema.ordering, renames(items))
     : undefined;
-  return { columns: items.map(columnOf), ...(ordering ? { ordering } : {}) };
+  // Items all passed on (a select of names, a drop, a rename) are the columns: one list for both.
+  const columns = items.every(isPassed) ? (items as PassedColumn[]) : items.map(columnOf);
+  return { columns, ...(ordering ? { ordering } : {}) };
 }
 
 /** What each input column is called in the output (a column computed as a bare column counts). */
@@ -116,23 +120,27 @@ export const select = defineComponent({
     const rel = ctx.input();
     const items: Projected[] = [];
     let ok = true;
-    ctx.config.columns.forEach((item, i) => {
+    // A loop, not forEach: a callback reading ctx would keep the context (and its inputs) alive
+    // for as long as the build closure, which shares the callback's scope.
+    const columns = ctx.config.columns;
+    for (let i = 0; i < columns.length; i++) {
+      const item = columns[i]!;
       if (typeof item === 'string') {
         const c = ctx.column(item, ['columns', i]);
         if (c) items.push(identity(c, rel));
         else ok = false;
-        return;
+        continue;
       }
       const r = ctx.expr(item.expr, ['columns', i, 'expr'], ctx.scope());
       if (!r) {
         ok = false;
-        return;
+        continue;
       }
       items.push({
         column: { name: ctx.newName(item.as), type: r.expr.type, from: ctx.origins(r.deps) },
         expr: r.expr,
       });
-    });
+    }
     if (!ok || !ctx.checkUnique(items.map(columnOf), ['columns'])) return undefined;
     const projection = new Projection(items);
     return {
@@ -235,20 +243,44 @@ export const rename = defineComponent({
   },
 });
 
-/** compute and window share this: new columns are appended, a same-named column is replaced in place. */
+/**
+ * compute and window share this: new columns are appended, a same-named column is replaced in
+ * place. A node adds a few columns to a few dozen, so each added name is looked for among the
+ * columns (lowerName makes no string for a lower-case name) rather than through a map of every
+ * input name per node; a map only when that would be many comparisons.
+ */
 export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Computed>): Projected[] {
-  const items: Projected[] = rel.schema.columns.map((c) => identity(c, rel));
-  const position = new Map(items.map((p, i) => [columnOf(p).name.toLowerCase(), i]));
+  const columns = rel.schema.columns;
+  const items: Projected[] = new Array<Projected>(columns.length);
+  for (let i = 0; i < columns.length; i++) items[i] = identity(columns[i]!, rel);
+  const position = added.length * items.length > MERGE_BY_SCAN ? positions(items) : undefined;
   for (const a of added) {
-    const at = position.get(a.column.name.toLowerCase());
+    const lower = lowerName(a.column.name);
+    const at = position ? position.get(lower) : indexOfLower(items, lower);
     if (at !== undefined) items[at] = { ...a, column: { ...a.column, name: columnOf(items[at]!).name } };
     else {
-      position.set(a.column.name.toLowerCase(), items.length);
+      position?.set(lower, items.length);
       items.push(a);
     }
   }
   return items;
 }
+
+/** Up to this many name comparisons (added × input columns), a scan rather than a map. */
+const MERGE_BY_SCAN = 256;
+
+function positions(items: readonly Projected[]): Map<string, number> {
+  return new Map(items.map((p, i) => [lowerName(columnOf(p).name), i]));
+}
+
+/** The position of the last item named `lower` ignoring case (as in the map, where the last wins). */
+function indexOfLower(items: readonly Projected[], lower: string): number | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (lowerName(columnOf(items[i]!).name) === lower) return i;
+  return undefined;
+}
+
+/** No input columns read whatever is asked (shared: a list per compute node stayed alive with it). */
+const NO_ORIGINS: readonly ColumnOrigin[] = Object.freeze([]);
 
 /**
  * compute and window: the input's columns plus the added ones (a same-named column replaced in
@@ -259,7 +291,7 @@ export function withAddedColumns(
   ctx: AnalyzeContext<unknown>,
   rel: InputRelation,
   added: Computed[],
-  always: readonly ColumnOrigin[] = [],
+  always: readonly ColumnOrigin[] = NO_ORIGINS,
 ): NodeAnalysis | undefined {
   if (
     !ctx.checkUnique(
@@ -271,9 +303,11 @@ export function withAddedColumns(
   const items = mergeColumns(rel, added);
   const inputCount = rel.schema.columns.length;
   // An added column that replaces an input column (same name) needs the explicit list.
-  const replaces = items
-    .slice(0, inputCount)
-    .some((p, i) => !(p instanceof PassedColumn) || p.name !== rel.schema.columns[i]!.name);
+  let replaces = false;
+  for (let i = 0; i < inputCount && !replaces; i++) {
+    const p = items[i]!;
+    replaces = !(p instanceof PassedColumn) || p.name !== rel.schema.columns[i]!.name;
+  }
   const projection = new Projection(items);
   return {
     outputs: { out: projected(rel, items) },

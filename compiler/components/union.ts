@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findColumn } from '../expr/resolve.js';
-import type { Column } from '../schema/relation.js';
+import { lowerName, type Column, type ColumnOrigin } from '../schema/relation.js';
 import { commonType, formatType, sameType, type PortableType } from '../schema/types.js';
 import type { Query, SqlExpr } from '../sql/ast.js';
 import { defineComponent } from './component.js';
@@ -39,9 +39,15 @@ export const union = defineComponent({
     const pick: Array<Array<Column | undefined>> = [];
     if (ctx.config.byName) {
       names = [];
+      // The names so far, lower-cased: a set, not a scan of the names per column.
+      const seen = new Set<string>();
       for (const r of rels)
-        for (const c of r.schema.columns)
-          if (!names.some((n) => n.toLowerCase() === c.name.toLowerCase())) names.push(c.name);
+        for (const c of r.schema.columns) {
+          const lower = lowerName(c.name);
+          if (seen.has(lower)) continue;
+          seen.add(lower);
+          names.push(c.name);
+        }
       for (const r of rels)
         pick.push(
           names.map((n) => {
@@ -52,7 +58,8 @@ export const union = defineComponent({
     } else {
       names = first.schema.columns.map((c) => c.name);
       let ok = true;
-      rels.forEach((r, i) => {
+      for (let i = 0; i < rels.length; i++) {
+        const r = rels[i]!;
         if (r.schema.columns.length !== names.length) {
           ctx.error(
             'TYPE_MISMATCH',
@@ -64,38 +71,42 @@ export const union = defineComponent({
           ok = false;
         }
         pick.push(r.schema.columns.slice(0, names.length));
-      });
+      }
       if (!ok) return undefined;
     }
+    // Loops rather than callbacks: a callback reading ctx would keep the context alive as long as
+    // the build closure, which shares its scope.
     const types: PortableType[] = [];
     let ok = true;
-    names.forEach((n, i) => {
+    for (let i = 0; i < names.length; i++) {
       let t: PortableType = { kind: 'null' };
-      pick.forEach((cols, r) => {
-        const c = cols[i];
-        if (!c) return;
+      for (let r = 0; r < pick.length; r++) {
+        const c = pick[r]![i];
+        if (!c) continue;
         const next = commonType(t, c.type);
         if (!next) {
           ctx.error(
             'TYPE_MISMATCH',
-            `column "${n}" is ${formatType(t)} in one input and ${formatType(c.type)} in input ${r + 1} ("${rels[r]!.ref.node}")`,
+            `column "${names[i]}" is ${formatType(t)} in one input and ${formatType(c.type)} in input ${r + 1} ("${rels[r]!.ref.node}")`,
             {
               hint: 'cast it to one type in each input',
             },
           );
           ok = false;
         } else t = next;
-      });
+      }
       types.push(t);
-    });
+    }
     if (!ok) return undefined;
-    const columns: Column[] = names.map((name, i) => ({
-      name,
-      type: types[i]!,
-      from: pick.flatMap((cols, r) =>
-        cols[i] ? [{ node: rels[r]!.ref.node, port: rels[r]!.ref.port, column: cols[i]!.name }] : [],
-      ),
-    }));
+    const columns: Column[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const from: ColumnOrigin[] = [];
+      for (let r = 0; r < pick.length; r++) {
+        const c = pick[r]![i];
+        if (c) from.push({ node: rels[r]!.ref.node, port: rels[r]!.ref.port, column: c.name });
+      }
+      columns.push({ name: names[i]!, type: types[i]!, from });
+    }
     if (!ctx.checkUnique(columns)) return undefined;
     if (
       ctx.config.mode === 'distinct' &&

@@ -1,3 +1,4 @@
+import { lowerName } from '../schema/relation.js';
 import type { Span } from './ast.js';
 
 export type TokenKind = 'ident' | 'quoted_ident' | 'string' | 'number' | 'param' | 'op' | 'punct' | 'eof';
@@ -147,7 +148,7 @@ export function tokenize(src: string): Token[] {
     if (isIdentStart(ch)) {
       while (i < n && isIdentPart(src[i]!)) i++;
       const text = src.slice(start, i);
-      tokens.push({ kind: 'ident', value: text.toLowerCase(), text, span: { start, end: i } });
+      tokens.push({ kind: 'ident', value: lowerName(text), text, span: { start, end: i } });
       continue;
     }
     const op = OPERATORS.find((o) => src.startsWith(o, i));

@@ -18,6 +18,7 @@ import {
   isWildcard,
   type PortableType,
 } from '../schema/types.js';
+import { lowerName } from '../schema/relation.js';
 import { didYouMean, nearNames, orList } from '../suggest.js';
 import { WHERE_EXPRESSIONS_ARE_DESCRIBED } from './reference-links.js';
 
@@ -77,18 +78,26 @@ export interface Resolved {
   hasWindow: boolean;
 }
 
-/** Finds a column by name: exact match first, then a unique case-insensitive match (unquoted names). */
+/**
+ * Finds a column by name: exact match first, then a unique case-insensitive match (unquoted names).
+ * Plain loops: it runs for every column reference of every node, and finds the exact name nearly
+ * always, so the case-insensitive pass (which lower-cases every name) is the exception.
+ */
 export function findColumn<C extends { name: string }>(
   columns: readonly C[],
   name: string,
   quoted = false,
 ): C | 'ambiguous' | undefined {
-  const exact = columns.find((c) => c.name === name);
-  if (exact || quoted) return exact;
-  const lower = name.toLowerCase();
-  const matches = columns.filter((c) => c.name.toLowerCase() === lower);
-  if (matches.length > 1) return 'ambiguous';
-  return matches[0];
+  for (let i = 0; i < columns.length; i++) if (columns[i]!.name === name) return columns[i];
+  if (quoted) return undefined;
+  const lower = lowerName(name);
+  let match: C | undefined;
+  for (let i = 0; i < columns.length; i++) {
+    if (lowerName(columns[i]!.name) !== lower) continue;
+    if (match) return 'ambiguous';
+    match = columns[i];
+  }
+  return match;
 }
 
 export function resolveExpr(expr: Expr, scope: readonly ScopeRelation[], opts: ResolveOptions): Resolved {
@@ -101,7 +110,8 @@ class Resolver {
   deps: ColumnDep[] = [];
   hasAggregate = false;
   hasWindow = false;
-  private readonly seen = new Set<string>();
+  /** `port\u0000column` of the deps, once there are many of them (see addDep). */
+  private seen: Set<string> | undefined;
 
   constructor(
     private readonly scope: readonly ScopeRelation[],
@@ -214,11 +224,11 @@ class Resolver {
   }
 
   private column(e: Expr & { kind: 'column' }, inAggregate: boolean): SqlExpr {
-    const qualifiers = this.scope.map((s) => s.qualifier).filter((q): q is string => q !== undefined);
     let candidates: readonly ScopeRelation[] = this.scope;
     if (e.qualifier !== undefined) {
       const rel = this.scope.find((s) => s.qualifier === e.qualifier);
       if (!rel) {
+        const qualifiers = this.scope.map((s) => s.qualifier).filter((q): q is string => q !== undefined);
         const hint =
           qualifiers.length === 0
             ? 'write the column name alone: a node only sees its input'
@@ -227,8 +237,12 @@ class Resolver {
       }
       candidates = [rel];
     }
-    const hits: Array<{ rel: ScopeRelation; col: ScopeColumn }> = [];
-    for (const rel of candidates) {
+    // The one hit, and a second one only to report (a name in both inputs of a join).
+    let hit: ScopeRelation | undefined;
+    let col: ScopeColumn | undefined;
+    let hits: Array<{ rel: ScopeRelation; col: ScopeColumn }> | undefined;
+    for (let i = 0; i < candidates.length; i++) {
+      const rel = candidates[i]!;
       const c = findColumn(rel.columns, e.name, e.quoted);
       if (c === 'ambiguous') {
         throw new ExprError(
@@ -238,9 +252,13 @@ class Resolver {
           'quote the exact name, e.g. "Amount"',
         );
       }
-      if (c) hits.push({ rel, col: c });
+      if (!c) continue;
+      if (!hit) {
+        hit = rel;
+        col = c;
+      } else (hits ??= [{ rel: hit, col: col! }]).push({ rel, col: c });
     }
-    if (hits.length === 0) {
+    if (!hit || !col) {
       if (e.qualifier === undefined && !e.quoted && NILADIC_FUNCTIONS.has(e.name.toLowerCase())) {
         return this.call(
           {
@@ -273,7 +291,7 @@ class Resolver {
           : didYouMean(e.name, all, 'available columns'),
       );
     }
-    if (hits.length > 1) {
+    if (hits) {
       throw new ExprError(
         'AMBIGUOUS_COLUMN',
         `column "${e.name}" exists in both inputs`,
@@ -281,7 +299,6 @@ class Resolver {
         `write ${hits.map((h) => `${h.rel.qualifier}.${e.name}`).join(' or ')}`,
       );
     }
-    const { rel, col } = hits[0]!;
     if (this.opts.groupKeys && !inAggregate && !this.opts.groupKeys.has(col.name)) {
       throw new ExprError(
         'AGGREGATE_MISUSE',
@@ -290,12 +307,29 @@ class Resolver {
         `wrap it in an aggregate such as any_value(${e.name}) or max(${e.name}), or add it to groupBy`,
       );
     }
-    const key = `${rel.port}\u0000${col.name}`;
-    if (!this.seen.has(key)) {
-      this.seen.add(key);
-      this.deps.push({ port: rel.port, column: col.name });
+    this.addDep(hit.port, col.name);
+    return hit.sqlAlias
+      ? { k: 'col', name: col.name, type: col.type, table: hit.sqlAlias }
+      : { k: 'col', name: col.name, type: col.type };
+  }
+
+  /**
+   * Records that the expression reads a column, once. An expression reads few distinct columns,
+   * so they are looked for in the list itself (no key string per reference); a set is made only
+   * for an expression that reads many.
+   */
+  private addDep(port: string, column: string): void {
+    const deps = this.deps;
+    if (!this.seen) {
+      for (let i = 0; i < deps.length; i++) if (deps[i]!.column === column && deps[i]!.port === port) return;
+      deps.push({ port, column });
+      if (deps.length > 16) this.seen = new Set(deps.map((d) => `${d.port}\u0000${d.column}`));
+      return;
     }
-    return { k: 'col', name: col.name, type: col.type, ...(rel.sqlAlias ? { table: rel.sqlAlias } : {}) };
+    const key = `${port}\u0000${column}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    deps.push({ port, column });
   }
 
   private expectBool(x: SqlExpr, span: Span, what: string): void {
@@ -338,37 +372,16 @@ class Resolver {
         }
         return { k: 'binary', op: e.op, left, right, type: T.bool };
       case '||':
-        for (const [x, span] of [
-          [left, e.left.span],
-          [right, e.right.span],
-        ] as const) {
-          if (x.type.kind === 'geography' || x.type.kind === 'other')
-            throw mismatch(`|| cannot join ${formatType(x.type)}`, span, 'cast it to string first');
-        }
+        expectConcatenable(left, e.left.span);
+        expectConcatenable(right, e.right.span);
         return { k: 'binary', op: '||', left, right, type: T.string };
       case '+':
       case '-':
       case '*':
       case '/':
       case '%': {
-        for (const [x, span] of [
-          [left, e.left.span],
-          [right, e.right.span],
-        ] as const) {
-          if (!isNumeric(x.type) && !isWildcard(x.type)) {
-            const dateHint =
-              x.type.kind === 'date' || x.type.kind === 'timestamp' || x.type.kind === 'timestamptz';
-            throw mismatch(
-              `${e.op} expects numbers, got ${formatType(x.type)}`,
-              span,
-              dateHint
-                ? "use date_add(d, n, 'day') or date_diff('day', a, b) for dates"
-                : e.op === '+' && x.type.kind === 'string'
-                  ? 'join text with || or concat(…)'
-                  : 'cast it to a number first',
-            );
-          }
-        }
+        expectNumber(e.op, left, e.left.span);
+        expectNumber(e.op, right, e.right.span);
         let type: PortableType;
         if (e.op === '/') type = T.double;
         else if (isWildcard(lt)) type = rt;
@@ -544,6 +557,27 @@ function temporalLiteralHint(value: SqlExpr, text: SqlExpr): string | undefined 
   return undefined;
 }
 
+// The operand checks of `||` and arithmetic, as functions: a loop over [operand, span] pairs
+// allocated three arrays per operator.
+function expectConcatenable(x: SqlExpr, span: Span): void {
+  if (x.type.kind === 'geography' || x.type.kind === 'other')
+    throw mismatch(`|| cannot join ${formatType(x.type)}`, span, 'cast it to string first');
+}
+
+function expectNumber(op: string, x: SqlExpr, span: Span): void {
+  if (isNumeric(x.type) || isWildcard(x.type)) return;
+  const dateHint = x.type.kind === 'date' || x.type.kind === 'timestamp' || x.type.kind === 'timestamptz';
+  throw mismatch(
+    `${op} expects numbers, got ${formatType(x.type)}`,
+    span,
+    dateHint
+      ? "use date_add(d, n, 'day') or date_diff('day', a, b) for dates"
+      : op === '+' && x.type.kind === 'string'
+        ? 'join text with || or concat(…)'
+        : 'cast it to a number first',
+  );
+}
+
 function mismatch(message: string, span: Span, hint?: string): ExprError {
   return new ExprError('TYPE_MISMATCH', message, span, hint);
 }
@@ -585,6 +619,9 @@ function literal(e: Expr & { kind: 'literal' }): SqlExpr {
 export function numberLiteralType(text: string): PortableType {
   if (/[eE]/.test(text)) return T.double;
   if (!text.includes('.')) {
+    // Digits only (the lexer's number without a fraction or exponent): nine of them are an int
+    // whatever they are, without a BigInt per literal.
+    if (text.length <= 9) return T.int;
     // The same bounds the warehouses use: 2147483647 is an int, 2147483648 a bigint.
     const value = BigInt(text);
     if (value <= 2_147_483_647n) return T.int;

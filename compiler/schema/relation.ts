@@ -44,3 +44,16 @@ export interface RelationSchema {
    */
   ordering?: OrderItem[];
 }
+
+/**
+ * `name.toLowerCase()`, without a new string when the name is ASCII with no upper-case letter
+ * (nearly every column name): V8 copies the string even then, and names are compared ignoring
+ * case for every column of every node.
+ */
+export function lowerName(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return name.toLowerCase();
+  }
+  return name;
+}

@@ -37,6 +37,70 @@ export interface Graph {
 
 export type ComponentLookup = (id: string) => ComponentDefinition<unknown> | undefined;
 
+/**
+ * A node of the document, and of the graph once its component is known. Its path is written when
+ * read (diagnostics, mostly): a 10,000-node workflow made a string for every node and edge that
+ * was almost never looked at.
+ */
+class DocNode {
+  inputs: InputEdge[] = [];
+
+  constructor(
+    readonly spec: NodeSpec,
+    readonly index: number,
+    readonly def: ComponentDefinition<unknown> | undefined,
+  ) {}
+
+  get path(): string {
+    return nodePath(this.index);
+  }
+}
+
+const nodePath = (index: number) => childPath('$.nodes', index);
+const portPath = (index: number, port: string) => childPath(`${nodePath(index)}.inputs`, port);
+
+/** An input edge of the node at document index `at`; its path is written when read. */
+class Edge implements InputEdge {
+  constructor(
+    readonly port: string,
+    readonly index: number,
+    readonly node: string,
+    readonly outPort: string,
+    private readonly at: number,
+    /** Written as a list (`"in": ["a", "b"]`): the path names the position. */
+    private readonly listed: boolean,
+  ) {}
+
+  get path(): string {
+    const port = portPath(this.at, this.port);
+    return this.listed ? childPath(port, this.index) : port;
+  }
+}
+
+/** An edge as its upstream node's consumers list it: the edge, read through, and who reads it. */
+class ConsumerEdge implements InputEdge {
+  constructor(
+    private readonly edge: InputEdge,
+    readonly consumer: string,
+  ) {}
+
+  get port(): string {
+    return this.edge.port;
+  }
+  get index(): number {
+    return this.edge.index;
+  }
+  get node(): string {
+    return this.edge.node;
+  }
+  get outPort(): string {
+    return this.edge.outPort;
+  }
+  get path(): string {
+    return this.edge.path;
+  }
+}
+
 export function buildGraph(
   wf: Workflow,
   lookup: ComponentLookup,
@@ -47,48 +111,48 @@ export function buildGraph(
   // Every node of the document by id (the first of a duplicated id), as a node of the graph with
   // its component if it has one: `nodes` is the same map when every component is known, so a
   // 10,000-node workflow does not fill two maps of 10,000 entries (slow to grow in V8).
-  const specs = new Map<string, Omit<GraphNode, 'def'> & { def: GraphNode['def'] | undefined }>();
-  // The same nodes in lists too, in document order: walked without map iterators.
-  const firsts: Array<{ spec: NodeSpec; index: number; path: string }> = [];
+  const specs = new Map<string, DocNode>();
+  // The same nodes in a list too, in document order: walked without map iterators.
+  const firsts: DocNode[] = [];
   const nodeList: GraphNode[] = [];
   /** Nodes with an input that is missing or does not resolve: they cannot be analysed. */
   const broken = new Set<string>();
 
   wf.nodes.forEach((spec, index) => {
-    const path = childPath('$.nodes', index);
     if (!NODE_ID_PATTERN.test(spec.id)) {
       err({
         code: 'INVALID_NAME',
-        path: `${path}.id`,
+        path: `${nodePath(index)}.id`,
         nodeId: spec.id,
         message: `node id ${JSON.stringify(spec.id)} is not valid`,
         hint: 'use letters, digits and _ , starting with a letter (it becomes a CTE name)',
       });
     }
-    if (specs.has(spec.id)) {
+    const first = specs.get(spec.id);
+    if (first) {
       err({
         code: 'DUPLICATE_NODE_ID',
-        path: `${path}.id`,
+        path: `${nodePath(index)}.id`,
         nodeId: spec.id,
-        message: `node id "${spec.id}" is used twice (first at $.nodes[${specs.get(spec.id)!.index}])`,
+        message: `node id "${spec.id}" is used twice (first at $.nodes[${first.index}])`,
         hint: 'give every node a unique id',
       });
       return;
     }
-    const def = lookup(spec.type);
-    specs.set(spec.id, { spec, index, path, def, inputs: [] });
-    firsts.push({ spec, index, path });
+    const node = new DocNode(spec, index, lookup(spec.type));
+    specs.set(spec.id, node);
+    firsts.push(node);
   });
 
   // Indexed loops: this runs once per compile, mostly before V8 optimises it, when a for…of
   // allocates an iterator result per element.
   for (let i = 0; i < firsts.length; i++) {
-    const { spec, path } = firsts[i]!;
-    const node = specs.get(spec.id)!;
+    const node = firsts[i]!;
+    const spec = node.spec;
     if (!node.def) {
       err({
         code: 'UNKNOWN_COMPONENT',
-        path: `${path}.type`,
+        path: `${node.path}.type`,
         nodeId: spec.id,
         message: `unknown component "${spec.type}"`,
         hint: didYouMean(spec.type, componentIds, 'components'),
@@ -119,16 +183,17 @@ export function buildGraph(
   // Inputs: ports exist, references resolve, required ports are connected.
   for (let n = 0; n < nodeList.length; n++) {
     const node = nodeList[n]!;
-    const { spec, def, path } = node;
+    const { spec, def } = node;
     const given = spec.inputs ?? {};
     for (const port of Object.keys(given)) {
       const ref = given[port]!;
-      const portPath = childPath(`${path}.inputs`, port);
-      const portSpec = def.inputs.find((p) => p.name === port);
+      let portSpec: (typeof def.inputs)[number] | undefined;
+      for (let p = 0; p < def.inputs.length && !portSpec; p++)
+        if (def.inputs[p]!.name === port) portSpec = def.inputs[p];
       if (!portSpec) {
         err({
           code: 'UNKNOWN_PORT',
-          path: portPath,
+          path: portPath(node.index, port),
           nodeId: spec.id,
           message:
             def.inputs.length === 0 ? `${def.id} takes no inputs` : `${def.id} has no input port "${port}"`,
@@ -148,7 +213,7 @@ export function buildGraph(
         if (ref.length !== 1) {
           err({
             code: 'TOO_MANY_INPUTS',
-            path: portPath,
+            path: portPath(node.index, port),
             nodeId: spec.id,
             message: `port "${port}" of ${def.id} takes one input, got ${ref.length}`,
             hint: 'use a union node to combine several inputs',
@@ -161,23 +226,20 @@ export function buildGraph(
         broken.add(spec.id);
         err({
           code: 'MISSING_INPUT',
-          path: portPath,
+          path: portPath(node.index, port),
           nodeId: spec.id,
           message: `port "${port}" of ${def.id} needs at least one input`,
         });
       }
+      const listed = Array.isArray(ref);
       for (let i = 0; i < count; i++) {
-        const r = Array.isArray(ref) ? ref[i]! : ref;
-        const refPath = Array.isArray(ref) ? childPath(portPath, i) : portPath;
-        const edge = resolveRef(r, refPath, spec.id, nodes, specs, diagnostics);
-        if (edge)
-          node.inputs = withEdge(node.inputs, {
-            port,
-            index: i,
-            node: edge.node,
-            outPort: edge.outPort,
-            path: refPath,
-          });
+        const r = listed ? ref[i]! : ref;
+        const dot = r.indexOf('.');
+        const edge =
+          dot < 0
+            ? new Edge(port, i, r, 'out', node.index, listed)
+            : new Edge(port, i, r.slice(0, dot), r.slice(dot + 1), node.index, listed);
+        if (resolves(edge, spec.id, nodes, specs, diagnostics)) node.inputs = withEdge(node.inputs, edge);
         else broken.add(spec.id);
       }
     }
@@ -187,7 +249,7 @@ export function buildGraph(
         const upstream = readableBefore(spec.id) ?? 'nodeId';
         err({
           code: 'MISSING_INPUT',
-          path: `${path}.inputs`,
+          path: `${node.path}.inputs`,
           nodeId: spec.id,
           message: `input "${p.name}" of ${def.id} is not connected`,
           hint: `add "inputs": { "${p.name}": ${p.many ? '["nodeA", "nodeB"]' : `"${upstream}"`} }`,
@@ -197,26 +259,23 @@ export function buildGraph(
   }
 
   // Consumers index and cycle detection (iterative DFS, so 10k-node chains do not overflow the stack).
-  const consumers = new Map<string, Array<InputEdge & { consumer: string }>>();
-  for (let i = 0; i < nodeList.length; i++) consumers.set(nodeList[i]!.spec.id, []);
+  // The lists are gathered by document index, and each goes into the map once.
+  const readers: Array<Array<InputEdge & { consumer: string }> | undefined> = new Array(wf.nodes.length);
   for (let i = 0; i < nodeList.length; i++) {
     const n = nodeList[i]!;
     for (let j = 0; j < n.inputs.length; j++) {
       const e = n.inputs[j]!;
-      const list = consumers.get(e.node);
-      if (!list) continue;
-      const c = {
-        port: e.port,
-        index: e.index,
-        node: e.node,
-        outPort: e.outPort,
-        path: e.path,
-        consumer: n.spec.id,
-      };
-      if (list.length === 0) consumers.set(e.node, [c]);
-      else list.push(c);
+      const up = nodes.get(e.node);
+      if (!up) continue;
+      const c = new ConsumerEdge(e, n.spec.id);
+      const list = readers[up.index];
+      if (list) list.push(c);
+      else readers[up.index] = [c];
     }
   }
+  const consumers = new Map<string, Array<InputEdge & { consumer: string }>>();
+  for (let i = 0; i < nodeList.length; i++)
+    consumers.set(nodeList[i]!.spec.id, readers[nodeList[i]!.index] ?? []);
 
   // Per node, by its index in the document (dense, so no map grows per node): 0 new, 1 on the
   // stack, 2 done. The DFS stack is two parallel arrays rather than an object per frame.
@@ -287,27 +346,25 @@ export function buildGraph(
 
   const outputs = nodeList.filter((n) => n.def.category === 'output').map((n) => n.spec.id);
   checkTool(wf, specs, diagnostics);
-  reachability(nodes, specs, outputs, diagnostics, wf);
+  reachability(nodeList, specs, outputs, diagnostics, wf);
 
   return { graph: { nodes, order: analysable, consumers, outputs }, diagnostics };
 }
 
-function resolveRef(
-  ref: string,
-  path: string,
+/** Whether an input reference (`node` or `node.port`, as `edge` holds it) leads to an output. */
+function resolves(
+  edge: InputEdge,
   nodeId: string,
   nodes: Map<string, GraphNode>,
   specs: Map<string, { spec: NodeSpec; index: number }>,
   diagnostics: Diagnostic[],
-): { node: string; outPort: string } | undefined {
-  const dot = ref.indexOf('.');
-  const target = dot < 0 ? ref : ref.slice(0, dot);
-  const outPort = dot < 0 ? 'out' : ref.slice(dot + 1);
+): boolean {
+  const { node: target, outPort } = edge;
   if (!specs.has(target)) {
     diagnostics.push({
       severity: 'error',
       code: 'UNKNOWN_NODE',
-      path,
+      path: edge.path,
       nodeId,
       message: `input refers to node "${target}", which does not exist`,
       hint: didYouMean(
@@ -316,28 +373,30 @@ function resolveRef(
         'node ids',
       ),
     });
-    return undefined;
+    return false;
   }
   if (target === nodeId) {
     diagnostics.push({
       severity: 'error',
       code: 'CYCLE',
-      path,
+      path: edge.path,
       nodeId,
       message: `cycle: ${nodeId} → ${nodeId} (node "${nodeId}" reads its own output)`,
       hint: 'a workflow is a DAG',
     });
-    return undefined;
+    return false;
   }
   const up = nodes.get(target);
   // Its component is unknown (already reported): no edge, so every edge leads to a known node.
-  if (!up) return undefined;
-  if (!up.def.outputs.some((p) => p.name === outPort)) {
+  if (!up) return false;
+  let known = false;
+  for (let i = 0; i < up.def.outputs.length && !known; i++) known = up.def.outputs[i]!.name === outPort;
+  if (!known) {
     const outs = up.def.outputs.map((p) => p.name);
     diagnostics.push({
       severity: 'error',
       code: 'UNKNOWN_PORT',
-      path,
+      path: edge.path,
       nodeId,
       message:
         outs.length === 0
@@ -348,9 +407,9 @@ function resolveRef(
           ? 'an output node ends a branch; read its input instead'
           : didYouMean(outPort, outs, 'output ports'),
     });
-    return undefined;
+    return false;
   }
-  return { node: target, outPort };
+  return true;
 }
 
 /** A `tool` block names params the workflow declares and a node it has. */
@@ -401,7 +460,8 @@ function checkTool(
  * component), so one broken input is not echoed as "unused" warnings upstream of it.
  */
 function reachability(
-  nodes: Map<string, GraphNode>,
+  /** The graph's nodes, in document order. */
+  nodes: readonly GraphNode[],
   specs: Map<string, { spec: NodeSpec; index: number }>,
   outputs: string[],
   diagnostics: Diagnostic[],
@@ -452,7 +512,8 @@ function reachability(
     useful[s.index] = 1;
     forEachUpstream(s.spec, visit);
   }
-  for (const n of nodes.values()) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     if (!useful[n.index]) {
       diagnostics.push({
         severity: 'warning',

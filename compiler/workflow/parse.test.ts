@@ -93,6 +93,24 @@ describe('JSON text takes a fast check of its nodes: the same answer as the sche
     const plain = (r: typeof fromText) => r.diagnostics.map((x) => [x.code, x.path, x.message]);
     expect(plain(fromText)).toEqual(plain(fromObject));
   });
+
+  it('gives the keys of a node in the schema’s order, however the text orders them', () => {
+    const n = { description: 'd', config: { where: 'x > 1' }, inputs: { in: 'o' }, type: 'filter', id: 'f' };
+    const d = {
+      edgeflow: 1,
+      name: 'w',
+      nodes: [{ id: 'o', type: 'source.table', config: { table: 't' } }, n],
+    };
+    const keys = (r: ReturnType<typeof parseWorkflow>) => r.workflow?.nodes.map((x) => Object.keys(x));
+    expect(keys(parseWorkflow(JSON.stringify(d)))).toEqual(keys(parseWorkflow(d)));
+    expect(keys(parseWorkflow(JSON.stringify(d)))?.[1]).toEqual([
+      'id',
+      'type',
+      'inputs',
+      'config',
+      'description',
+    ]);
+  });
 });
 
 describe('syntax errors carry line and column', () => {
