@@ -8,7 +8,7 @@ import type { NodeResult } from '../propagate.js';
 import type { Cte, FromItem, Query, SelectItem, WithQuery } from '../sql/ast.js';
 import { computeDemand, Demand, type ColumnSet } from './demand.js';
 import { flattenJoins } from './join-blocks.js';
-import { namingOf, NodeSlots, type Naming } from './naming.js';
+import { namingOf, NodeSlots, Positions, type Naming } from './naming.js';
 import { NodeBuild } from './node-build.js';
 import { findKeyPushdowns, withKeysOf, type KeyPushdown } from './pushdown.js';
 
@@ -29,6 +29,10 @@ export function uniqueName(base: string, takenLower: ReadonlySet<string>): strin
   for (let n = 2; ; n++) if (!takenLower.has(`${base}_${n}`.toLowerCase())) return `${base}_${n}`;
 }
 
+/** How a CTE read more than once is kept (see withQuery). */
+const INLINE = 1;
+const MATERIALIZE = 2;
+
 export class Assembler {
   /** The relations' CTE names and order in a statement. */
   private readonly naming: Naming;
@@ -47,6 +51,7 @@ export class Assembler {
     this.demand = Demand.none(analysis);
     this.naming = namingOf(analysis);
     this.built = new NodeSlots(analysis.workflow?.nodes.length ?? 0);
+    this.positions = new Positions(analysis.graph!, analysis.workflow?.nodes.length ?? 0);
   }
 
   /** The node whose SQL a CTE name holds. */
@@ -72,21 +77,35 @@ export class Assembler {
    */
   needed(target: RelationRef, computeTarget = false): readonly RelationRef[] {
     const targetKey = relKey(target);
-    // Callers ask twice for one statement (to check or to order steps, then to assemble it).
-    const last = this.lastNeeded;
-    if (last?.key === targetKey && last.computeTarget === computeTarget) return last.rels;
+    // Callers ask more than once for one statement (to check, to order steps, to assemble it).
+    const cache = computeTarget ? this.neededComputing : this.neededReading;
+    const known = cache.get(targetKey);
+    if (known) return known;
     // Node order, then port order. A reference to a node that failed graph checks is kept, first
     // (callers report it as blocked).
     const rels = this.naming.needed(
       target,
       (k) => this.materialized.has(k) && !(computeTarget && k === targetKey),
     );
-    this.lastNeeded = { key: targetKey, computeTarget, rels };
+    cache.set(targetKey, rels);
     return rels;
   }
 
-  /** The last answer of needed(), for the second question about the same statement. */
-  private lastNeeded: { key: string; computeTarget: boolean; rels: readonly RelationRef[] } | undefined;
+  /** needed()'s answers, by target, for statements that compute the target or read its table. */
+  private readonly neededComputing = new Map<string, readonly RelationRef[]>();
+  private readonly neededReading = new Map<string, readonly RelationRef[]>();
+
+  /** The relations a statement for `target` computes: what it needs, less what it reads from tables. */
+  computed(target: RelationRef, computeTarget = false): RelationRef[] {
+    const targetKey = relKey(target);
+    const rels: RelationRef[] = [];
+    for (const r of this.needed(target, computeTarget)) {
+      const key = relKey(r);
+      if (this.materialized.has(key) && !(computeTarget && key === targetKey)) continue;
+      rels.push(r);
+    }
+    return rels;
+  }
 
   /** The analysed nodes behind a set of relations; undefined entries mean a node failed. */
   results(rels: readonly RelationRef[]): NodeResult[] {
@@ -114,16 +133,15 @@ export class Assembler {
     body: (from: FromItem) => Query,
     computeTarget = false,
     columns: ColumnSet = 'all',
+    /**
+     * The demand of a pass over the whole workflow, when it is this statement's own: every node
+     * the statement computes is computed by no other statement (see compilePlan).
+     */
+    demand?: Demand,
   ): { query: WithQuery; nodes: string[] } {
     const targetKey = relKey(target);
-    const rels: RelationRef[] = [];
-    const keys: string[] = [];
-    for (const r of this.needed(target, computeTarget)) {
-      const key = relKey(r);
-      if (this.materialized.has(key) && !(computeTarget && key === targetKey)) continue;
-      rels.push(r);
-      keys.push(key);
-    }
+    const rels = this.computed(target, computeTarget);
+    const keys = rels.map(relKey);
     const columnsOf = this.materializedColumns;
     const materialized = this.materialized;
     const computing = computeTarget ? targetKey : undefined;
@@ -132,7 +150,8 @@ export class Assembler {
       get: (key: string) => columnsOf.get(key),
     };
     const nodes = [...new Set(rels.map((r) => r.node))];
-    this.demand = computeDemand(this.analysis, nodes, { roots: new Map([[targetKey, columns]]), fixed });
+    this.demand =
+      demand ?? computeDemand(this.analysis, nodes, { roots: new Map([[targetKey, columns]]), fixed });
     this.built.clear();
     const graph = this.analysis.graph!;
     // How often each relation is scanned in this statement (the body reads the target once): a
@@ -161,113 +180,128 @@ export class Assembler {
     }
     const pushedInto = new Map<string, KeyPushdown[]>();
     for (const p of pushdowns) pushedInto.set(p.joinKey, [...(pushedInto.get(p.joinKey) ?? []), p]);
-    const reads = new Map<string, number>([[targetKey, 1]]);
-    /** Who reads each relation: the index of its one reader in `rels`, or -1 when several do. */
-    const readerOf = new Map<string, number>();
-    const inline = new Set<string>();
-    const materialize = new Set<string>();
-    for (let i = rels.length - 1; i >= 0; i--) {
-      const key = keys[i]!;
+    // What follows is counted per relation of the statement, in arrays by position in `rels`;
+    // relations read from staging tables have no position and need no count.
+    const n = rels.length;
+    const at = this.positions;
+    at.place(rels);
+    const targetAt = at.of(target.node, target.port);
+    const reads = new Int32Array(n);
+    /** Who reads each relation: the position of its one reader, -1 when several do, -2: none. */
+    const readerOf = new Int32Array(n).fill(-2);
+    /** 1: inlined where read; 2: computed once. */
+    const reuse = new Uint8Array(n);
+    if (targetAt >= 0) reads[targetAt] = 1;
+    for (let i = n - 1; i >= 0; i--) {
       const node = graph.nodes.get(rels[i]!.node);
-      const n = reads.get(key) ?? 0;
-      if (n > 1) (node?.def.streaming ? inline : materialize).add(key);
+      const times = reads[i]!;
+      if (times > 1) reuse[i] = node?.def.streaming ? INLINE : MATERIALIZE;
       for (const e of node?.inputs ?? []) {
-        const k = relKey({ node: e.node, port: e.outPort });
-        reads.set(k, (reads.get(k) ?? 0) + (inline.has(key) ? n : 1));
-        readerOf.set(k, readerOf.has(k) ? -1 : i);
+        const k = at.of(e.node, e.outPort);
+        if (k < 0) continue;
+        reads[k]! += reuse[i] === INLINE ? times : 1;
+        readerOf[k] = readerOf[k] === -2 ? i : -1;
       }
-      for (const p of pushedInto.get(key) ?? []) {
-        reads.set(p.otherKey, (reads.get(p.otherKey) ?? 0) + 1);
-        readerOf.set(p.otherKey, -1);
-      }
+      if (pushdowns.length)
+        for (const p of pushedInto.get(keys[i]!) ?? []) {
+          const k = at.of(p.other.node, p.other.port);
+          if (k < 0) continue;
+          reads[k]! += 1;
+          readerOf[k] = -1;
+        }
     }
     /** Read once, by one relation, and not the target: its CTE may be folded into its reader. */
-    const readOnceBy = (key: string) => {
-      const i = readerOf.get(key) ?? -1;
-      return reads.get(key) === 1 && i >= 0 && key !== targetKey ? i : undefined;
+    const readOnceBy = (i: number) => {
+      const reader = readerOf[i]!;
+      return reads[i] === 1 && reader >= 0 && i !== targetAt ? reader : undefined;
     };
-    const queries = new Map<string, Query>();
-    rels.forEach((r, i) => queries.set(keys[i]!, this.queriesOf(r.node)[r.port]!));
-    for (const p of pushdowns)
-      queries.set(
-        p.aggregateKey,
-        withKeysOf(
-          queries.get(p.aggregateKey)!,
-          this.fromItem(p.other),
-          p.pairs,
-          this.analysis.dialect.caps.semiJoin === true,
-        ),
+    const queries: Query[] = rels.map((r) => this.queriesOf(r.node)[r.port]!);
+    for (const p of pushdowns) {
+      const i = keys.indexOf(p.aggregateKey);
+      queries[i] = withKeysOf(
+        queries[i]!,
+        this.fromItem(p.other),
+        p.pairs,
+        this.analysis.dialect.caps.semiJoin === true,
       );
+    }
     // A table read by one relation is read there directly (a filter or an aggregate right on
     // the source, as it would be written by hand), not through a CTE of its own.
     // Only into readers that say what they read (their SQL reads the input once, in FROM).
-    const dropped = new Set<string>();
-    rels.forEach((r, i) => {
-      const key = keys[i]!;
-      const reader = readOnceBy(key);
-      if (reader === undefined || !this.analysis.nodes.get(rels[reader]!.node)?.analysis?.reads) return;
-      const readerKey = keys[reader]!;
-      const merged = readTableDirectly(queries.get(key)!, queries.get(readerKey)!, this.cteName(r));
-      if (!merged) return;
-      queries.set(readerKey, merged);
-      dropped.add(key);
-    });
+    const dropped = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const reader = readOnceBy(i);
+      if (reader === undefined || !this.analysis.nodes.get(rels[reader]!.node)?.analysis?.reads) continue;
+      const merged = readTableDirectly(queries[i]!, queries[reader]!, this.cteName(rels[i]!));
+      if (!merged) continue;
+      queries[reader] = merged;
+      dropped[i] = 1;
+    }
     // An aggregate read only by a sort + limit (a top_n, or a limit after a sort) takes the
     // ORDER BY and LIMIT into its own SELECT, as one writes it by hand: PostgreSQL then orders the
     // GROUP BY keys like the ORDER BY and sorts once (TPC-H q18: the extra sort of the subquery's
     // rows raised the plan's cost past jit_above_cost, and the JIT took ~140 ms).
-    rels.forEach((r, i) => {
-      const key = keys[i]!;
-      if (dropped.has(key)) return;
-      const reader = readOnceBy(key);
-      if (reader === undefined) return;
-      const readerKey = keys[reader]!;
-      const merged = orderAggregate(queries.get(key)!, queries.get(readerKey)!, this.cteName(r));
-      if (!merged) return;
-      queries.set(readerKey, merged);
-      dropped.add(key);
-    });
+    for (let i = 0; i < n; i++) {
+      if (dropped[i]) continue;
+      const reader = readOnceBy(i);
+      if (reader === undefined) continue;
+      const merged = orderAggregate(queries[i]!, queries[reader]!, this.cteName(rels[i]!));
+      if (!merged) continue;
+      queries[reader] = merged;
+      dropped[i] = 1;
+    }
     // Join nodes only: their SQL has the shape flattenJoins knows.
     const joinKeys: string[] = [];
-    const keyOfCte = new Map<string, string>();
-    rels.forEach((r, i) => {
-      if (graph.nodes.get(r.node)?.def.id !== 'join') return;
+    const joinQueries = new Map<string, Query>();
+    const joinAt = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      if (graph.nodes.get(rels[i]!.node)?.def.id !== 'join') continue;
       joinKeys.push(keys[i]!);
-      keyOfCte.set(this.cteName(r), keys[i]!);
-    });
-    if (joinKeys.length)
-      for (const k of flattenJoins(joinKeys, queries, (name) => {
-        const k = keyOfCte.get(name);
-        return k !== undefined && readOnceBy(k) !== undefined ? k : undefined;
-      }))
-        dropped.add(k);
-    const ctes: Cte[] = [];
-    rels.forEach((r, i) => {
-      const key = keys[i]!;
-      if (dropped.has(key)) return;
-      ctes.push({
-        name: this.cteName(r),
-        query: queries.get(key)!,
-        ...(inline.has(key) ? { inline: true } : {}),
-        ...(materialize.has(key) ? { materialize: true } : {}),
+      joinQueries.set(keys[i]!, queries[i]!);
+      joinAt.set(this.cteName(rels[i]!), i);
+    }
+    if (joinKeys.length) {
+      const gone = flattenJoins(joinKeys, joinQueries, (name) => {
+        const i = joinAt.get(name);
+        return i !== undefined && readOnceBy(i) !== undefined ? keys[i] : undefined;
       });
-    });
+      for (const i of joinAt.values()) {
+        queries[i] = joinQueries.get(keys[i]!)!;
+        if (gone.has(keys[i]!)) dropped[i] = 1;
+      }
+    }
+    const ctes: Cte[] = [];
+    for (let i = 0; i < n; i++) {
+      if (dropped[i]) continue;
+      const cte: Cte = { name: this.cteName(rels[i]!), query: queries[i]! };
+      if (reuse[i] === INLINE) cte.inline = true;
+      else if (reuse[i] === MATERIALIZE) cte.materialize = true;
+      ctes.push(cte);
+    }
     const from: FromItem = computeTarget
       ? { kind: 'ref', name: this.cteName(target) }
       : this.fromItem(target);
     return { query: { ctes, body: body(from) }, nodes };
   }
 
+  /** Relations' positions in the statement being assembled. */
+  private readonly positions: Positions;
+
   /**
    * The query that computes one relation (even a materialised one: this is how it gets
    * materialised), with the given columns of it (default all).
    */
-  relationQuery(target: RelationRef, columns: ColumnSet = 'all'): { query: WithQuery; nodes: string[] } {
+  relationQuery(
+    target: RelationRef,
+    columns: ColumnSet = 'all',
+    demand?: Demand,
+  ): { query: WithQuery; nodes: string[] } {
     return this.withQuery(
       target,
       (from) => ({ kind: 'select', items: [{ kind: 'star' }], from }),
       true,
       columns,
+      demand,
     );
   }
 }

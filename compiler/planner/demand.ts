@@ -109,7 +109,8 @@ export class Demand {
     const result = this.analysis.nodes.get(rel.node);
     const columns = result?.analysis?.outputs[rel.port]?.columns;
     if (s !== undefined && s !== 'all' && result?.analysis?.reads && columns) {
-      const names = columns.filter((c) => s.has(c.name)).map((c) => c.name);
+      const names: string[] = [];
+      for (const c of columns) if (s.has(c.name)) names.push(c.name);
       out = names.length === columns.length ? undefined : names;
     }
     this.emittedCache.set(rel.node, rel.port, out ?? null);

@@ -172,3 +172,49 @@ export function namingOf(analysis: WorkflowAnalysis): Naming {
   if (!naming) namings.set(analysis, (naming = new Naming(analysis)));
   return naming;
 }
+
+/**
+ * Each relation's position in the statement being assembled: by node index for `out` ports (an
+ * array the size of the workflow, made once per assembler and cleared after each statement),
+ * by key for other ports. What a statement counts per relation then lives in arrays by position
+ * rather than in maps keyed by relation (a 10,000-relation statement made six such maps).
+ */
+export class Positions {
+  /** By node index: the `out` relation's position + 1 (0: not in the statement). */
+  private readonly out: Int32Array;
+  private readonly other = new Map<string, number>();
+  private readonly used: number[] = [];
+
+  constructor(
+    private readonly graph: Graph,
+    size: number,
+  ) {
+    this.out = new Int32Array(size);
+  }
+
+  /** Positions the relations of one statement (cleared first). */
+  place(rels: readonly RelationRef[]): void {
+    this.clear();
+    for (let i = 0; i < rels.length; i++) {
+      const r = rels[i]!;
+      const node = r.port === 'out' ? this.graph.nodes.get(r.node) : undefined;
+      if (node) {
+        this.out[node.index] = i + 1;
+        this.used.push(node.index);
+      } else this.other.set(relKey(r), i);
+    }
+  }
+
+  /** A relation's position, or -1 when the statement does not compute it. */
+  of(node: string, port: string): number {
+    if (port !== 'out') return this.other.get(relKey({ node, port })) ?? -1;
+    const n = this.graph.nodes.get(node);
+    return n ? this.out[n.index]! - 1 : (this.other.get(node) ?? -1);
+  }
+
+  private clear(): void {
+    for (const i of this.used) this.out[i] = 0;
+    this.used.length = 0;
+    this.other.clear();
+  }
+}

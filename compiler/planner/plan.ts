@@ -112,6 +112,7 @@ export function compilePlan(
     : undefined;
   const materializedColumns = new Map(shared.relations.map((r) => [relKey(r), demand!.emitted(r)]));
   const asm = new Assembler(analysis, materialized, materializedColumns);
+  const ownDemand = demand && statementsWithOwnDemand(analysis, asm, shared.relations, outputs);
   const writer = new SqlWriter(dialect, { params: 'literal', values });
   const sql = (s: Statement) => writer.statement(s);
   const tableText = (parts: string[]) => writer.table(parts);
@@ -155,7 +156,11 @@ export function compilePlan(
 
     for (const r of shared.relations) {
       const table = materialized.get(relKey(r))!;
-      const { query, nodes } = asm.relationQuery(r, demand!.columnsOf(r));
+      const { query, nodes } = asm.relationQuery(
+        r,
+        demand!.columnsOf(r),
+        ownDemand?.has(relKey(r)) ? demand : undefined,
+      );
       const id = `materialize:${asm.cteName(r)}`;
       const readers = shared.readers.get(relKey(r)) ?? { count: 0, first: [] };
       const named =
@@ -175,11 +180,13 @@ export function compilePlan(
 
     for (const o of outputs) {
       writing = o.id;
-      const { query, nodes } = asm.withQuery(o.input, (from) => ({
-        kind: 'select',
-        items: [{ kind: 'star' }],
-        from,
-      }));
+      const { query, nodes } = asm.withQuery(
+        o.input,
+        (from) => ({ kind: 'select', items: [{ kind: 'star' }], from }),
+        false,
+        'all',
+        ownDemand?.has(o.id) ? demand : undefined,
+      );
       const w = o.write;
       const target = tableText(w.table);
       steps.push({
@@ -223,6 +230,45 @@ export function compilePlan(
     throw e;
   }
   return { plan: { workflow: wf.name, dialect: dialect.name, runId, steps }, diagnostics };
+}
+
+/**
+ * The statements (materialised relations by key, outputs by id) whose every computed node no
+ * other statement computes. For those the workflow-wide demand, computed anyway for the staging
+ * tables, is exactly what a pass over the statement alone would give: each of their nodes is read
+ * only from within the statement (a node computed elsewhere too may be asked for more there), and
+ * the statement's root is asked for the same columns. Saves a second pass over most nodes.
+ */
+function statementsWithOwnDemand(
+  analysis: WorkflowAnalysis,
+  asm: Assembler,
+  materialized: readonly RelationRef[],
+  outputs: ReadonlyArray<{ id: string; input: RelationRef }>,
+): Set<string> {
+  const graph = analysis.graph!;
+  const statements = [
+    ...materialized.map((r) => ({ id: relKey(r), target: r, computing: true })),
+    ...outputs.map((o) => ({ id: o.id, target: o.input, computing: false })),
+  ];
+  // By node index: how many statements compute the node.
+  const computedBy = new Uint16Array(analysis.workflow!.nodes.length);
+  const computed = statements.map((s) => {
+    const nodes: number[] = [];
+    for (const r of asm.computed(s.target, s.computing)) {
+      const node = graph.nodes.get(r.node);
+      if (!node) continue;
+      // A node's relations are next to each other (node order, then port order).
+      if (nodes[nodes.length - 1] === node.index) continue;
+      computedBy[node.index] = Math.min(computedBy[node.index]! + 1, 2);
+      nodes.push(node.index);
+    }
+    return nodes;
+  });
+  const own = new Set<string>();
+  statements.forEach((s, i) => {
+    if (computed[i]!.every((n) => computedBy[n] === 1)) own.add(s.id);
+  });
+  return own;
 }
 
 function needsTransaction(dialect: Dialect, w: WriteSpec): boolean {
@@ -405,6 +451,13 @@ function sharedRelations(
       orInto(mine, bits);
     });
   }
+  // How many outputs read each node (its set's bits), counted once: a node is the reader of
+  // several relations, and a set has a word per 32 outputs.
+  const readBy = new Int32Array(size).fill(-1);
+  const readersOf = (node: number) => {
+    if (readBy[node]! < 0) readBy[node] = popcount(nodeAt[node]!);
+    return readBy[node]!;
+  };
   const out: RelationRef[] = [];
   for (const id of graph.order) {
     const node = graph.nodes.get(id)!;
@@ -420,7 +473,7 @@ function sharedRelations(
         if (c.outPort !== p.name) return false;
         const consumer = indexOf(c.consumer);
         const reader = nodeAt[consumer]!;
-        return outputOf[consumer]! >= 0 || (reader < 0 ? 0 : popcount(reader)) < count;
+        return outputOf[consumer]! >= 0 || (reader < 0 ? 0 : readersOf(consumer)) < count;
       });
       if (!branching) continue;
       out.push(rel);

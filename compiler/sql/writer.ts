@@ -100,6 +100,11 @@ export class SqlWriter {
   relation: string | undefined;
   private depth = 0;
   private readonly bindIndex = new Map<string, number>();
+  /**
+   * Quoted names by name: a statement names the same few columns thousands of times, and quoting
+   * tests a pattern and a reserved-word list each time. Only names quoted without error are kept.
+   */
+  private readonly idents = new Map<string, string>();
 
   constructor(
     readonly dialect: Dialect,
@@ -126,7 +131,13 @@ export class SqlWriter {
 
   // ---------------------------------------------------------------- names and literals
   ident(name: string): string {
-    return protectLineBreaks(this.dialect.quoteIdent(name));
+    let q = this.idents.get(name);
+    if (q === undefined) {
+      // Kept small: most names of a large plan are CTE names, written twice each.
+      if (this.idents.size >= 512) this.idents.clear();
+      this.idents.set(name, (q = protectLineBreaks(this.dialect.quoteIdent(name))));
+    }
+    return q;
   }
   table(parts: readonly string[]): string {
     return parts.map((p) => this.ident(p)).join('.');
@@ -449,7 +460,7 @@ export class SqlWriter {
     if (q.kind !== 'select') return indent(this.query(q), n);
     const lines = this.selectLines(q);
     for (const line of lines) if (line === '' || line.includes('\n')) return indent(lines.join('\n'), n);
-    const pad = ' '.repeat(n);
+    const pad = spaces(n);
     return pad + lines.join(`\n${pad}`);
   }
 
@@ -467,8 +478,12 @@ export class SqlWriter {
         if (!kw) this.unsupported('SELECT * without some columns needs an explicit column list');
         return `${star} ${kw} (${it.except.map((c) => this.ident(c)).join(', ')})`;
       }
-      const s = this.expr(it.expr);
-      return it.expr.k === 'col' && it.expr.name === it.alias ? s : `${s} AS ${this.ident(it.alias)}`;
+      const e = it.expr;
+      // A column under its own name (most items): its name, without the expression machinery
+      // (selectLines always runs inside another render call, so line breaks stay protected).
+      if (e.k === 'col' && e.table === undefined && e.name === it.alias) return this.ident(e.name);
+      const s = this.expr(e);
+      return e.k === 'col' && e.name === it.alias ? s : `${s} AS ${this.ident(it.alias)}`;
     });
     const ordered = Boolean(q.orderBy?.length);
     const head = `SELECT ${q.distinct ? 'DISTINCT ' : ''}${this.dialect.selectTop(q.limit, q.offset, ordered)}`;
@@ -602,9 +617,13 @@ function protectLineBreaks(text: string): string {
   return text.includes('\n') ? text.replaceAll('\n', LINE_BREAK_SENTINEL) : text;
 }
 
+/** `n` spaces: the indents used are few, and made once. */
+const PADS = Array.from({ length: 9 }, (_, n) => ' '.repeat(n));
+const spaces = (n: number) => PADS[n] ?? ' '.repeat(n);
+
 export function indent(text: string, n: number): string {
   // Only '\n' starts a line here ('^' with the m flag would also match after '\r').
-  const pad = ' '.repeat(n);
+  const pad = spaces(n);
   // One line (each item of a long select list): nothing to replace.
   if (text !== '' && !text.includes('\n')) return pad + text;
   // No empty line (the usual case): a plain replace, several times faster on a large statement.
