@@ -40,6 +40,8 @@ export class Assembler {
   private readonly built: NodeSlots<Record<string, Query>>;
   /** What each relation carries in the statement being assembled. */
   private demand: Demand;
+  /** Relations' positions in the statement being assembled. */
+  private readonly positions: Positions;
 
   constructor(
     private readonly analysis: WorkflowAnalysis,
@@ -142,16 +144,8 @@ export class Assembler {
     const targetKey = relKey(target);
     const rels = this.computed(target, computeTarget);
     const keys = rels.map(relKey);
-    const columnsOf = this.materializedColumns;
-    const materialized = this.materialized;
-    const computing = computeTarget ? targetKey : undefined;
-    const fixed = {
-      has: (key: string) => key !== computing && materialized.has(key),
-      get: (key: string) => columnsOf.get(key),
-    };
     const nodes = [...new Set(rels.map((r) => r.node))];
-    this.demand =
-      demand ?? computeDemand(this.analysis, nodes, { roots: new Map([[targetKey, columns]]), fixed });
+    this.demand = demand ?? this.statementDemand(targetKey, computeTarget, nodes, columns);
     this.built.clear();
     const graph = this.analysis.graph!;
     // How often each relation is scanned in this statement (the body reads the target once): a
@@ -284,8 +278,17 @@ export class Assembler {
     return { query: { ctes, body: body(from) }, nodes };
   }
 
-  /** Relations' positions in the statement being assembled. */
-  private readonly positions: Positions;
+  /** Demand over one statement's nodes, from its target back (staging tables not looked through). */
+  private statementDemand(targetKey: string, computeTarget: boolean, nodes: string[], columns: ColumnSet) {
+    const columnsOf = this.materializedColumns;
+    const materialized = this.materialized;
+    const computing = computeTarget ? targetKey : undefined;
+    const fixed = {
+      has: (key: string) => key !== computing && materialized.has(key),
+      get: (key: string) => columnsOf.get(key),
+    };
+    return computeDemand(this.analysis, nodes, { roots: new Map([[targetKey, columns]]), fixed });
+  }
 
   /**
    * The query that computes one relation (even a materialised one: this is how it gets
