@@ -95,6 +95,35 @@ describe('run plan', () => {
     expect(p.steps.filter((s) => s.kind === 'materialize').map((s) => s.id)).toEqual(['materialize:big']);
   });
 
+  it('materialises where lines fan out, through both ports of a filter and past 32 outputs', () => {
+    // paid (out) → c1 → c2 → 35 aggregates → 35 outputs; paid (rejected) → late → 2 outputs.
+    // Lines share their reader's set of outputs, so only c2 and late are branch points.
+    const compute = (id: string, input: string): Node => ({
+      id,
+      type: 'compute',
+      inputs: { in: input },
+      config: { columns: { [`${id}_x`]: 'amount * 2' } },
+    });
+    const many = Array.from({ length: 35 }, (_, i) => i);
+    const p = plan([
+      src,
+      paid,
+      compute('c1', 'paid'),
+      compute('c2', 'c1'),
+      ...many.flatMap((i) => [agg(`a${i}`, 'c2', 'store_id'), out(`o${i}`, `a${i}`, `analytics.t${i}`)]),
+      { id: 'late', type: 'filter', inputs: { in: 'paid.rejected' }, config: { where: 'amount > 10' } },
+      agg('l1', 'late', 'store_id'),
+      agg('l2', 'late', 'customer_id'),
+      out('lo1', 'l1', 'analytics.l1'),
+      out('lo2', 'l2', 'analytics.l2'),
+    ]);
+    const mats = p.steps.filter((s) => s.kind === 'materialize');
+    expect(mats.map((s) => s.id)).toEqual(['materialize:c2', 'materialize:late']);
+    expect(mats[0]!.purpose).toContain('35 outputs (o0, o1, o2, o3, o4, …)');
+    expect(mats[1]!.purpose).toContain('2 outputs (lo1, lo2)');
+    expect(p.steps.find((s) => s.id === 'write:o34')!.dependsOn).toContain('materialize:c2');
+  });
+
   it('does not materialise a plain table read that two outputs share', () => {
     const p = plan([
       src,

@@ -8,6 +8,7 @@ import { unsupportedDiagnostic, type WorkflowAnalysis } from '../analyze.js';
 import type { WriteMode, WriteSpec } from '../components/component.js';
 import { UnsupportedError, childPath, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { Dialect } from '../dialects/dialect.js';
+import type { GraphNode } from '../workflow/graph.js';
 import type { Statement, WithQuery } from '../sql/ast.js';
 import { MissingParamError, SqlWriter } from '../sql/writer.js';
 import { Assembler, relKey, type RelationRef } from './assemble.js';
@@ -402,29 +403,83 @@ function sharedRelations(
   const graph = analysis.graph!;
   // One pass in reverse topological order: which outputs read each relation, as a bit set per
   // relation (linear in nodes × outputs/32, where walking up from every output was quadratic).
+  // A set is made only where edges meet: a port read by one node that is not an output reads
+  // what that node's set holds, and a node with one port has that port's set, so a line of
+  // transforms shares one set and is never copied (a 10,000-node workflow with 1,000 outputs has
+  // 32 words a set: copying every node's was most of this function).
   const words = Math.ceil(outputs.length / 32);
   // By node index (arrays, not maps: a map of 10,000 entries is slow to grow): each node's
-  // output number (-1: not an output), and where its sets start in one buffer for every set, so
-  // a 10,000-node workflow does not allocate 20,000 small arrays (-1: not analysed). A node's set
-  // (the outputs any of its ports reaches) comes first, then its ports' in port order, `words`
-  // words each.
+  // output number (-1: not an output), and where its set starts in one buffer (-1: not
+  // analysed); a port's set start is in `portAt`, from `portFrom[node]`.
   const size = analysis.workflow!.nodes.length;
+  const order: GraphNode[] = graph.order.map((id) => graph.nodes.get(id)!);
   const indexOf = (id: string) => graph.nodes.get(id)!.index;
   const outputOf = new Int32Array(size).fill(-1);
   outputs.forEach((o, i) => (outputOf[indexOf(o.id)] = i));
   const nodeAt = new Int32Array(size).fill(-1);
-  let slots = 0;
-  for (const id of graph.order) {
-    const node = graph.nodes.get(id)!;
-    nodeAt[node.index] = slots * words;
-    slots += 1 + node.def.outputs.length;
+  const portFrom = new Int32Array(size);
+  let ports = 0;
+  for (const node of order) {
+    portFrom[node.index] = ports;
+    ports += node.def.outputs.length;
   }
-  const portAt = (node: number, port: number) => nodeAt[node]! + (port + 1) * words;
-  const sets = new Uint32Array(slots * words);
+  const portAt = new Int32Array(ports);
+  // Slot 0 is the empty set (a port nobody reads); sets are added as they are needed.
+  let sets = new Uint32Array(Math.max(64, words * 64));
+  let used = words;
+  const fresh = () => {
+    if (used + words > sets.length) {
+      const grown = new Uint32Array(sets.length * 2);
+      grown.set(sets);
+      sets = grown;
+    }
+    const at = used;
+    used += words;
+    return at;
+  };
   const orInto = (target: number, source: number) => {
     for (let i = 0; i < words; i++) sets[target + i]! |= sets[source + i]!;
   };
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const readers = graph.consumers.get(node.spec.id) ?? [];
+    const outs = node.def.outputs;
+    for (let port = 0; port < outs.length; port++) {
+      const name = outs[port]!.name;
+      let only = -1; // the one reader's index, while there is one
+      let count = 0;
+      for (const c of readers)
+        if (c.outPort === name) {
+          only = indexOf(c.consumer);
+          count++;
+        }
+      let bits = 0;
+      if (count === 1 && outputOf[only]! < 0) bits = Math.max(nodeAt[only]!, 0);
+      else if (count > 0) {
+        bits = fresh();
+        for (const c of readers) {
+          if (c.outPort !== name) continue;
+          const consumer = indexOf(c.consumer);
+          const o = outputOf[consumer]!;
+          if (o >= 0) sets[bits + (o >>> 5)]! |= 1 << (o & 31);
+          else if (nodeAt[consumer]! > 0) orInto(bits, nodeAt[consumer]!);
+        }
+      }
+      portAt[portFrom[node.index]! + port] = bits;
+    }
+    if (outs.length <= 1) nodeAt[node.index] = outs.length ? portAt[portFrom[node.index]!]! : 0;
+    else {
+      const mine = fresh();
+      for (let port = 0; port < outs.length; port++) orInto(mine, portAt[portFrom[node.index]! + port]!);
+      nodeAt[node.index] = mine;
+    }
+  }
+  // How many outputs read each set, counted once: sets are shared along lines, and a set has a
+  // word per 32 outputs.
+  const counts = new Int32Array(used / Math.max(words, 1) + 1).fill(-1);
   const popcount = (at: number) => {
+    const slot = words ? at / words : 0;
+    if (counts[slot]! >= 0) return counts[slot]!;
     let n = 0;
     for (let i = at; i < at + words; i++) {
       const w = sets[i]!;
@@ -432,40 +487,15 @@ function sharedRelations(
       v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
       n += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
     }
-    return n;
-  };
-  for (let i = graph.order.length - 1; i >= 0; i--) {
-    const id = graph.order[i]!;
-    const node = graph.nodes.get(id)!;
-    const mine = nodeAt[node.index]!;
-    node.def.outputs.forEach((p, port) => {
-      const bits = portAt(node.index, port);
-      for (const c of graph.consumers.get(id) ?? []) {
-        if (c.outPort !== p.name) continue;
-        const consumer = indexOf(c.consumer);
-        const o = outputOf[consumer]!;
-        const reader = nodeAt[consumer]!;
-        if (o >= 0) sets[bits + (o >>> 5)]! |= 1 << (o & 31);
-        else if (reader >= 0) orInto(bits, reader);
-      }
-      orInto(mine, bits);
-    });
-  }
-  // How many outputs read each node (its set's bits), counted once: a node is the reader of
-  // several relations, and a set has a word per 32 outputs.
-  const readBy = new Int32Array(size).fill(-1);
-  const readersOf = (node: number) => {
-    if (readBy[node]! < 0) readBy[node] = popcount(nodeAt[node]!);
-    return readBy[node]!;
+    return (counts[slot] = n);
   };
   const out: RelationRef[] = [];
-  for (const id of graph.order) {
-    const node = graph.nodes.get(id)!;
+  for (const node of order) {
     if (node.def.id === 'source.table' || node.def.id === 'source.values') continue; // reading twice is cheaper
+    const id = node.spec.id;
     for (let port = 0; port < node.def.outputs.length; port++) {
       const p = node.def.outputs[port]!;
-      const rel = { node: id, port: p.name };
-      const bits = portAt(node.index, port);
+      const bits = portAt[portFrom[node.index]! + port]!;
       const count = popcount(bits);
       if (count < 2) continue;
       // A branch point: some reader is an output, or is needed by fewer outputs than this is.
@@ -473,9 +503,10 @@ function sharedRelations(
         if (c.outPort !== p.name) return false;
         const consumer = indexOf(c.consumer);
         const reader = nodeAt[consumer]!;
-        return outputOf[consumer]! >= 0 || (reader < 0 ? 0 : readersOf(consumer)) < count;
+        return outputOf[consumer]! >= 0 || (reader < 0 ? 0 : popcount(reader)) < count;
       });
       if (!branching) continue;
+      const rel = { node: id, port: p.name };
       out.push(rel);
       const first: string[] = [];
       for (let w = 0; w < words && first.length < 5; w++)
