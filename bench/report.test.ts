@@ -167,3 +167,52 @@ describe('bench report: compile memory', () => {
     expect(md).toMatch(/\|\s+110 \|\s+11\.3 \|/);
   });
 });
+
+describe('bench report: compiled vs hand-written SQL', () => {
+  const summary = (median: number) => ({ runs: 7, median, p95: median, min: median, max: median });
+  const query = (id: string, ratio: number, ratioOfMedians: number) => ({
+    id,
+    kind: 'tpch' as const,
+    title: `question ${id}`,
+    features: '',
+    status: 'ok' as const,
+    rows: 4,
+    hand: summary(100),
+    compiled: summary(100 * ratioOfMedians),
+    ratio,
+    ratioOfMedians,
+    minRatio: 1,
+  });
+
+  it('judges each question on its paired ratio and shows the ratio of medians beside it', () => {
+    const r: Omit<BenchReport, 'goals'> = {
+      meta,
+      failures: [],
+      sql: {
+        engines: [
+          {
+            engine: 'duckdb',
+            version: 'v1.5.0',
+            settings: '2 threads',
+            dataset: { scaleFactor: 1, tables: [], totalRows: 0, seconds: 1 },
+            // q1: a burst moved one side's median, not the pairs; q2: slower in every pair.
+            queries: [query('q1', 1.01, 1.3), query('q2', 1.2, 1.2)],
+            geometricMeanRatio: Math.sqrt(1.01 * 1.2),
+            geometricMeanMinRatio: 1,
+          },
+        ],
+        skipped: [],
+        columns: [],
+      },
+    };
+    const goals = evaluateGoals(r);
+    expect(goals.filter((g) => g.goal.startsWith('DuckDB q')).map((g) => [g.measured, g.pass])).toEqual([
+      ['1.010', true],
+      ['1.200', false],
+    ]);
+    const md = renderMarkdown({ ...r, goals });
+    expect(md).toContain('ratio of medians');
+    expect(md).toMatch(/\| q1\s+\| question q1 \|.*\| 1\.010 \|\s*1\.300 \|/);
+    expect(md).toContain('alternating pairs of runs');
+  });
+});

@@ -48,7 +48,7 @@ const HELP = `usage: npm run bench -- [options]
   --sf N               TPC-H scale factor for the SQL benchmark on DuckDB (default 1; 0 skips DuckDB)
   --pg URL             also PostgreSQL: a database the benchmark may fill (default EDGEFLOW_BENCH_PG_URL)
   --pg-sf N            TPC-H scale factor on PostgreSQL (default 0.1)
-  --runs N             timed runs per measurement (default: SQL 7 per side; compile 200/20/7 by size)
+  --runs N             timed runs per measurement (default: SQL 11 per side; compile 200/20/7 by size)
   --sizes a,b,c        compile workflow sizes (default 20,1000,10000)
   --memory-sizes a,b   compile memory: workflow sizes, one child process each (default 10000,50000)
   --shapes a,b         compile workflow shapes: ${SHAPES.join(', ')} (default all)
@@ -171,7 +171,7 @@ async function main(): Promise<number> {
       catalog,
       scaleFactor: sf,
       ...(pgUrl ? { postgres: { url: pgUrl, scaleFactor: pgSf } } : {}),
-      runs: runs ?? 7,
+      runs: runs ?? 11,
       warmup: 2,
       explainAbove: 1.05,
       outDir,

@@ -26,6 +26,16 @@ export function summarize(samples: readonly number[]): Summary {
   return { runs: s.length, median: median(s), p95: quantile(s, 0.95), min: s[0]!, max: s[s.length - 1]! };
 }
 
+/**
+ * The median over pairs of runs of a[i] / b[i], where a[i] and b[i] ran back to back: work
+ * elsewhere on the machine that slows a stretch of runs slows both sides of a pair, so it cancels
+ * here, where it moves the median of one side alone.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length || a.length === 0) throw new Error('paired samples of the same length');
+  return median(a.map((x, i) => x / b[i]!));
+}
+
 export function geometricMean(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   return Math.exp(values.reduce((acc, v) => acc + Math.log(v), 0) / values.length);
