@@ -84,14 +84,18 @@ export function propagate(
       results.set(id, { id, node, inputs: [], failed: true });
       continue;
     }
-    const inputs: InputRelation[] = [];
+    // Made at its size: a list grown by push keeps room for 16 more (most nodes have one input,
+    // and every node's list is kept).
+    const inputs: InputRelation[] = node.inputs.length ? new Array<InputRelation>(node.inputs.length) : [];
     let upstreamFailed = false;
+    let found = 0;
     for (const e of node.inputs) {
       const up = results.get(e.node);
       const schema = up?.analysis?.outputs[e.outPort];
       if (!up || up.failed || !schema) upstreamFailed = true;
-      else inputs.push({ port: e.port, index: e.index, ref: { node: e.node, port: e.outPort }, schema });
+      else inputs[found++] = { port: e.port, index: e.index, ref: { node: e.node, port: e.outPort }, schema };
     }
+    inputs.length = found;
     const result: NodeResult = { id, node, inputs, failed: true };
     results.set(id, result);
     if (upstreamFailed) continue;

@@ -177,7 +177,7 @@ export const join = defineComponent({
     const items: Array<{ column: Column; expr: SqlExpr }> = [];
     // Without a select list every column is passed on: the columns are the items (the left's
     // first), their references written with the SQL, not kept per column.
-    const passed: PassedColumn[] = [];
+    let passed: PassedColumn[] = [];
     if (select) {
       for (let i = 0; i < select.length; i++) {
         const item = select[i]!;
@@ -207,23 +207,30 @@ export const join = defineComponent({
       }
       if (!ok) return undefined;
     } else {
+      // Unique by construction (each input's are, and a right name already taken is renamed), so
+      // not checked again; the list is made at its size, as it is kept.
+      const lefts = left.schema.columns;
+      const rights = right.schema.columns;
+      passed = new Array<PassedColumn>(lefts.length + rights.length);
       const taken = new Set<string>();
-      for (const c of left.schema.columns) {
+      for (let i = 0; i < lefts.length; i++) {
+        const c = lefts[i]!;
         taken.add(lowerName(c.name));
-        passed.push(new PassedColumn(c.name, c.type, left.ref));
+        passed[i] = new PassedColumn(c.name, c.type, left.ref);
       }
-      for (const c of right.schema.columns) {
+      for (let i = 0; i < rights.length; i++) {
+        const c = rights[i]!;
         let name = c.name;
         if (taken.has(lowerName(name))) {
           name = ctx.newName(`right_${c.name}`);
           for (let n = 2; taken.has(lowerName(name)); n++) name = ctx.newName(`right_${c.name}_${n}`);
         }
         taken.add(lowerName(name));
-        passed.push(new PassedColumn(name, c.type, right.ref, c.name));
+        passed[lefts.length + i] = new PassedColumn(name, c.type, right.ref, c.name);
       }
     }
     const columns = select ? items.map((i) => i.column) : passed;
-    if (!ctx.checkUnique(columns, ['select'])) return undefined;
+    if (select && !ctx.checkUnique(columns, ['select'])) return undefined;
     const leftCount = left.schema.columns.length;
     return {
       outputs: { out: { columns } },

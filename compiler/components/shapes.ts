@@ -161,8 +161,10 @@ export function checkKeyColumns(
 
 /** Lineage origins of columns of one input, by name ("columns read"). */
 export function columnOrigins(rel: InputRelation, names: Iterable<string>): ColumnOrigin[] {
-  const out: ColumnOrigin[] = [];
-  for (const column of names) out.push({ node: rel.ref.node, port: rel.ref.port, column });
+  // Made at its size (the lists are kept with the analysis; one grown by push keeps 16 spare slots).
+  const list = Array.isArray(names) ? (names as readonly string[]) : [...names];
+  const out = new Array<ColumnOrigin>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = { node: rel.ref.node, port: rel.ref.port, column: list[i]! };
   return out;
 }
 

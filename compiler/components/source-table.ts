@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Column } from '../schema/relation.js';
+import { TableColumn, type Column } from '../schema/relation.js';
 import { sameType, formatType } from '../schema/types.js';
 import { didYouMean } from '../suggest.js';
 import { defineComponent } from './component.js';
@@ -99,11 +99,7 @@ export const sourceTable = defineComponent({
         return undefined;
       }
     }
-    const outCols: Column[] = cols.map((c) => ({
-      name: c.name,
-      type: c.type,
-      from: [{ table: tableText, column: c.name }],
-    }));
+    const outCols: Column[] = cols.map((c) => new TableColumn(c.name, c.type, tableText));
     if (!ctx.checkUnique(outCols, ['columns'])) return undefined;
     const from = { kind: 'table' as const, parts: info?.parts ?? parts };
     return {

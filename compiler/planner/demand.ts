@@ -7,7 +7,7 @@
  * changed: only the SQL carries fewer columns.
  */
 import type { WorkflowAnalysis } from '../analyze.js';
-import { PassedColumn, type Column } from '../schema/relation.js';
+import { PassedColumn, TableColumn, type Column } from '../schema/relation.js';
 import { relKey, type RelationRef } from './assemble.js';
 
 /** Some columns by name, or every column of the relation. */
@@ -173,7 +173,8 @@ export function computeDemand(
           into = entry(c.source.node, c.source.port);
         }
         if (into !== 'all') into.add(c.sourceColumn);
-      } else for (const o of c.from) if ('node' in o) add(o.node, o.port, o.column);
+      } else if (!(c instanceof TableColumn))
+        for (const o of c.from) if ('node' in o) add(o.node, o.port, o.column);
     }
   };
 

@@ -35,6 +35,23 @@ export class PassedColumn implements Column {
   }
 }
 
+/**
+ * A column read from a warehouse table (every column of every source). Its lineage is built when
+ * asked, as a passed column's is: three objects per column became one.
+ */
+export class TableColumn implements Column {
+  constructor(
+    readonly name: string,
+    readonly type: PortableType,
+    /** The table, as written in the workflow. */
+    readonly table: string,
+  ) {}
+
+  get from(): ColumnOrigin[] {
+    return [{ table: this.table, column: this.name }];
+  }
+}
+
 export interface RelationSchema {
   columns: Column[];
   /**
