@@ -10,6 +10,7 @@ import {
   formatDiagnostic,
   type Catalog,
 } from '../compiler/index.js';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { ms, summarize, type Summary } from './stats.js';
 import { generateWorkflow, type ShapeName } from './workflow-shapes.js';
 
@@ -19,6 +20,12 @@ export interface CompileCaseResult {
   /** analyze + plan + preview, per run. */
   total?: Summary;
   phases?: { analyze: Summary; plan: Summary; preview: Summary };
+  /**
+   * Garbage-collection pauses inside each timed run (ms), and each run's time without them:
+   * V8's young generation holds a 1,000-node compile's objects, while a 10,000-node analysis
+   * outlives two scavenges and is copied twice, so the pauses grow faster than the work does.
+   */
+  gc?: { pauses: Summary; withoutPauses: Summary };
   /** Sizes of what was produced, to show the work is real. */
   output?: { planSteps: number; planSqlChars: number; previewSqlChars: number; warnings: number };
   /** Fewer runs than asked because the case passed its time budget. */
@@ -26,6 +33,8 @@ export interface CompileCaseResult {
   warmupRuns: number;
   error?: string;
   samples?: number[];
+  /** When each timed run ran (to attribute GC pauses to it; dropped before the report is written). */
+  runs?: Array<{ start: number; end: number }>;
 }
 
 export interface CompileBenchOptions {
@@ -41,6 +50,9 @@ export interface CompileBenchOptions {
 }
 
 interface OneRun {
+  /** performance.now() at the start and the end of the run. */
+  start: number;
+  end: number;
   analyze: number;
   plan: number;
   preview: number;
@@ -74,6 +86,8 @@ function compileOnce(text: string, lastNode: string, catalog: Catalog): OneRun {
   if (errors.length === 0 && (!plan.plan || !preview.query))
     errors.push(`no ${plan.plan ? 'preview' : 'plan'} and no error to say why`);
   return {
+    start: t0,
+    end: t3,
     analyze: t1 - t0,
     plan: t2 - t1,
     preview: t3 - t2,
@@ -133,6 +147,7 @@ export function runCompileCase(shape: ShapeName, size: number, opts: CompileBenc
     },
     warmupRuns: timed[0] === first ? 0 : warmed,
     samples: totals,
+    runs: timed.map((r) => ({ start: r.start, end: r.end })),
     ...(timed.length < runs ? { truncated: true } : {}),
   };
   opts.log(
@@ -157,4 +172,46 @@ export function runCompileBench(opts: CompileBenchOptions): CompileCaseResult[] 
   const out: CompileCaseResult[] = [];
   for (const shape of opts.shapes) for (const size of opts.sizes) out.push(runCompileCase(shape, size, opts));
   return out;
+}
+
+/** A GC pause, as perf_hooks reports it: its start (performance.now() time) and length (ms). */
+export interface GcPause {
+  start: number;
+  duration: number;
+}
+
+/**
+ * Runs `fn` while recording every GC pause. The entries are delivered after the synchronous work,
+ * on a later turn of the event loop, so this waits for them before it returns.
+ */
+export async function withGcPauses<T>(fn: () => T): Promise<{ result: T; pauses: GcPause[] }> {
+  const pauses: GcPause[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ start: e.startTime, duration: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    const result = fn();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return { result, pauses };
+  } finally {
+    observer.disconnect();
+  }
+}
+
+/** Each case's GC pauses per timed run (a pause counts for the run it starts in). */
+export function attributeGcPauses(cases: CompileCaseResult[], pauses: readonly GcPause[]): void {
+  const sorted = [...pauses].sort((a, b) => a.start - b.start);
+  for (const c of cases) {
+    if (!c.runs?.length || !c.samples) continue;
+    const inRun = c.runs.map((r) => {
+      let sum = 0;
+      for (const p of sorted) if (p.start >= r.start && p.start < r.end) sum += p.duration;
+      return sum;
+    });
+    c.gc = {
+      pauses: summarize(inRun),
+      withoutPauses: summarize(c.samples.map((t, i) => t - inRun[i]!)),
+    };
+  }
 }

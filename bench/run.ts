@@ -19,7 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCompileBench } from './compile-bench.js';
+import { attributeGcPauses, runCompileBench, withGcPauses } from './compile-bench.js';
 import { runCompileMemoryBench } from './compile-memory.js';
 import { runApiBench } from './api-bench.js';
 import { runConnectorsBench } from './connectors-bench.js';
@@ -141,15 +141,19 @@ async function main(): Promise<number> {
 
   if (wants('compile')) {
     log('compile benchmark');
-    const cases = runCompileBench({
-      catalog,
-      shapes,
-      sizes,
-      runs: (size) => runs ?? (size <= 100 ? 200 : size <= 2000 ? 20 : 7),
-      warmup: (size) => (size <= 100 ? 50 : size <= 2000 ? 3 : 1),
-      budgetMs,
-      log,
-    });
+    const { result: cases, pauses } = await withGcPauses(() =>
+      runCompileBench({
+        catalog,
+        shapes,
+        sizes,
+        runs: (size) => runs ?? (size <= 100 ? 200 : size <= 2000 ? 20 : 7),
+        warmup: (size) => (size <= 100 ? 50 : size <= 2000 ? 3 : 1),
+        budgetMs,
+        log,
+      }),
+    );
+    attributeGcPauses(cases, pauses);
+    for (const c of cases) delete c.runs;
     partial.compile = { cases, growth: growthRatios(cases) };
     for (const c of cases.filter((x) => x.error))
       partial.failures.push(`compile benchmark: ${c.shape} ${c.size} nodes did not compile: ${c.error}`);
