@@ -98,14 +98,18 @@ export const union = defineComponent({
       types.push(t);
     }
     if (!ok) return undefined;
-    const columns: Column[] = [];
+    // Lists made at their size: they are kept with the analysis (one grown by push keeps 16
+    // spare slots).
+    const columns = new Array<Column>(names.length);
     for (let i = 0; i < names.length; i++) {
-      const from: ColumnOrigin[] = [];
+      const from = new Array<ColumnOrigin>(pick.length);
+      let found = 0;
       for (let r = 0; r < pick.length; r++) {
         const c = pick[r]![i];
-        if (c) from.push({ node: rels[r]!.ref.node, port: rels[r]!.ref.port, column: c.name });
+        if (c) from[found++] = { node: rels[r]!.ref.node, port: rels[r]!.ref.port, column: c.name };
       }
-      columns.push({ name: names[i]!, type: types[i]!, from });
+      from.length = found;
+      columns[i] = { name: names[i]!, type: types[i]!, from };
     }
     if (!ctx.checkUnique(columns)) return undefined;
     if (

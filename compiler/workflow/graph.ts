@@ -542,11 +542,12 @@ const upstreamId = (ref: string) => {
 };
 
 /**
- * `list` with `edge` appended. A first edge makes a new list of one: a list grown by push from
- * empty has room for 17, and a 10,000-node workflow has two lists of edges per node.
+ * `list` with `edge` appended. A few edges (a node's inputs) make a new list at its size: a list
+ * grown by push has room for 16 more, and every node's list is kept.
  */
 function withEdge<E>(list: E[], edge: E): E[] {
   if (list.length === 0) return [edge];
+  if (list.length < 8) return [...list, edge];
   list.push(edge);
   return list;
 }
