@@ -476,9 +476,9 @@ function sharedRelations(
   }
   // How many outputs read each set, counted once: sets are shared along lines, and a set has a
   // word per 32 outputs.
-  const counts = new Int32Array(used / Math.max(words, 1) + 1).fill(-1);
+  const counts = new Int32Array(used / words).fill(-1);
   const popcount = (at: number) => {
-    const slot = words ? at / words : 0;
+    const slot = at / words;
     if (counts[slot]! >= 0) return counts[slot]!;
     let n = 0;
     for (let i = at; i < at + words; i++) {

@@ -546,7 +546,6 @@ const upstreamId = (ref: string) => {
  * grown by push has room for 16 more, and every node's list is kept.
  */
 function withEdge<E>(list: E[], edge: E): E[] {
-  if (list.length === 0) return [edge];
   if (list.length < 8) return [...list, edge];
   list.push(edge);
   return list;
