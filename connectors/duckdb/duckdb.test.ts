@@ -313,7 +313,12 @@ describe('duckdb files in one process and across processes', () => {
       expect((err as Error).message).toMatch(/Could not set lock on file/);
       expect((err as ConnectorError).errorClass).toBe('transient');
     } finally {
-      holder.kill();
+      // Wait for it to go: a holder still exiting keeps the lock for whoever opens the file next.
+      if (holder.exitCode === null && holder.signalCode === null) {
+        const exited = new Promise((resolve) => holder.once('exit', resolve));
+        holder.kill();
+        await exited;
+      }
     }
   });
 
@@ -351,7 +356,7 @@ describe('duckdb locked down', () => {
   beforeAll(async () => {
     writeFileSync(secretFile, 'ef_canary_admin_token_0123456789\n');
     writeFileSync(path.join(dataDir, 'cities.csv'), 'name,pop\nMadrid,3300000\nSevilla,680000\n');
-    c = await openDuckDb({ path: path.join(dir, 'locked.duckdb') });
+    c = await openDuckDb({ path: path.join(dir, 'hardened.duckdb') });
     open = await openDuckDb({ path: ':memory:', allowFiles: [dataDir] });
   });
   afterAll(async () => {
