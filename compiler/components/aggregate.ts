@@ -8,7 +8,6 @@ import {
   col,
   columnList,
   columnOrigins,
-  passThrough,
   pickColumns,
   selectItem,
 } from './shapes.js';
@@ -72,7 +71,8 @@ export const aggregate = defineComponent({
       });
       return undefined;
     }
-    const columns = [...groups.map((g) => passThrough(g, rel)), ...measures.map((m) => m.column)];
+    // The groups are the input's columns, passed on; a list made at its size (it is kept).
+    const columns = groups.concat(measures.map((m) => m.column));
     if (!ctx.checkUnique(columns, ['measures'])) return undefined;
     return {
       outputs: { out: { columns } },

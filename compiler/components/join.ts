@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { ScopeRelation } from '../expr/resolve.js';
-import { lowerName, PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
+import { lowerName, nameInInput, PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
 import { T, comparable, formatType } from '../schema/types.js';
 import type { FromItem, Query, SelectItem, SqlExpr } from '../sql/ast.js';
 import { defineComponent, type BuildContext, type InputRelation } from './component.js';
-import { col, columnName, expression, passThrough, selectItem } from './shapes.js';
+import { col, columnName, expression, selectItem } from './shapes.js';
 
 const L = '_l';
 const R = '_r';
@@ -129,7 +129,7 @@ export const join = defineComponent({
         ctx.warn('INVALID_VALUE', `${kind} joins output the left columns; select is ignored`, {
           key: ['select'],
         });
-      const columns = left.schema.columns.map((c) => passThrough(c, left));
+      const columns = left.schema.columns;
       // `_l.*` when the left input has just the columns wanted, else the list.
       const leftItems = (b: BuildContext): SelectItem[] => {
         const wanted = columns.filter((c) => b.wants(c.name));
@@ -176,8 +176,8 @@ export const join = defineComponent({
 
     const items: Array<{ column: Column; expr: SqlExpr }> = [];
     // Without a select list every column is passed on: the columns are the items (the left's
-    // first), their references written with the SQL, not kept per column.
-    let passed: PassedColumn[] = [];
+    // first, each the input's own column unless renamed), their references written with the SQL.
+    let passed: Column[] = [];
     if (select) {
       for (let i = 0; i < select.length; i++) {
         const item = select[i]!;
@@ -211,12 +211,12 @@ export const join = defineComponent({
       // not checked again; the list is made at its size, as it is kept.
       const lefts = left.schema.columns;
       const rights = right.schema.columns;
-      passed = new Array<PassedColumn>(lefts.length + rights.length);
+      passed = new Array<Column>(lefts.length + rights.length);
       const taken = new Set<string>();
       for (let i = 0; i < lefts.length; i++) {
         const c = lefts[i]!;
         taken.add(lowerName(c.name));
-        passed[i] = new PassedColumn(c.name, c.type, left.ref);
+        passed[i] = c;
       }
       for (let i = 0; i < rights.length; i++) {
         const c = rights[i]!;
@@ -226,7 +226,7 @@ export const join = defineComponent({
           for (let n = 2; taken.has(lowerName(name)); n++) name = ctx.newName(`right_${c.name}_${n}`);
         }
         taken.add(lowerName(name));
-        passed[lefts.length + i] = new PassedColumn(name, c.type, right.ref, c.name);
+        passed[lefts.length + i] = name === c.name ? c : new PassedColumn(name, c.type, right.ref, c.name);
       }
     }
     const columns = select ? items.map((i) => i.column) : passed;
@@ -248,7 +248,11 @@ export const join = defineComponent({
           ? items.filter((i) => b.wants(i.column.name)).map((i) => selectItem(i.expr, i.column.name))
           : passed.flatMap((c, i) =>
               b.wants(c.name)
-                ? [selectItem(col({ name: c.sourceColumn, type: c.type }, i < leftCount ? L : R), c.name)]
+                ? [
+                    i < leftCount
+                      ? selectItem(col(c, L), c.name)
+                      : selectItem(col({ name: nameInInput(c, right.ref), type: c.type }, R), c.name),
+                  ]
                 : [],
             );
         const q: Query = { kind: 'select', items: selected, from };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isTemporal } from '../schema/types.js';
 import type { TableHints } from '../sql/ast.js';
 import { defineComponent } from './component.js';
-import { columnList, columnName, passThrough, pickColumns } from './shapes.js';
+import { columnList, columnName, pickColumns } from './shapes.js';
 
 export const outputTable = defineComponent({
   id: 'output.table',
@@ -82,7 +82,7 @@ export const outputTable = defineComponent({
         tableText: table,
         mode,
         keys: keyCols.map((k) => k.name),
-        columns: rel.schema.columns.map((c) => passThrough(c, rel)),
+        columns: rel.schema.columns,
         ...(hints.partitionBy || hints.clusterBy ? { hints } : {}),
       },
     };

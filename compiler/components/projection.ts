@@ -1,6 +1,6 @@
 /** Components that reshape columns without changing rows: select, drop, rename, compute, cast, fill_nulls. */
 import { z } from 'zod';
-import { lowerName, PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
+import { lowerName, nameInInput, PassedColumn, type Column, type ColumnOrigin } from '../schema/relation.js';
 import { comparable, formatType } from '../schema/types.js';
 import type { SelectItem, SqlExpr } from '../sql/ast.js';
 import {
@@ -18,7 +18,6 @@ import {
   declaredType,
   expression,
   passedItem,
-  passThrough,
   pickColumns,
 } from './shapes.js';
 import { jsonLiteral } from './source-values.js';
@@ -30,18 +29,17 @@ interface Computed {
 }
 
 /**
- * One output column of a projection: a column passed on from the input is its own item (the
- * expression reading the input column is made when the SQL is written), a computed one carries its
- * expression. Most columns of most nodes are passed on, and a chain of compute nodes over a wide
- * relation has one item per column per node: an item object and a column reference kept for each
- * of them were more than half of the memory of analysing such a chain.
+ * One output column of a projection: a column passed on from the input is its own item (the input's
+ * column object, or a PassedColumn when renamed; the expression reading it is made when the SQL is
+ * written), a computed one carries its expression. Most columns of most nodes are passed on, and a
+ * chain of compute nodes over a wide relation has one item per column per node: an item object and
+ * a column reference kept for each of them were more than half of the memory of analysing such a
+ * chain.
  */
-type Projected = PassedColumn | Computed;
+type Projected = Column | Computed;
 
-const isPassed = (p: Projected): p is PassedColumn => p instanceof PassedColumn;
-const columnOf = (p: Projected): Column => (p instanceof PassedColumn ? p : p.column);
-const exprOf = (p: Projected): SqlExpr =>
-  p instanceof PassedColumn ? col({ name: p.sourceColumn, type: p.type }) : p.expr;
+const isComputed = (p: Projected): p is Computed => 'expr' in p;
+const columnOf = (p: Projected): Column => (isComputed(p) ? p.column : p);
 
 /**
  * A projection's items with their SELECT entries, made when first built and shared by every
@@ -50,15 +48,20 @@ const exprOf = (p: Projected): SqlExpr =>
 class Projection {
   private made: Array<SelectItem & { kind: 'expr' }> | undefined;
 
-  constructor(readonly items: readonly Projected[]) {}
+  constructor(
+    readonly items: readonly Projected[],
+    private readonly ref: InputRelation['ref'],
+  ) {}
 
   /** The entries of items [start, end) that its readers want, each computed or read from the input. */
   wanted(b: BuildContext, start = 0, end = this.items.length): SelectItem[] {
-    const entries = (this.made ??= this.items.map((p) =>
-      p instanceof PassedColumn && p.name === p.sourceColumn
+    const entries = (this.made ??= this.items.map((p) => {
+      if (isComputed(p)) return { kind: 'expr', expr: p.expr, alias: p.column.name };
+      const name = nameInInput(p, this.ref);
+      return name === p.name
         ? passedItem(p.name, p.type)
-        : { kind: 'expr', expr: exprOf(p), alias: columnOf(p).name },
-    ));
+        : { kind: 'expr', expr: col({ name, type: p.type }), alias: p.name };
+    }));
     const out: SelectItem[] = [];
     for (let i = start; i < end; i++) if (b.wants(entries[i]!.alias)) out.push(entries[i]!);
     return out;
@@ -69,26 +72,22 @@ class Projection {
   }
 }
 
-function identity(c: Column, rel: InputRelation): PassedColumn {
-  return new PassedColumn(c.name, c.type, rel.ref);
-}
-
 /** Output schema + ordering kept where the ordering columns survive under their (new) names. */
 export function projected(rel: InputRelation, items: readonly Projected[]) {
   // The map of renames only matters to an ordered input (most are not: no map per node then).
   const ordering = rel.schema.ordering?.length
-    ? carryOrdering(rel.schema.ordering, renames(items))
+    ? carryOrdering(rel.schema.ordering, renames(items, rel.ref))
     : undefined;
   // Items all passed on (a select of names, a drop, a rename) are the columns: one list for both.
-  const columns = items.every(isPassed) ? (items as PassedColumn[]) : items.map(columnOf);
+  const columns = items.some(isComputed) ? items.map(columnOf) : (items as Column[]);
   return { columns, ...(ordering ? { ordering } : {}) };
 }
 
 /** What each input column is called in the output (a column computed as a bare column counts). */
-function renames(items: readonly Projected[]): Map<string, Column> {
+function renames(items: readonly Projected[], ref: InputRelation['ref']): Map<string, Column> {
   const renamed = new Map<string, Column>();
   for (const p of items) {
-    if (p instanceof PassedColumn) renamed.set(p.sourceColumn, p);
+    if (!isComputed(p)) renamed.set(nameInInput(p, ref), p);
     else if (p.expr.k === 'col') renamed.set(p.expr.name, p.column);
   }
   return renamed;
@@ -127,7 +126,7 @@ export const select = defineComponent({
       const item = columns[i]!;
       if (typeof item === 'string') {
         const c = ctx.column(item, ['columns', i]);
-        if (c) items.push(identity(c, rel));
+        if (c) items.push(c);
         else ok = false;
         continue;
       }
@@ -142,7 +141,7 @@ export const select = defineComponent({
       });
     }
     if (!ok || !ctx.checkUnique(items.map(columnOf), ['columns'])) return undefined;
-    const projection = new Projection(items);
+    const projection = new Projection(items, rel.ref);
     return {
       outputs: { out: projected(rel, items) },
       reads: {},
@@ -178,7 +177,7 @@ export const drop = defineComponent({
     const gone = pickColumns(ctx, ctx.config.columns, ['columns']);
     if (!gone) return undefined;
     const names = new Set(gone.map((c) => c.name));
-    const kept = rel.schema.columns.filter((c) => !names.has(c.name)).map((c) => identity(c, rel));
+    const kept = rel.schema.columns.filter((c) => !names.has(c.name));
     if (kept.length === 0) {
       ctx.error('INVALID_VALUE', 'drop would remove every column', {
         key: ['columns'],
@@ -186,7 +185,7 @@ export const drop = defineComponent({
       });
       return undefined;
     }
-    const projection = new Projection(kept);
+    const projection = new Projection(kept, rel.ref);
     return {
       outputs: { out: projected(rel, kept) },
       reads: {},
@@ -231,10 +230,10 @@ export const rename = defineComponent({
     if (!ok) return undefined;
     const items: Projected[] = rel.schema.columns.map((c) => {
       const to = map.get(c.name);
-      return to ? new PassedColumn(to, c.type, rel.ref, c.name) : identity(c, rel);
+      return to ? new PassedColumn(to, c.type, rel.ref, c.name) : c;
     });
     if (!ctx.checkUnique(items.map(columnOf), ['columns'])) return undefined;
-    const projection = new Projection(items);
+    const projection = new Projection(items, rel.ref);
     return {
       outputs: { out: projected(rel, items) },
       reads: {},
@@ -252,7 +251,7 @@ export const rename = defineComponent({
 export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Computed>): Projected[] {
   const columns = rel.schema.columns;
   const items: Projected[] = new Array<Projected>(columns.length);
-  for (let i = 0; i < columns.length; i++) items[i] = identity(columns[i]!, rel);
+  for (let i = 0; i < columns.length; i++) items[i] = columns[i]!;
   const position = added.length * items.length > MERGE_BY_SCAN ? positions(items) : undefined;
   for (const a of added) {
     const lower = lowerName(a.column.name);
@@ -305,10 +304,9 @@ export function withAddedColumns(
   // An added column that replaces an input column (same name) needs the explicit list.
   let replaces = false;
   for (let i = 0; i < inputCount && !replaces; i++) {
-    const p = items[i]!;
-    replaces = !(p instanceof PassedColumn) || p.name !== rel.schema.columns[i]!.name;
+    replaces = items[i] !== rel.schema.columns[i];
   }
-  const projection = new Projection(items);
+  const projection = new Projection(items, rel.ref);
   return {
     outputs: { out: projected(rel, items) },
     reads: { always },
@@ -404,8 +402,8 @@ export const cast = defineComponent({
       });
     }
     if (!ok) return undefined;
-    const items = rel.schema.columns.map((c) => casts.get(c.name) ?? identity(c, rel));
-    const projection = new Projection(items);
+    const items = rel.schema.columns.map((c): Projected => casts.get(c.name) ?? c);
+    const projection = new Projection(items, rel.ref);
     return {
       outputs: { out: projected(rel, items) },
       reads: {},
@@ -455,13 +453,13 @@ export const fillNulls = defineComponent({
         continue;
       }
       fills.set(c.name, {
-        column: passThrough(c, rel),
+        column: c,
         expr: { k: 'fn', name: 'coalesce', fnKind: 'scalar', args: [col(c), lit], type: c.type },
       });
     }
     if (!ok) return undefined;
-    const items = rel.schema.columns.map((c) => fills.get(c.name) ?? identity(c, rel));
-    const projection = new Projection(items);
+    const items = rel.schema.columns.map((c): Projected => fills.get(c.name) ?? c);
+    const projection = new Projection(items, rel.ref);
     return {
       outputs: { out: projected(rel, items) },
       reads: {},

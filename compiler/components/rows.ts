@@ -18,7 +18,6 @@ import {
   exprOrigins,
   ordering,
   passOn,
-  passThrough,
   passThroughSchema,
   pickColumns,
   selectItem,
@@ -159,7 +158,7 @@ export const distinct = defineComponent({
     const rel = ctx.input();
     const cols = ctx.config.columns ? pickColumns(ctx, ctx.config.columns, ['columns']) : rel.schema.columns;
     if (!cols) return undefined;
-    const out: Column[] = cols.map((c) => passThrough(c, rel));
+    const out: Column[] = cols;
     if (!ctx.checkUnique(out, ['columns'])) return undefined;
     if (!checkKeyColumns(ctx, out, ['columns'], 'compared for distinct')) return undefined;
     return {

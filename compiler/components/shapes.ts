@@ -1,6 +1,6 @@
 /** Config shapes and small helpers shared by several components. */
 import { z } from 'zod';
-import { PassedColumn, type Column, type ColumnOrigin, type RelationSchema } from '../schema/relation.js';
+import { type Column, type ColumnOrigin, type RelationSchema } from '../schema/relation.js';
 import type { FunctionKind, OrderItem, Query, SelectItem, SelectQuery, SqlExpr } from '../sql/ast.js';
 import { forEachColumn } from '../sql/columns.js';
 import type { AnalyzeContext, BuildContext, ConfigKey, InputRelation } from './component.js';
@@ -94,14 +94,13 @@ export function pickColumns(
   return ok ? out : undefined;
 }
 
-/** A column passed through unchanged from an input: same name and type, lineage to the input. */
-export function passThrough(c: Column, rel: InputRelation): Column {
-  return new PassedColumn(c.name, c.type, rel.ref);
-}
-
+/**
+ * The input's rows passed on with all their columns: its own list of columns. (A column passed on
+ * unchanged is the input's own column object, in every component: see columnLineage.)
+ */
 export function passThroughSchema(rel: InputRelation, keepOrdering = true): RelationSchema {
   return {
-    columns: rel.schema.columns.map((c) => passThrough(c, rel)),
+    columns: rel.schema.columns,
     ...(keepOrdering && rel.schema.ordering ? { ordering: rel.schema.ordering } : {}),
   };
 }

@@ -7,7 +7,8 @@
  * changed: only the SQL carries fewer columns.
  */
 import type { WorkflowAnalysis } from '../analyze.js';
-import { PassedColumn, TableColumn, type Column } from '../schema/relation.js';
+import type { InputRelation } from '../components/component.js';
+import { PassedColumns, TableColumn, type Column } from '../schema/relation.js';
 import { relKey, type RelationRef } from './assemble.js';
 
 /** Some columns by name, or every column of the relation. */
@@ -144,35 +145,39 @@ export function computeDemand(
     const s = entry(node, port);
     if (s !== 'all') s.add(column);
   };
-  // Most columns are passed on from an input whose reference object all of them share: its set
-  // is looked up once per run of such columns, and no lineage list is built (a 10,000-node plan
-  // reads ~10⁶ columns).
-  const readColumns = (columns: readonly Column[], s: ColumnSet) => {
-    let lastSource: object | undefined;
-    let into: Set<string> | 'all' = 'all';
+  // Most columns are a node's input's own columns, passed on: each is found in its input (mostly
+  // one position after the last: see PassedColumns), and no lineage list is built (a 10,000-node
+  // plan reads ~10⁶ columns). An input's set is looked up once per run of columns from it.
+  const passed = new PassedColumns();
+  const readColumns = (columns: readonly Column[], s: ColumnSet, inputs: readonly InputRelation[]) => {
+    passed.reset(inputs);
     // Every column of one input passed on unchanged, all asked for: that input is asked for all.
     if (s === 'all' && columns.length > 0) {
-      const first = columns[0];
-      if (first instanceof PassedColumn) {
-        const source = first.source;
-        const upstream = analysis.nodes.get(source.node)?.analysis?.outputs[source.port]?.columns;
-        if (
-          upstream?.length === columns.length &&
-          columns.every((c) => c instanceof PassedColumn && c.source === source)
-        ) {
-          wanted.set(source.node, source.port, 'all');
+      const k = passed.find(columns[0]!, 0);
+      const upstream = k >= 0 ? inputs[k]!.schema.columns : undefined;
+      if (upstream && (upstream === columns || upstream.length === columns.length)) {
+        let all = true;
+        for (let i = 1; i < columns.length && all && upstream !== columns; i++)
+          all = passed.find(columns[i]!, i) === k;
+        if (all) {
+          wanted.set(inputs[k]!.ref.node, inputs[k]!.ref.port, 'all');
           return;
         }
       }
+      passed.reset(inputs);
     }
-    for (const c of columns) {
+    let last = -1;
+    let into: Set<string> | 'all' = 'all';
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
       if (s !== 'all' && !s.has(c.name)) continue;
-      if (c instanceof PassedColumn) {
-        if (c.source !== lastSource) {
-          lastSource = c.source;
-          into = entry(c.source.node, c.source.port);
+      const k = passed.find(c, i);
+      if (k >= 0) {
+        if (k !== last) {
+          last = k;
+          into = entry(inputs[k]!.ref.node, inputs[k]!.ref.port);
         }
-        if (into !== 'all') into.add(c.sourceColumn);
+        if (into !== 'all') into.add(passed.inputName);
       } else if (!(c instanceof TableColumn))
         for (const o of c.from) if ('node' in o) add(o.node, o.port, o.column);
     }
@@ -181,8 +186,9 @@ export function computeDemand(
   for (let i = nodes.length - 1; i >= 0; i--) {
     const id = nodes[i]!;
     const node = graph.nodes.get(id);
-    const analysisOf = analysis.nodes.get(id)?.analysis;
-    if (!node || !analysisOf) continue;
+    const result = analysis.nodes.get(id);
+    const analysisOf = result?.analysis;
+    if (!node || !result || !analysisOf) continue;
     const ports = node.def.outputs;
     let needed = false;
     let allFixed = true;
@@ -209,7 +215,7 @@ export function computeDemand(
       // no empty select list.
       else if (s !== 'all' && s.size === 0 && columns[0])
         wanted.set(id, p.name, (s = new Set([columns[0].name])));
-      readColumns(columns, s);
+      readColumns(columns, s, result.inputs);
     }
   }
   return new Demand(analysis, wanted, fixed, dense);

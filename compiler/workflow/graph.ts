@@ -543,10 +543,16 @@ const upstreamId = (ref: string) => {
 
 /**
  * `list` with `edge` appended. A few edges (a node's inputs) make a new list at its size: a list
- * grown by push has room for 16 more, and every node's list is kept.
+ * grown by push has room for 16 more, and every node's list is kept. (Not `[...list, edge]`: V8
+ * builds a spread as it grows a list, with the same spare room.)
  */
 function withEdge<E>(list: E[], edge: E): E[] {
-  if (list.length < 8) return [...list, edge];
+  if (list.length < 8) {
+    const out = new Array<E>(list.length + 1);
+    for (let i = 0; i < list.length; i++) out[i] = list[i]!;
+    out[list.length] = edge;
+    return out;
+  }
   list.push(edge);
   return list;
 }
