@@ -402,7 +402,7 @@ export const cast = defineComponent({
       });
     }
     if (!ok) return undefined;
-    const items = rel.schema.columns.map((c): Projected => casts.get(c.name) ?? c);
+    const items = replacing(rel.schema.columns, casts);
     const projection = new Projection(items, rel.ref);
     return {
       outputs: { out: projected(rel, items) },
@@ -458,7 +458,7 @@ export const fillNulls = defineComponent({
       });
     }
     if (!ok) return undefined;
-    const items = rel.schema.columns.map((c): Projected => fills.get(c.name) ?? c);
+    const items = replacing(rel.schema.columns, fills);
     const projection = new Projection(items, rel.ref);
     return {
       outputs: { out: projected(rel, items) },
@@ -467,5 +467,15 @@ export const fillNulls = defineComponent({
     };
   },
 });
+
+/**
+ * The input's columns, those named in `by` replaced. In a function of its own: a callback in
+ * analyze reading the map would keep it (in the closures' shared scope) as long as the build.
+ */
+function replacing(columns: readonly Column[], by: ReadonlyMap<string, Computed>): Projected[] {
+  const items = new Array<Projected>(columns.length);
+  for (let i = 0; i < columns.length; i++) items[i] = by.get(columns[i]!.name) ?? columns[i]!;
+  return items;
+}
 
 export type { Computed, Projected, AnalyzeContext };

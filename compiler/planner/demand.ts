@@ -112,7 +112,8 @@ export class Demand {
     if (s !== undefined && s !== 'all' && result?.analysis?.reads && columns) {
       const names: string[] = [];
       for (const c of columns) if (s.has(c.name)) names.push(c.name);
-      out = names.length === columns.length ? undefined : names;
+      // Kept for the statement: a copy at its size (a list grown by push has room for 16 more).
+      out = names.length === columns.length ? undefined : names.slice();
     }
     this.emittedCache.set(rel.node, rel.port, out ?? null);
     return out;

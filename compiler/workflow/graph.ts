@@ -16,6 +16,8 @@ export interface InputEdge {
   node: string;
   outPort: string;
   path: string;
+  /** The node that reads through this edge (whose input it is). */
+  consumer: string;
 }
 
 export interface GraphNode {
@@ -30,8 +32,8 @@ export interface Graph {
   nodes: Map<string, GraphNode>;
   /** Topological order of the nodes that can be analysed (valid component, not in a cycle). */
   order: string[];
-  /** Who reads each node: node id → edges (by the consumer). */
-  consumers: Map<string, Array<InputEdge & { consumer: string }>>;
+  /** Who reads each node: node id → the edges that read it (each names its consumer). */
+  consumers: Map<string, InputEdge[]>;
   outputs: string[];
 }
 
@@ -69,35 +71,12 @@ class Edge implements InputEdge {
     private readonly at: number,
     /** Written as a list (`"in": ["a", "b"]`): the path names the position. */
     private readonly listed: boolean,
+    readonly consumer: string,
   ) {}
 
   get path(): string {
     const port = portPath(this.at, this.port);
     return this.listed ? childPath(port, this.index) : port;
-  }
-}
-
-/** An edge as its upstream node's consumers list it: the edge, read through, and who reads it. */
-class ConsumerEdge implements InputEdge {
-  constructor(
-    private readonly edge: InputEdge,
-    readonly consumer: string,
-  ) {}
-
-  get port(): string {
-    return this.edge.port;
-  }
-  get index(): number {
-    return this.edge.index;
-  }
-  get node(): string {
-    return this.edge.node;
-  }
-  get outPort(): string {
-    return this.edge.outPort;
-  }
-  get path(): string {
-    return this.edge.path;
   }
 }
 
@@ -237,8 +216,8 @@ export function buildGraph(
         const dot = r.indexOf('.');
         const edge =
           dot < 0
-            ? new Edge(port, i, r, 'out', node.index, listed)
-            : new Edge(port, i, r.slice(0, dot), r.slice(dot + 1), node.index, listed);
+            ? new Edge(port, i, r, 'out', node.index, listed, spec.id)
+            : new Edge(port, i, r.slice(0, dot), r.slice(dot + 1), node.index, listed, spec.id);
         if (resolves(edge, spec.id, nodes, specs, diagnostics)) node.inputs = withEdge(node.inputs, edge);
         else broken.add(spec.id);
       }
@@ -259,21 +238,21 @@ export function buildGraph(
   }
 
   // Consumers index and cycle detection (iterative DFS, so 10k-node chains do not overflow the stack).
-  // The lists are gathered by document index, and each goes into the map once.
-  const readers: Array<Array<InputEdge & { consumer: string }> | undefined> = new Array(wf.nodes.length);
+  // The lists are gathered by document index, and each goes into the map once. They hold the
+  // input edges themselves (each names its consumer), not a second object per edge.
+  const readers: Array<InputEdge[] | undefined> = new Array(wf.nodes.length);
   for (let i = 0; i < nodeList.length; i++) {
     const n = nodeList[i]!;
     for (let j = 0; j < n.inputs.length; j++) {
       const e = n.inputs[j]!;
       const up = nodes.get(e.node);
       if (!up) continue;
-      const c = new ConsumerEdge(e, n.spec.id);
       const list = readers[up.index];
-      if (list) list.push(c);
-      else readers[up.index] = [c];
+      if (list) list.push(e);
+      else readers[up.index] = [e];
     }
   }
-  const consumers = new Map<string, Array<InputEdge & { consumer: string }>>();
+  const consumers = new Map<string, InputEdge[]>();
   for (let i = 0; i < nodeList.length; i++)
     consumers.set(nodeList[i]!.spec.id, readers[nodeList[i]!.index] ?? []);
 
