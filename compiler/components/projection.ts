@@ -250,8 +250,7 @@ export const rename = defineComponent({
  */
 export function mergeColumns(rel: InputRelation, added: ReadonlyArray<Computed>): Projected[] {
   const columns = rel.schema.columns;
-  const items: Projected[] = new Array<Projected>(columns.length);
-  for (let i = 0; i < columns.length; i++) items[i] = columns[i]!;
+  const items: Projected[] = columns.slice();
   const position = added.length * items.length > MERGE_BY_SCAN ? positions(items) : undefined;
   for (const a of added) {
     const lower = lowerName(a.column.name);

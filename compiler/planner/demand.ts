@@ -156,14 +156,13 @@ export function computeDemand(
     if (s === 'all' && columns.length > 0) {
       const k = passed.find(columns[0]!, 0);
       const upstream = k >= 0 ? inputs[k]!.schema.columns : undefined;
-      if (upstream && (upstream === columns || upstream.length === columns.length)) {
-        let all = true;
-        for (let i = 1; i < columns.length && all && upstream !== columns; i++)
-          all = passed.find(columns[i]!, i) === k;
-        if (all) {
-          wanted.set(inputs[k]!.ref.node, inputs[k]!.ref.port, 'all');
-          return;
-        }
+      if (
+        upstream &&
+        (upstream === columns ||
+          (upstream.length === columns.length && columns.every((c, i) => passed.find(c, i) === k)))
+      ) {
+        wanted.set(inputs[k]!.ref.node, inputs[k]!.ref.port, 'all');
+        return;
       }
       passed.reset(inputs);
     }
