@@ -217,4 +217,42 @@ describe('column demand through passed-on columns', () => {
     expect(selects('n')).toBe('c7, c39, c1 + c2 AS net');
     expect(selects('j')).toBe('_l.c39, _l.net, _r.label');
   });
+
+  it('asks a wide input for a renamed column by its input name, and for one column when only rows are read', () => {
+    const columns = Array.from({ length: 40 }, (_, i) => ({ name: `c${i}`, type: T.bigint }));
+    const catalog = createCatalog([{ parts: ['main', 'wide'], columns }]);
+    const a = analyzeWorkflow(
+      wf([
+        { id: 'w', type: 'source.table', config: { table: 'main.wide' } },
+        { id: 'r', type: 'rename', inputs: { in: 'w' }, config: { columns: { c3: 'x3' } } },
+        { id: 's', type: 'select', inputs: { in: 'r' }, config: { columns: ['c10', 'x3', 'c1'] } },
+        {
+          id: 'o1',
+          type: 'output.table',
+          inputs: { in: 's' },
+          config: { table: 'analytics.a', mode: 'replace' },
+        },
+        { id: 'w2', type: 'source.table', config: { table: 'main.wide' } },
+        { id: 'f', type: 'filter', inputs: { in: 'w2' }, config: { where: 'c5 > 0' } },
+        { id: 'n', type: 'aggregate', inputs: { in: 'f' }, config: { measures: { n: 'count(*)' } } },
+        {
+          id: 'o2',
+          type: 'output.table',
+          inputs: { in: 'n' },
+          config: { table: 'analytics.b', mode: 'replace' },
+        },
+      ]),
+      { catalog, dialect: 'postgres' },
+    );
+    const sql = compilePlan(a, { runId: 'r' })
+      .plan!.steps.flatMap((s) => s.statements)
+      .join('\n');
+    const selects = (cte: string) => new RegExp(`\\b${cte} AS \\(\\s*SELECT ([^\\n]*)\\n`).exec(sql)?.[1];
+    // The rename reads the source table directly, in the rename's column order.
+    expect(selects('r')).toBe('c1, c3 AS x3, c10');
+    expect(selects('s')).toBe('c10, x3, c1');
+    // count(*) reads no column: the filter still selects one (SQL has no empty select list).
+    expect(selects('f')).toBe('c0');
+    expect(sql).toContain('SELECT c0\n    FROM main.wide\n    WHERE c5 > 0');
+  });
 });

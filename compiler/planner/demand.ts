@@ -67,13 +67,103 @@ const DENSE_FROM = 1024;
 const denseFor = (analysis: WorkflowAnalysis, nodes: number) =>
   nodes >= DENSE_FROM && nodes * 8 >= (analysis.workflow?.nodes.length ?? Infinity);
 
+/** A relation all of whose columns are wanted (other values: the offset of its flags). */
+const ALL = -1;
+
+/** Past this many columns, a relation's positions by name are kept in a map (see Wanted.position). */
+const SCANNED = 32;
+
+/**
+ * What the readers of each relation need in one statement: every column (ALL), or one flag per
+ * column of its schema, in schema order, at an offset in one shared byte array. No set or list is
+ * made per relation: a statement over a 10,000-node chain kept 10,000 sets of names alive (~4 MB,
+ * copied by each scavenge) while it was assembled.
+ */
+class Wanted {
+  readonly at: RelationTable<number>;
+  /** The flags (1: wanted); grown by doubling, so read it again after `slot`. */
+  flags = new Uint8Array(1024);
+  private top = 0;
+  /** Each wide relation's positions by name, made when first asked. */
+  private readonly wide = new Map<readonly Column[], Map<string, number>>();
+  /** The position last found, tried first: readers mostly ask for columns in schema order. */
+  private hint = 0;
+
+  constructor(
+    private readonly analysis: WorkflowAnalysis,
+    dense: boolean,
+  ) {
+    this.at = new RelationTable(analysis, dense);
+  }
+
+  /** A relation's columns ([] for a node that has no analysis). */
+  columns(node: string, port: string): readonly Column[] {
+    return this.analysis.nodes.get(node)?.analysis?.outputs[port]?.columns ?? [];
+  }
+
+  /** The relation's flags' offset (made, all clear, when it has none), or ALL. */
+  slot(node: string, port: string): number {
+    const at = this.at.get(node, port);
+    if (at !== undefined) return at;
+    const size = this.columns(node, port).length;
+    if (this.top + size > this.flags.length) {
+      const grown = new Uint8Array(Math.max(this.flags.length * 2, this.top + size));
+      grown.set(this.flags);
+      this.flags = grown;
+    }
+    const offset = this.top;
+    this.top += size;
+    this.at.set(node, port, offset);
+    return offset;
+  }
+
+  /** The position of the column named `name` in `columns`, or -1. */
+  position(columns: readonly Column[], name: string): number {
+    const h = this.hint;
+    if (columns[h]?.name === name) return (this.hint = h + 1) - 1;
+    if (columns.length <= SCANNED) {
+      for (let i = 0; i < columns.length; i++)
+        if (columns[i]!.name === name) {
+          this.hint = i + 1;
+          return i;
+        }
+      return -1;
+    }
+    let byName = this.wide.get(columns);
+    if (!byName) {
+      byName = new Map();
+      for (let i = 0; i < columns.length; i++)
+        if (!byName.has(columns[i]!.name)) byName.set(columns[i]!.name, i);
+      this.wide.set(columns, byName);
+    }
+    const i = byName.get(name) ?? -1;
+    if (i >= 0) this.hint = i + 1;
+    return i;
+  }
+
+  /** Marks the column named `name` of the relation at `offset` (ALL: nothing to mark). */
+  mark(offset: number, columns: readonly Column[], name: string): void {
+    if (offset === ALL) return;
+    const i = this.position(columns, name);
+    if (i >= 0) this.flags[offset + i] = 1;
+  }
+
+  /** Whether the relation at `offset` (with `size` columns) has no column marked. */
+  none(offset: number, size: number): boolean {
+    const flags = this.flags;
+    for (let i = offset; i < offset + size; i++) if (flags[i]) return false;
+    return true;
+  }
+}
+
 export class Demand {
   /** emitted() answers; null: the relation has all of its columns. */
   private readonly emittedCache: RelationTable<readonly string[] | null>;
 
   constructor(
     private readonly analysis: WorkflowAnalysis,
-    private readonly wanted: RelationTable<ColumnSet>,
+    /** Undefined: every column of every relation. */
+    private readonly wanted: Wanted | undefined,
     private readonly fixed: FixedRelations,
     dense = false,
   ) {
@@ -82,18 +172,27 @@ export class Demand {
 
   /** Every column of every relation: nothing pruned (the safe default). */
   static none(analysis: WorkflowAnalysis): Demand {
-    return new Demand(analysis, new RelationTable(analysis, false), new Map());
+    return new Demand(analysis, undefined, new Map());
   }
 
-  /** Whether a reader needs `column` of `rel` (a relation nobody reads here: every column). */
-  wants(rel: RelationRef, column: string): boolean {
-    const s = this.wanted.get(rel.node, rel.port);
-    return s === undefined || s === 'all' || s.has(column);
+  /** Whether a reader needs the column named `column` of a relation (one nobody reads here: every column). */
+  wants(node: string, port: string, column: string): boolean {
+    const w = this.wanted;
+    const at = w?.at.get(node, port);
+    if (at === undefined || at === ALL) return true;
+    const i = w!.position(w!.columns(node, port), column);
+    return i >= 0 && w!.flags[at + i] === 1;
   }
 
   /** What the readers of `rel` need of it. */
   columnsOf(rel: RelationRef): ColumnSet {
-    return this.wanted.get(rel.node, rel.port) ?? 'all';
+    const w = this.wanted;
+    const at = w?.at.get(rel.node, rel.port);
+    if (at === undefined || at === ALL) return 'all';
+    const names = new Set<string>();
+    const columns = w!.columns(rel.node, rel.port);
+    for (let i = 0; i < columns.length; i++) if (w!.flags[at + i]) names.add(columns[i]!.name);
+    return names;
   }
 
   /**
@@ -106,12 +205,13 @@ export class Demand {
     const cached = this.emittedCache.get(rel.node, rel.port);
     if (cached !== undefined) return cached ?? undefined;
     let out: readonly string[] | undefined;
-    const s = this.wanted.get(rel.node, rel.port);
+    const w = this.wanted;
+    const at = w?.at.get(rel.node, rel.port);
     const result = this.analysis.nodes.get(rel.node);
     const columns = result?.analysis?.outputs[rel.port]?.columns;
-    if (s !== undefined && s !== 'all' && result?.analysis?.reads && columns) {
+    if (at !== undefined && at !== ALL && result?.analysis?.reads && columns) {
       const names: string[] = [];
-      for (const c of columns) if (s.has(c.name)) names.push(c.name);
+      for (let i = 0; i < columns.length; i++) if (w!.flags[at + i]) names.push(columns[i]!.name);
       // Kept for the statement: a copy at its size (a list grown by push has room for 16 more).
       out = names.length === columns.length ? undefined : names.slice();
     }
@@ -132,28 +232,26 @@ export function computeDemand(
   const graph = analysis.graph!;
   const fixed: FixedRelations = opts.fixed ?? new Map<string, readonly string[] | undefined>();
   const dense = denseFor(analysis, nodes.length);
-  const wanted = new RelationTable<ColumnSet>(analysis, dense);
+  const w = new Wanted(analysis, dense);
   for (const [key, set] of opts.roots) {
     const [node, port = 'out'] = key.split('\u0000') as [string, string?];
-    wanted.set(node, port, set);
+    if (set === 'all') w.at.set(node, port, ALL);
+    else {
+      const offset = w.slot(node, port);
+      const columns = w.columns(node, port);
+      for (const name of set) w.mark(offset, columns, name);
+    }
   }
-  const entry = (node: string, port: string): Set<string> | 'all' => {
-    let s = wanted.get(node, port);
-    if (s === undefined) wanted.set(node, port, (s = new Set<string>()));
-    return s as Set<string> | 'all';
-  };
-  const add = (node: string, port: string, column: string) => {
-    const s = entry(node, port);
-    if (s !== 'all') s.add(column);
-  };
+  const add = (node: string, port: string, column: string) =>
+    w.mark(w.slot(node, port), w.columns(node, port), column);
   // Most columns are a node's input's own columns, passed on: each is found in its input (mostly
   // one position after the last: see PassedColumns), and no lineage list is built (a 10,000-node
-  // plan reads ~10⁶ columns). An input's set is looked up once per run of columns from it.
+  // plan reads ~10⁶ columns). An input's flags are looked up once per run of columns from it.
   const passed = new PassedColumns();
-  const readColumns = (columns: readonly Column[], s: ColumnSet, inputs: readonly InputRelation[]) => {
+  const readColumns = (columns: readonly Column[], own: number, inputs: readonly InputRelation[]) => {
     passed.reset(inputs);
     // Every column of one input passed on unchanged, all asked for: that input is asked for all.
-    if (s === 'all' && columns.length > 0) {
+    if (own === ALL && columns.length > 0) {
       const k = passed.find(columns[0]!, 0);
       const upstream = k >= 0 ? inputs[k]!.schema.columns : undefined;
       if (
@@ -161,23 +259,28 @@ export function computeDemand(
         (upstream === columns ||
           (upstream.length === columns.length && columns.every((c, i) => passed.find(c, i) === k)))
       ) {
-        wanted.set(inputs[k]!.ref.node, inputs[k]!.ref.port, 'all');
+        w.at.set(inputs[k]!.ref.node, inputs[k]!.ref.port, ALL);
         return;
       }
       passed.reset(inputs);
     }
     let last = -1;
-    let into: Set<string> | 'all' = 'all';
+    let into = ALL;
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
-      if (s !== 'all' && !s.has(c.name)) continue;
+      if (own !== ALL && !w.flags[own + i]) continue;
       const k = passed.find(c, i);
       if (k >= 0) {
         if (k !== last) {
           last = k;
-          into = entry(inputs[k]!.ref.node, inputs[k]!.ref.port);
+          into = w.slot(inputs[k]!.ref.node, inputs[k]!.ref.port);
         }
-        if (into !== 'all') into.add(passed.inputName);
+        if (into === ALL) continue;
+        const j =
+          passed.inputPosition >= 0
+            ? passed.inputPosition
+            : w.position(inputs[k]!.schema.columns, passed.inputName);
+        if (j >= 0) w.flags[into + j] = 1;
       } else if (!(c instanceof TableColumn))
         for (const o of c.from) if ('node' in o) add(o.node, o.port, o.column);
     }
@@ -193,7 +296,7 @@ export function computeDemand(
     let needed = false;
     let allFixed = true;
     for (const p of ports) {
-      if (wanted.get(id, p.name) === undefined) continue;
+      if (w.at.get(id, p.name) === undefined) continue;
       needed = true;
       if (!fixed.has(relKey({ node: id, port: p.name }))) allFixed = false;
     }
@@ -201,22 +304,21 @@ export function computeDemand(
     if (!needed || allFixed) continue;
     const reads = analysisOf.reads;
     if (!reads) {
-      for (const e of node.inputs) wanted.set(e.node, e.outPort, 'all');
+      for (const e of node.inputs) w.at.set(e.node, e.outPort, ALL);
       continue;
     }
-    for (const e of node.inputs) entry(e.node, e.outPort);
+    for (const e of node.inputs) w.slot(e.node, e.outPort);
     for (const o of reads.always ?? []) if ('node' in o) add(o.node, o.port, o.column);
     for (const p of ports) {
-      let s = wanted.get(id, p.name);
-      if (s === undefined) continue;
+      let own = w.at.get(id, p.name);
+      if (own === undefined) continue;
       const columns = analysisOf.outputs[p.name]?.columns ?? [];
-      if (reads.allOutputs) wanted.set(id, p.name, (s = 'all'));
+      if (reads.allOutputs) w.at.set(id, p.name, (own = ALL));
       // A relation read for its rows alone (a count, a cross join) still has a column: SQL has
       // no empty select list.
-      else if (s !== 'all' && s.size === 0 && columns[0])
-        wanted.set(id, p.name, (s = new Set([columns[0].name])));
-      readColumns(columns, s, result.inputs);
+      else if (own !== ALL && columns.length > 0 && w.none(own, columns.length)) w.flags[own] = 1;
+      readColumns(columns, own, result.inputs);
     }
   }
-  return new Demand(analysis, wanted, fixed, dense);
+  return new Demand(analysis, w, fixed, dense);
 }

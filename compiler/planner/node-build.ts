@@ -8,12 +8,9 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { FromItem } from '../sql/ast.js';
 import type { GraphNode } from '../workflow/graph.js';
 import { uniqueName, type RelationRef } from './assemble.js';
-import type { ColumnSet, Demand } from './demand.js';
+import type { Demand } from './demand.js';
 
 export class NodeBuild implements BuildContext {
-  /** What the readers want of the `out` port, looked up once. */
-  private out: ColumnSet | undefined;
-
   constructor(
     readonly dialect: Dialect,
     private readonly node: GraphNode,
@@ -36,11 +33,7 @@ export class NodeBuild implements BuildContext {
   }
 
   wants(column: string, port = 'out'): boolean {
-    const s =
-      port === 'out'
-        ? (this.out ??= this.demand.columnsOf({ node: this.node.spec.id, port }))
-        : this.demand.columnsOf({ node: this.node.spec.id, port });
-    return s === 'all' || s.has(column);
+    return this.demand.wants(this.node.spec.id, port, column);
   }
 
   inputColumns(port: string, index = 0): readonly string[] | undefined {

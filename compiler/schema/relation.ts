@@ -112,6 +112,8 @@ export class PassedColumns {
   private positions: Array<Map<Column, number> | undefined> | undefined;
   /** After a `find`: the name of the column in the input it was found in. */
   inputName = '';
+  /** After a `find`: its position in that input, or -1 (a renamed column: look up inputName). */
+  inputPosition = -1;
 
   /** Starts on a node's output (its inputs, in any order). */
   reset(inputs: readonly LineageInput[]): this {
@@ -132,6 +134,7 @@ export class PassedColumns {
       for (let i = 0; i < inputs.length; i++)
         if (inputs[i]!.ref === c.source) {
           this.inputName = c.sourceColumn;
+          this.inputPosition = -1;
           return i;
         }
     }
@@ -150,6 +153,7 @@ export class PassedColumns {
       if (j >= 0) {
         this.next = j + 1;
         this.inputName = c.name;
+        this.inputPosition = j;
         return i;
       }
     }
