@@ -96,7 +96,8 @@ export function propagate(
       else inputs[found++] = { port: e.port, index: e.index, ref: { node: e.node, port: e.outPort }, schema };
     }
     inputs.length = found;
-    const result: NodeResult = { id, node, inputs, failed: true };
+    // Every field from the start (analysis set later would go to a separate property store per node).
+    const result: NodeResult = { id, node, inputs, failed: true, analysis: undefined };
     results.set(id, result);
     if (upstreamFailed) continue;
 
