@@ -218,8 +218,8 @@ describe('column demand through passed-on columns', () => {
     expect(selects('j')).toBe('_l.c39, _l.net, _r.label');
   });
 
-  it('asks a wide input for a renamed column by its input name, and for one column when only rows are read', () => {
-    const columns = Array.from({ length: 40 }, (_, i) => ({ name: `c${i}`, type: T.bigint }));
+  it('asks a wide input (70 columns: looked up by name in a map) for a renamed column by its input name, and for one column when only rows are read', () => {
+    const columns = Array.from({ length: 70 }, (_, i) => ({ name: `c${i}`, type: T.bigint }));
     const catalog = createCatalog([{ parts: ['main', 'wide'], columns }]);
     const a = analyzeWorkflow(
       wf([

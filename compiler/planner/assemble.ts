@@ -119,7 +119,10 @@ export class Assembler {
     const result = this.analysis.nodes.get(nodeId)!;
     let q = this.built.get(result.node.index);
     if (!q) {
-      q = result.analysis!.build!(new NodeBuild(this.analysis.dialect, result.node, this.demand, this.read));
+      const analysis = result.analysis!;
+      q = analysis.build!(
+        new NodeBuild(this.analysis.dialect, result.node, analysis, this.demand, this.read),
+      );
       this.built.set(result.node.index, q);
     }
     return q;

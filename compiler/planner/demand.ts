@@ -71,7 +71,7 @@ const denseFor = (analysis: WorkflowAnalysis, nodes: number) =>
 const ALL = -1;
 
 /** Past this many columns, a relation's positions by name are kept in a map (see Wanted.position). */
-const SCANNED = 32;
+const SCANNED = 64;
 
 /**
  * What the readers of each relation need in one statement: every column (ALL), or one flag per
@@ -81,11 +81,14 @@ const SCANNED = 32;
  */
 class Wanted {
   readonly at: RelationTable<number>;
-  /** The flags (1: wanted); grown by doubling, so read it again after `slot`. */
-  flags = new Uint8Array(1024);
-  private top = 0;
+  /**
+   * The flags (1: wanted), one list for the statement. A plain list of small integers: a typed
+   * array past 64 bytes is allocated outside the heap, which cost more than the demand of a
+   * 20-node workflow's statements.
+   */
+  readonly flags: number[] = [];
   /** Each wide relation's positions by name, made when first asked. */
-  private readonly wide = new Map<readonly Column[], Map<string, number>>();
+  private wide: Map<readonly Column[], Map<string, number>> | undefined;
   /** The position last found, tried first: readers mostly ask for columns in schema order. */
   private hint = 0;
 
@@ -102,43 +105,45 @@ class Wanted {
   }
 
   /** The relation's flags' offset (made, all clear, when it has none), or ALL. */
-  slot(node: string, port: string): number {
+  slot(node: string, port: string, columns: readonly Column[]): number {
     const at = this.at.get(node, port);
     if (at !== undefined) return at;
-    const size = this.columns(node, port).length;
-    if (this.top + size > this.flags.length) {
-      const grown = new Uint8Array(Math.max(this.flags.length * 2, this.top + size));
-      grown.set(this.flags);
-      this.flags = grown;
-    }
-    const offset = this.top;
-    this.top += size;
+    const flags = this.flags;
+    const offset = flags.length;
+    for (let i = columns.length; i > 0; i--) flags.push(0);
     this.at.set(node, port, offset);
     return offset;
   }
 
-  /** The position of the column named `name` in `columns`, or -1. */
+  /**
+   * The position of the column named `name` in `columns`, or -1: scanned from the position after
+   * the last one found (readers mostly ask in schema order), or looked up in a map made for a
+   * relation too wide to scan.
+   */
   position(columns: readonly Column[], name: string): number {
-    const h = this.hint;
-    if (columns[h]?.name === name) return (this.hint = h + 1) - 1;
-    if (columns.length <= SCANNED) {
-      for (let i = 0; i < columns.length; i++)
-        if (columns[i]!.name === name) {
-          this.hint = i + 1;
-          return i;
-        }
-      return -1;
+    const n = columns.length;
+    if (n > SCANNED) return this.lookUp(columns, name);
+    let i = this.hint < n ? this.hint : 0;
+    for (let k = 0; k < n; k++) {
+      if (columns[i]!.name === name) {
+        this.hint = i + 1;
+        return i;
+      }
+      if (++i === n) i = 0;
     }
-    let byName = this.wide.get(columns);
+    return -1;
+  }
+
+  private lookUp(columns: readonly Column[], name: string): number {
+    const wide = (this.wide ??= new Map());
+    let byName = wide.get(columns);
     if (!byName) {
       byName = new Map();
       for (let i = 0; i < columns.length; i++)
         if (!byName.has(columns[i]!.name)) byName.set(columns[i]!.name, i);
-      this.wide.set(columns, byName);
+      wide.set(columns, byName);
     }
-    const i = byName.get(name) ?? -1;
-    if (i >= 0) this.hint = i + 1;
-    return i;
+    return byName.get(name) ?? -1;
   }
 
   /** Marks the column named `name` of the relation at `offset` (ALL: nothing to mark). */
@@ -155,6 +160,23 @@ class Wanted {
     return true;
   }
 }
+
+/** What the readers of one relation want. */
+export class RelationDemand {
+  constructor(
+    private readonly w: Wanted | undefined,
+    private readonly at: number,
+    private readonly columns: readonly Column[],
+  ) {}
+
+  wants(name: string): boolean {
+    if (this.at === ALL) return true;
+    const i = this.w!.position(this.columns, name);
+    return i >= 0 && this.w!.flags[this.at + i] === 1;
+  }
+}
+
+const EVERY_COLUMN = new RelationDemand(undefined, ALL, []);
 
 export class Demand {
   /** emitted() answers; null: the relation has all of its columns. */
@@ -177,11 +199,19 @@ export class Demand {
 
   /** Whether a reader needs the column named `column` of a relation (one nobody reads here: every column). */
   wants(node: string, port: string, column: string): boolean {
+    return this.of(node, port).wants(column);
+  }
+
+  /**
+   * What the readers of one relation want, to be asked column by column (a node's build), given
+   * the relation's columns when the caller has them.
+   */
+  of(node: string, port: string, columns?: readonly Column[]): RelationDemand {
     const w = this.wanted;
     const at = w?.at.get(node, port);
-    if (at === undefined || at === ALL) return true;
-    const i = w!.position(w!.columns(node, port), column);
-    return i >= 0 && w!.flags[at + i] === 1;
+    return at === undefined || at === ALL
+      ? EVERY_COLUMN
+      : new RelationDemand(w!, at, columns ?? w!.columns(node, port));
   }
 
   /** What the readers of `rel` need of it. */
@@ -237,13 +267,19 @@ export function computeDemand(
     const [node, port = 'out'] = key.split('\u0000') as [string, string?];
     if (set === 'all') w.at.set(node, port, ALL);
     else {
-      const offset = w.slot(node, port);
       const columns = w.columns(node, port);
+      const offset = w.slot(node, port, columns);
       for (const name of set) w.mark(offset, columns, name);
     }
   }
-  const add = (node: string, port: string, column: string) =>
-    w.mark(w.slot(node, port), w.columns(node, port), column);
+  /** Marks a column of one of `inputs` (what an origin names: always an input of the node). */
+  const add = (inputs: readonly InputRelation[], node: string, port: string, column: string) => {
+    for (const r of inputs)
+      if (r.ref.node === node && r.ref.port === port) {
+        w.mark(w.slot(node, port, r.schema.columns), r.schema.columns, column);
+        return;
+      }
+  };
   // Most columns are a node's input's own columns, passed on: each is found in its input (mostly
   // one position after the last: see PassedColumns), and no lineage list is built (a 10,000-node
   // plan reads ~10⁶ columns). An input's flags are looked up once per run of columns from it.
@@ -273,7 +309,7 @@ export function computeDemand(
       if (k >= 0) {
         if (k !== last) {
           last = k;
-          into = w.slot(inputs[k]!.ref.node, inputs[k]!.ref.port);
+          into = w.slot(inputs[k]!.ref.node, inputs[k]!.ref.port, inputs[k]!.schema.columns);
         }
         if (into === ALL) continue;
         const j =
@@ -282,7 +318,7 @@ export function computeDemand(
             : w.position(inputs[k]!.schema.columns, passed.inputName);
         if (j >= 0) w.flags[into + j] = 1;
       } else if (!(c instanceof TableColumn))
-        for (const o of c.from) if ('node' in o) add(o.node, o.port, o.column);
+        for (const o of c.from) if ('node' in o) add(inputs, o.node, o.port, o.column);
     }
   };
 
@@ -307,8 +343,9 @@ export function computeDemand(
       for (const e of node.inputs) w.at.set(e.node, e.outPort, ALL);
       continue;
     }
-    for (const e of node.inputs) w.slot(e.node, e.outPort);
-    for (const o of reads.always ?? []) if ('node' in o) add(o.node, o.port, o.column);
+    const inputs = result.inputs;
+    for (const r of inputs) w.slot(r.ref.node, r.ref.port, r.schema.columns);
+    for (const o of reads.always ?? []) if ('node' in o) add(inputs, o.node, o.port, o.column);
     for (const p of ports) {
       let own = w.at.get(id, p.name);
       if (own === undefined) continue;

@@ -3,17 +3,21 @@
  * which of its columns the statement needs. A class (methods on the prototype), because a
  * statement over a 10,000-node chain builds 10,000 of these.
  */
-import type { BuildContext } from '../components/component.js';
+import type { BuildContext, NodeAnalysis } from '../components/component.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { FromItem } from '../sql/ast.js';
 import type { GraphNode } from '../workflow/graph.js';
 import { uniqueName, type RelationRef } from './assemble.js';
-import type { Demand } from './demand.js';
+import type { Demand, RelationDemand } from './demand.js';
 
 export class NodeBuild implements BuildContext {
+  /** What the readers want of the `out` port, looked up once. */
+  private out: RelationDemand | undefined;
+
   constructor(
     readonly dialect: Dialect,
     private readonly node: GraphNode,
+    private readonly analysis: NodeAnalysis,
     private readonly demand: Demand,
     private readonly read: (r: RelationRef) => FromItem,
   ) {}
@@ -33,7 +37,10 @@ export class NodeBuild implements BuildContext {
   }
 
   wants(column: string, port = 'out'): boolean {
-    return this.demand.wants(this.node.spec.id, port, column);
+    if (port !== 'out') return this.demand.wants(this.node.spec.id, port, column);
+    return (this.out ??= this.demand.of(this.node.spec.id, port, this.analysis.outputs.out?.columns)).wants(
+      column,
+    );
   }
 
   inputColumns(port: string, index = 0): readonly string[] | undefined {
