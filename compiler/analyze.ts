@@ -86,7 +86,7 @@ function checkDialectSupport(results: Map<string, NodeResult>, dialect: Dialect)
     input: (port, index = 0): FromItem => ({ kind: 'ref', name: `${port}_${index}` }),
     helperName: (base) => base,
     wants: () => true,
-    inputColumns: () => undefined,
+    inputColumnCount: () => undefined,
   };
   for (const r of results.values()) {
     if (r.failed || !r.analysis?.build) continue;

@@ -61,10 +61,11 @@ export interface BuildContext {
    */
   wants(column: string, port?: string): boolean;
   /**
-   * The columns the relation feeding an input port has in this statement, in its schema's order:
-   * fewer than its schema when the planner pruned it. Undefined: every column of its schema.
+   * How many columns the relation feeding an input port has in this statement: fewer than its
+   * schema when the planner pruned it (it keeps its schema's order). Undefined: every column of
+   * its schema.
    */
-  inputColumns(port: string, index?: number): readonly string[] | undefined;
+  inputColumnCount(port: string, index?: number): number | undefined;
 }
 
 /**

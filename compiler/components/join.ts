@@ -133,7 +133,7 @@ export const join = defineComponent({
       // `_l.*` when the left input has just the columns wanted, else the list.
       const leftItems = (b: BuildContext): SelectItem[] => {
         const wanted = columns.filter((c) => b.wants(c.name));
-        return wanted.length === (b.inputColumns('left')?.length ?? columns.length)
+        return wanted.length === (b.inputColumnCount('left') ?? columns.length)
           ? [{ kind: 'star', table: L }]
           : wanted.map((c) => selectItem(col(c, L), c.name));
       };

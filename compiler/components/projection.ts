@@ -193,7 +193,7 @@ export const drop = defineComponent({
         // `* EXCLUDE` only over the whole input (a pruned input may not have the dropped columns).
         out:
           b.dialect.caps.exceptColumns &&
-          b.inputColumns('in') === undefined &&
+          b.inputColumnCount('in') === undefined &&
           kept.every((p) => b.wants(p.name))
             ? { kind: 'select', items: [{ kind: 'star', except: [...names] }], from: b.input('in') }
             : projection.query(b),
@@ -318,7 +318,7 @@ export function withAddedColumns(
  * list when replacing, or when the readers want fewer of the input's columns than it has.
  */
 function appendQuery(b: BuildContext, projection: Projection, inputCount: number, replaces: boolean) {
-  const has = b.inputColumns('in')?.length ?? inputCount;
+  const has = b.inputColumnCount('in') ?? inputCount;
   if (replaces || projection.wanted(b, 0, inputCount).length !== has) return projection.query(b);
   return {
     kind: 'select' as const,

@@ -214,7 +214,7 @@ export function passOn(
   inPort = 'in',
 ): Query {
   const entries = passEntriesOf(rel.schema.columns);
-  const has = b.inputColumns(inPort)?.length ?? entries.length;
+  const has = b.inputColumnCount(inPort) ?? entries.length;
   // Mostly every column is wanted: no list is made unless one is not.
   let i = 0;
   while (i < entries.length && b.wants(entries[i]!.alias, outPort)) i++;

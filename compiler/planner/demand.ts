@@ -179,18 +179,12 @@ export class RelationDemand {
 const EVERY_COLUMN = new RelationDemand(undefined, ALL, []);
 
 export class Demand {
-  /** emitted() answers; null: the relation has all of its columns. */
-  private readonly emittedCache: RelationTable<readonly string[] | null>;
-
   constructor(
     private readonly analysis: WorkflowAnalysis,
     /** Undefined: every column of every relation. */
     private readonly wanted: Wanted | undefined,
     private readonly fixed: FixedRelations,
-    dense = false,
-  ) {
-    this.emittedCache = new RelationTable(analysis, dense);
-  }
+  ) {}
 
   /** Every column of every relation: nothing pruned (the safe default). */
   static none(analysis: WorkflowAnalysis): Demand {
@@ -232,21 +226,32 @@ export class Demand {
   emitted(rel: RelationRef): readonly string[] | undefined {
     const key = relKey(rel);
     if (this.fixed.has(key)) return this.fixed.get(key);
-    const cached = this.emittedCache.get(rel.node, rel.port);
-    if (cached !== undefined) return cached ?? undefined;
-    let out: readonly string[] | undefined;
-    const w = this.wanted;
-    const at = w?.at.get(rel.node, rel.port);
-    const result = this.analysis.nodes.get(rel.node);
-    const columns = result?.analysis?.outputs[rel.port]?.columns;
-    if (at !== undefined && at !== ALL && result?.analysis?.reads && columns) {
-      const names: string[] = [];
-      for (let i = 0; i < columns.length; i++) if (w!.flags[at + i]) names.push(columns[i]!.name);
-      // Kept for the statement: a copy at its size (a list grown by push has room for 16 more).
-      out = names.length === columns.length ? undefined : names.slice();
-    }
-    this.emittedCache.set(rel.node, rel.port, out ?? null);
-    return out;
+    const at = this.prunedAt(rel);
+    if (at === ALL) return undefined;
+    const columns = this.wanted!.columns(rel.node, rel.port);
+    const names: string[] = [];
+    for (let i = 0; i < columns.length; i++) if (this.wanted!.flags[at + i]) names.push(columns[i]!.name);
+    return names.length === columns.length ? undefined : names;
+  }
+
+  /** How many columns `rel` has in this statement; undefined when it has all of its schema. */
+  emittedCount(rel: RelationRef): number | undefined {
+    const key = relKey(rel);
+    if (this.fixed.has(key)) return this.fixed.get(key)?.length;
+    const at = this.prunedAt(rel);
+    if (at === ALL) return undefined;
+    const size = this.wanted!.columns(rel.node, rel.port).length;
+    let n = 0;
+    for (let i = at; i < at + size; i++) n += this.wanted!.flags[i]!;
+    return n === size ? undefined : n;
+  }
+
+  /** The offset of the flags of a relation that may carry fewer than all of its columns, or ALL. */
+  private prunedAt(rel: RelationRef): number {
+    const at = this.wanted?.at.get(rel.node, rel.port);
+    // A node that does not take part in pruning (no `reads`) always has all of its columns.
+    if (at === undefined || at === ALL || !this.analysis.nodes.get(rel.node)?.analysis?.reads) return ALL;
+    return at;
   }
 }
 
@@ -357,5 +362,5 @@ export function computeDemand(
       readColumns(columns, own, result.inputs);
     }
   }
-  return new Demand(analysis, w, fixed, dense);
+  return new Demand(analysis, w, fixed);
 }

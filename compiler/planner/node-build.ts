@@ -43,7 +43,7 @@ export class NodeBuild implements BuildContext {
     );
   }
 
-  inputColumns(port: string, index = 0): readonly string[] | undefined {
-    return this.demand.emitted(this.edge(port, index));
+  inputColumnCount(port: string, index = 0): number | undefined {
+    return this.demand.emittedCount(this.edge(port, index));
   }
 }
