@@ -72,6 +72,15 @@ class Projection {
   }
 }
 
+/**
+ * `columns` less those named in `names`. In a function of its own: a set made in analyze and read
+ * by a callback there would be kept (in the closures' shared scope) as long as the build.
+ */
+function without(columns: readonly Column[], names: readonly string[]): Column[] {
+  const gone = new Set(names);
+  return columns.filter((c) => !gone.has(c.name));
+}
+
 /** Output schema + ordering kept where the ordering columns survive under their (new) names. */
 export function projected(rel: InputRelation, items: readonly Projected[]) {
   // The map of renames only matters to an ordered input (most are not: no map per node then).
@@ -176,8 +185,8 @@ export const drop = defineComponent({
     const rel = ctx.input();
     const gone = pickColumns(ctx, ctx.config.columns, ['columns']);
     if (!gone) return undefined;
-    const names = new Set(gone.map((c) => c.name));
-    const kept = rel.schema.columns.filter((c) => !names.has(c.name));
+    const names = [...new Set(gone.map((c) => c.name))];
+    const kept = without(rel.schema.columns, names);
     if (kept.length === 0) {
       ctx.error('INVALID_VALUE', 'drop would remove every column', {
         key: ['columns'],
@@ -195,7 +204,7 @@ export const drop = defineComponent({
           b.dialect.caps.exceptColumns &&
           b.inputColumnCount('in') === undefined &&
           kept.every((p) => b.wants(p.name))
-            ? { kind: 'select', items: [{ kind: 'star', except: [...names] }], from: b.input('in') }
+            ? { kind: 'select', items: [{ kind: 'star', except: names.slice() }], from: b.input('in') }
             : projection.query(b),
       }),
     };
