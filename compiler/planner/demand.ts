@@ -75,8 +75,8 @@ const SCANNED = 64;
 
 /**
  * What the readers of each relation need in one statement: every column (ALL), or one flag per
- * column of its schema, in schema order, at an offset in one shared byte array. No set or list is
- * made per relation: a statement over a 10,000-node chain kept 10,000 sets of names alive (~4 MB,
+ * column of its schema, in schema order, at an offset in one list shared by the statement. No
+ * set or list is made per relation: a statement over a 10,000-node chain kept 10,000 sets of names alive (~4 MB,
  * copied by each scavenge) while it was assembled.
  */
 class Wanted {
@@ -210,13 +210,8 @@ export class Demand {
 
   /** What the readers of `rel` need of it. */
   columnsOf(rel: RelationRef): ColumnSet {
-    const w = this.wanted;
-    const at = w?.at.get(rel.node, rel.port);
-    if (at === undefined || at === ALL) return 'all';
-    const names = new Set<string>();
-    const columns = w!.columns(rel.node, rel.port);
-    for (let i = 0; i < columns.length; i++) if (w!.flags[at + i]) names.add(columns[i]!.name);
-    return names;
+    const at = this.wanted?.at.get(rel.node, rel.port);
+    return at === undefined || at === ALL ? 'all' : new Set(this.names(rel, at));
   }
 
   /**
@@ -228,10 +223,16 @@ export class Demand {
     if (this.fixed.has(key)) return this.fixed.get(key);
     const at = this.prunedAt(rel);
     if (at === ALL) return undefined;
+    const names = this.names(rel, at);
+    return names.length === this.wanted!.columns(rel.node, rel.port).length ? undefined : names;
+  }
+
+  /** The names of the columns of `rel` flagged at `at`, in schema order. */
+  private names(rel: RelationRef, at: number): string[] {
     const columns = this.wanted!.columns(rel.node, rel.port);
     const names: string[] = [];
     for (let i = 0; i < columns.length; i++) if (this.wanted!.flags[at + i]) names.push(columns[i]!.name);
-    return names.length === columns.length ? undefined : names;
+    return names;
   }
 
   /** How many columns `rel` has in this statement; undefined when it has all of its schema. */
