@@ -255,4 +255,44 @@ describe('column demand through passed-on columns', () => {
     expect(selects('f')).toBe('c0');
     expect(sql).toContain('SELECT c0\n    FROM main.wide\n    WHERE c5 > 0');
   });
+
+  it('keeps asking for just the read columns along a chain whose relations have more than 4,096 columns in all (the flags outgrow a plain list)', () => {
+    const columns = Array.from({ length: 40 }, (_, i) => ({ name: `c${i}`, type: T.bigint }));
+    const catalog = createCatalog([{ parts: ['main', 'wide'], columns }]);
+    // 120 computes, each adding a column: 40 + 41 + … + 160 columns ≈ 12,000 flags.
+    const steps = Array.from({ length: 120 }, (_, i) => ({
+      id: `k${i}`,
+      type: 'compute',
+      inputs: { in: i === 0 ? 'w' : `k${i - 1}` },
+      config: { columns: { [`m${i}`]: i === 0 ? 'c39 + 1' : `m${i - 1} + 1` } },
+    }));
+    const a = analyzeWorkflow(
+      wf([
+        { id: 'w', type: 'source.table', config: { table: 'main.wide' } },
+        ...steps,
+        {
+          id: 'g',
+          type: 'aggregate',
+          inputs: { in: 'k119' },
+          config: { groupBy: ['c3'], measures: { s: 'sum(m119)' } },
+        },
+        {
+          id: 'o',
+          type: 'output.table',
+          inputs: { in: 'g' },
+          config: { table: 'analytics.t', mode: 'replace' },
+        },
+      ]),
+      { catalog, dialect: 'postgres' },
+    );
+    const sql = compilePlan(a, { runId: 'r' })
+      .plan!.steps.flatMap((s) => s.statements)
+      .join('\n');
+    // The source is read for the grouping key and the first compute's input only, and each compute
+    // passes on the key and the one column the next one reads.
+    const selects = (cte: string) => new RegExp(`\\b${cte} AS \\(\\s*SELECT ([^\\n]*)\\n`).exec(sql)?.[1];
+    expect(selects('k0')).toBe('c3, c39 + 1 AS m0');
+    expect(sql).toContain('SELECT c3, c39 + 1 AS m0\n    FROM main.wide\n');
+    for (let i = 1; i < 120; i++) expect(selects(`k${i}`)).toBe(`c3, m${i - 1} + 1 AS m${i}`);
+  });
 });

@@ -70,6 +70,9 @@ const denseFor = (analysis: WorkflowAnalysis, nodes: number) =>
 /** A relation all of whose columns are wanted (other values: the offset of its flags). */
 const ALL = -1;
 
+/** Past this many flags, a statement's flags are a byte array (see Wanted.flags). */
+const BYTES_FROM = 4096;
+
 /** Past this many columns, a relation's positions by name are kept in a map (see Wanted.position). */
 const SCANNED = 64;
 
@@ -82,11 +85,15 @@ const SCANNED = 64;
 class Wanted {
   readonly at: RelationTable<number>;
   /**
-   * The flags (1: wanted), one list for the statement. A plain list of small integers: a typed
-   * array past 64 bytes is allocated outside the heap, which cost more than the demand of a
-   * 20-node workflow's statements.
+   * The flags (1: wanted), one list for the statement. Up to BYTES_FROM flags, a plain list grown
+   * one flag at a time: a typed array past 64 bytes is allocated outside the heap, which cost more
+   * than the demand of a 20-node workflow's statements. Past it, a byte array, all clear past
+   * `used` and doubled when full: a 10,000-node statement's ~10⁵ flags, pushed one at a time,
+   * spent ~15 ms copying and touching new memory.
    */
-  readonly flags: number[] = [];
+  flags: number[] | Uint8Array = [];
+  /** How many flags are in use (the next relation's offset). */
+  private used = 0;
   /** Each wide relation's positions by name, made when first asked. */
   private wide: Map<readonly Column[], Map<string, number>> | undefined;
   /** The position last found, tried first: readers mostly ask for columns in schema order. */
@@ -108,9 +115,15 @@ class Wanted {
   slot(node: string, port: string, columns: readonly Column[]): number {
     const at = this.at.get(node, port);
     if (at !== undefined) return at;
+    const offset = this.used;
+    this.used += columns.length;
     const flags = this.flags;
-    const offset = flags.length;
-    for (let i = columns.length; i > 0; i--) flags.push(0);
+    if (this.used <= BYTES_FROM) for (let i = columns.length; i > 0; i--) (flags as number[]).push(0);
+    else if (this.used > flags.length) {
+      const larger = new Uint8Array(Math.max(this.used, flags.length * 2));
+      for (let i = 0; i < offset; i++) larger[i] = flags[i]!;
+      this.flags = larger;
+    }
     this.at.set(node, port, offset);
     return offset;
   }
