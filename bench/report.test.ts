@@ -119,6 +119,42 @@ describe('bench report: store, scheduler and API sections', () => {
   });
 });
 
+describe('bench report: compile time', () => {
+  const summary = (median: number) => ({ runs: 7, median, p95: median, min: median, max: median });
+  const compiled = (size: number, total: number, faults: number) => ({
+    shape: 'dag' as const,
+    size,
+    total: summary(total),
+    phases: { analyze: summary(total / 2), plan: summary(total / 2), preview: summary(0) },
+    gc: { pauses: summary(total / 4), withoutPauses: summary((total * 3) / 4) },
+    pageFaults: summary(faults),
+    output: { planSteps: 1, planSqlChars: 10, previewSqlChars: 10, warnings: 0 },
+    warmupRuns: 1,
+  });
+
+  it("shows each case's page faults, and what those of the 10,000-node runs cost at the host's price of a new page", () => {
+    const cases = [compiled(1000, 30, 300), compiled(10_000, 400, 10_000)];
+    const r: Omit<BenchReport, 'goals'> = {
+      meta,
+      failures: [],
+      compile: { cases, growth: [{ shape: 'dag', ratio: 400 / 30 }], freshPageMicros: 12.5 },
+    };
+    const md = renderMarkdown({ ...r, goals: evaluateGoals(r) });
+    expect(md).toMatch(/\| page faults \|/);
+    expect(md).toMatch(/\|\s+10,000 \|\s+400 \|.*\|\s+10,000 \|\s+7 \|/);
+    // 10,000 faults × 12.5 µs.
+    expect(md).toContain('costs 12.50 µs on this host');
+    expect(md).toContain('the page faults of a 10,000-node run (median) take dag 125 ms.');
+    expect(evaluateGoals(r).find((g) => g.goal.includes('10k/1k'))?.pass).toBe(false);
+  });
+
+  it('says nothing of page faults when they were not measured', () => {
+    const cases = [compiled(1000, 30, 300), compiled(10_000, 300, 10_000)];
+    const md = renderMarkdown({ meta, failures: [], goals: [], compile: { cases, growth: [] } });
+    expect(md).not.toContain('New memory');
+  });
+});
+
 describe('bench report: compile memory', () => {
   const memory = (over: Record<string, unknown> = {}) => ({
     shape: 'dag' as const,

@@ -56,7 +56,12 @@ export interface BenchMeta {
 
 export interface BenchReport {
   meta: BenchMeta;
-  compile?: { cases: CompileCaseResult[]; growth: Growth[] };
+  compile?: {
+    cases: CompileCaseResult[];
+    growth: Growth[];
+    /** What a new 4 KiB page of memory costs on this host (µs; see freshPageMicros). */
+    freshPageMicros?: number;
+  };
   /** Peak RSS of one compile per child process (bench/compile-memory.ts). */
   compileMemory?: CompileMemoryCase[];
   sql?: SqlBenchResult;
@@ -273,11 +278,12 @@ export function renderMarkdown(r: BenchReport): string {
             ms(c.phases!.plan.median),
             ms(c.phases!.preview.median),
             c.gc ? ms(c.gc.pauses.median) : '—',
+            c.pageFaults ? Math.round(c.pageFaults.median).toLocaleString('en-US') : '—',
             `${c.total.runs}${c.truncated ? '*' : ''}`,
             String(c.output!.planSteps),
             c.output!.previewSqlChars.toLocaleString('en-US'),
           ]
-        : [c.shape, c.size.toLocaleString('en-US'), 'error', '', '', '', '', '', '0', '', ''],
+        : [c.shape, c.size.toLocaleString('en-US'), 'error', '', '', '', '', '', '', '0', '', ''],
     );
     out.push(
       table(
@@ -290,12 +296,13 @@ export function renderMarkdown(r: BenchReport): string {
           'plan',
           'preview',
           'GC pauses',
+          'page faults',
           'runs',
           'plan steps',
           'preview SQL chars',
         ],
         rows,
-        new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
       ),
     );
     if (r.compile.cases.some((c) => c.truncated))
@@ -310,6 +317,17 @@ export function renderMarkdown(r: BenchReport): string {
           (r.compile.growth.some((g) => g.withoutGc)
             ? `; without the GC pauses inside the runs: ${r.compile.growth.map((g) => `${g.shape} ${g.withoutGc?.toFixed(1) ?? '—'}×`).join(', ')}`
             : ''),
+      );
+    const micros = r.compile.freshPageMicros;
+    const large = r.compile.cases.filter((c) => c.size === GOALS.largeWorkflowNodes && c.pageFaults);
+    if (micros !== undefined && large.length)
+      out.push(
+        '',
+        `New memory: touching a 4 KiB page for the first time costs ${micros.toFixed(2)} µs on this host ` +
+          `(a new 64 MiB buffer filled, less filling it again). At that cost, the page faults of a ` +
+          `${GOALS.largeWorkflowNodes.toLocaleString('en-US')}-node run (median) take ` +
+          large.map((c) => `${c.shape} ${ms((c.pageFaults!.median * micros) / 1000)} ms`).join(', ') +
+          '.',
       );
     out.push('');
   }

@@ -19,7 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { attributeGcPauses, runCompileBench, withGcPauses } from './compile-bench.js';
+import { attributeGcPauses, freshPageMicros, runCompileBench, withGcPauses } from './compile-bench.js';
 import { runCompileMemoryBench } from './compile-memory.js';
 import { runApiBench } from './api-bench.js';
 import { runConnectorsBench } from './connectors-bench.js';
@@ -167,6 +167,8 @@ async function main(): Promise<number> {
     });
     for (const c of partial.compileMemory.filter((x) => x.error))
       partial.failures.push(`compile memory: ${c.shape} ${c.size} nodes: ${c.error}`);
+    // After the probes: its buffers would otherwise be resident in the parent they fork from.
+    partial.compile.freshPageMicros = freshPageMicros();
   }
 
   if (wants('sql')) {
