@@ -32,9 +32,36 @@ export interface Graph {
   nodes: Map<string, GraphNode>;
   /** Topological order of the nodes that can be analysed (valid component, not in a cycle). */
   order: string[];
-  /** Who reads each node: node id → the edges that read it (each names its consumer). */
-  consumers: Map<string, InputEdge[]>;
+  /**
+   * Who reads each node: node id → the edges that read it (each names its consumer; empty when
+   * nothing does), undefined for an id that is not a node of the graph.
+   */
+  consumers: Consumers;
   outputs: string[];
+}
+
+/** The readers of each node of the graph, by id. */
+export interface Consumers {
+  get(id: string): readonly InputEdge[] | undefined;
+}
+
+const NO_READERS: readonly InputEdge[] = Object.freeze([]);
+
+/**
+ * Consumers kept by document index beside the graph's map of nodes, not in a second map by id: a
+ * 10,000-node workflow's map of readers was a tenth of building the graph (a hash table that
+ * large is allocated on new pages, and filled one key at a time).
+ */
+class ReadersByIndex implements Consumers {
+  constructor(
+    private readonly nodes: ReadonlyMap<string, GraphNode>,
+    private readonly readers: ReadonlyArray<InputEdge[] | undefined>,
+  ) {}
+
+  get(id: string): readonly InputEdge[] | undefined {
+    const node = this.nodes.get(id);
+    return node ? (this.readers[node.index] ?? NO_READERS) : undefined;
+  }
 }
 
 export type ComponentLookup = (id: string) => ComponentDefinition<unknown> | undefined;
@@ -238,8 +265,8 @@ export function buildGraph(
   }
 
   // Consumers index and cycle detection (iterative DFS, so 10k-node chains do not overflow the stack).
-  // The lists are gathered by document index, and each goes into the map once. They hold the
-  // input edges themselves (each names its consumer), not a second object per edge.
+  // The lists are gathered by document index (see ReadersByIndex). They hold the input edges
+  // themselves (each names its consumer), not a second object per edge.
   const readers: Array<InputEdge[] | undefined> = new Array(wf.nodes.length);
   for (let i = 0; i < nodeList.length; i++) {
     const n = nodeList[i]!;
@@ -252,9 +279,7 @@ export function buildGraph(
       else readers[up.index] = [e];
     }
   }
-  const consumers = new Map<string, InputEdge[]>();
-  for (let i = 0; i < nodeList.length; i++)
-    consumers.set(nodeList[i]!.spec.id, readers[nodeList[i]!.index] ?? []);
+  const consumers = new ReadersByIndex(nodes, readers);
 
   // Per node, by its index in the document (dense, so no map grows per node): 0 new, 1 on the
   // stack, 2 done. The DFS stack is two parallel arrays rather than an object per frame.
