@@ -408,6 +408,10 @@ describe('order and scale', () => {
     expect(graph.order).toEqual(['orders', 'f1', 'f2', 'o2', 'o1']);
     expect(graph.outputs).toEqual(['o2', 'o1']);
     expect(graph.consumers.get('f1')?.map((c) => c.consumer)).toEqual(['f2', 'o1']);
+    expect(graph.consumers.get('orders')?.map((c) => [c.consumer, c.port])).toEqual([['f1', 'in']]);
+    // An output is read by nobody; an id that is not a node has no entry.
+    expect(graph.consumers.get('o2')).toEqual([]);
+    expect(graph.consumers.get('nope')).toBeUndefined();
   });
 
   const chain = (n: number, closeLoop = false): NodeDoc[] => [
