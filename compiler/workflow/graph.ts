@@ -48,9 +48,9 @@ export interface Consumers {
 const NO_READERS: readonly InputEdge[] = Object.freeze([]);
 
 /**
- * Consumers kept by document index beside the graph's map of nodes, not in a second map by id: a
- * 10,000-node workflow's map of readers was a tenth of building the graph (a hash table that
- * large is allocated on new pages, and filled one key at a time).
+ * Consumers kept by document index beside the graph's map of nodes, not in a second map by id:
+ * filling a map of readers for a 10,000-node workflow was about a third of building its graph (a
+ * hash table that large is allocated on new pages, and filled one key at a time).
  */
 class ReadersByIndex implements Consumers {
   constructor(
