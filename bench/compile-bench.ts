@@ -188,9 +188,10 @@ export function runCompileBench(opts: CompileBenchOptions): CompileCaseResult[] 
 
 /**
  * What touching memory for the first time costs on this host, in microseconds per 4 KiB page: a
- * new 64 MiB buffer filled, less the same buffer filled again (median of 3). About 0.1–0.5 µs on
- * bare metal; a virtual machine that maps guest memory on demand can take far longer, and a
- * large compile's garbage collector promotes tens of megabytes into new pages.
+ * new 64 MiB buffer filled, less the same buffer filled again (median of 3). A virtual machine that
+ * maps guest memory on demand can take far longer than bare metal (11–13 µs on the machine the
+ * figures in bench/tpch/RESULTS.md come from), and a large compile's garbage collector promotes
+ * tens of megabytes into new pages.
  */
 export function freshPageMicros(): number {
   const size = 64 * 1024 * 1024;

@@ -168,6 +168,15 @@ describe('PassedColumns', () => {
 });
 
 describe('column demand through passed-on columns', () => {
+  /** The plan's SQL, every statement. */
+  const planSql = (a: ReturnType<typeof analyzeWorkflow>) =>
+    compilePlan(a, { runId: 'r' })
+      .plan!.steps.flatMap((s) => s.statements)
+      .join('\n');
+  /** What the CTE named `cte` selects (its first line). */
+  const selectsIn = (sql: string) => (cte: string) =>
+    new RegExp(`\\b${cte} AS \\(\\s*SELECT ([^\\n]*)\\n`).exec(sql)?.[1];
+
   it('asks each node for what its readers read, through a filter, a compute and a join', () => {
     const columns = Array.from({ length: 40 }, (_, i) => ({ name: `c${i}`, type: T.bigint }));
     const catalog = createCatalog([
@@ -207,10 +216,9 @@ describe('column demand through passed-on columns', () => {
       ]),
       { catalog, dialect: 'postgres' },
     );
-    const { plan } = compilePlan(a, { runId: 'r' });
-    const sql = plan!.steps.flatMap((s) => s.statements).join('\n');
+    const sql = planSql(a);
     // The columns each CTE selects: what the nodes after it read (the filter's c5 stays in WHERE).
-    const selects = (cte: string) => new RegExp(`\\b${cte} AS \\(\\s*SELECT ([^\\n]*)\\n`).exec(sql)?.[1];
+    const selects = selectsIn(sql);
     expect(selects('d')).toBe('k, label');
     expect(selects('f')).toBe('c1, c2, c7, c39');
     expect(sql).toContain('FROM main.wide\n    WHERE c5 > 0');
@@ -244,10 +252,8 @@ describe('column demand through passed-on columns', () => {
       ]),
       { catalog, dialect: 'postgres' },
     );
-    const sql = compilePlan(a, { runId: 'r' })
-      .plan!.steps.flatMap((s) => s.statements)
-      .join('\n');
-    const selects = (cte: string) => new RegExp(`\\b${cte} AS \\(\\s*SELECT ([^\\n]*)\\n`).exec(sql)?.[1];
+    const sql = planSql(a);
+    const selects = selectsIn(sql);
     // The rename reads the source table directly, in the rename's column order.
     expect(selects('r')).toBe('c1, c3 AS x3, c10');
     expect(selects('s')).toBe('c10, x3, c1');
@@ -285,12 +291,10 @@ describe('column demand through passed-on columns', () => {
       ]),
       { catalog, dialect: 'postgres' },
     );
-    const sql = compilePlan(a, { runId: 'r' })
-      .plan!.steps.flatMap((s) => s.statements)
-      .join('\n');
+    const sql = planSql(a);
     // The source is read for the grouping key and the first compute's input only, and each compute
     // passes on the key and the one column the next one reads.
-    const selects = (cte: string) => new RegExp(`\\b${cte} AS \\(\\s*SELECT ([^\\n]*)\\n`).exec(sql)?.[1];
+    const selects = selectsIn(sql);
     expect(selects('k0')).toBe('c3, c39 + 1 AS m0');
     expect(sql).toContain('SELECT c3, c39 + 1 AS m0\n    FROM main.wide\n');
     for (let i = 1; i < 120; i++) expect(selects(`k${i}`)).toBe(`c3, m${i - 1} + 1 AS m${i}`);
