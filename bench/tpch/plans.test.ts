@@ -94,7 +94,11 @@ function tableColumnsOf(w: WithQuery): string[] {
       for (const sub of existsQueries(e)) visit(sub, tables);
     }
   };
-  w.ctes.forEach((c) => visit(c.query));
+  w.ctes.forEach((c) => {
+    // Assembled without a writer: every CTE is still syntax.
+    if (!('query' in c)) throw new Error(`CTE ${c.name} was written out`);
+    visit(c.query);
+  });
   visit(w.body);
   return [...out].sort();
 }

@@ -1,13 +1,15 @@
 /**
  * Assembles one `WITH … SELECT` for a relation (a node's output port): the CTEs of every upstream
  * relation it needs, in topological order, each CTE named after its node. Relations already
- * materialised into staging tables are read as tables instead of being recomputed.
+ * materialised into staging tables are read as tables instead of being recomputed. Given the
+ * writer of the statement, it writes each CTE out as soon as it is final, so that a statement of
+ * thousands of CTEs never holds all of their syntax trees at once.
  */
 import type { WorkflowAnalysis } from '../analyze.js';
 import type { NodeResult } from '../propagate.js';
-import type { Cte, FromItem, Query, SelectItem, WithQuery } from '../sql/ast.js';
+import type { Cte, FromItem, Query, QueryCte, SelectItem, WithQuery, WrittenCte } from '../sql/ast.js';
 import { computeDemand, Demand, type ColumnSet } from './demand.js';
-import { flattenJoins } from './join-blocks.js';
+import { JoinChains } from './join-blocks.js';
 import { namingOf, NodeSlots, Positions, type Naming } from './naming.js';
 import { NodeBuild } from './node-build.js';
 import { findKeyPushdowns, withKeysOf, type KeyPushdown } from './pushdown.js';
@@ -42,6 +44,8 @@ export class Assembler {
   private demand: Demand;
   /** Relations' positions in the statement being assembled. */
   private readonly positions: Positions;
+  /** By node index: how many of the node's relations in the statement have not taken their query. */
+  private readonly untaken: Uint32Array;
 
   constructor(
     private readonly analysis: WorkflowAnalysis,
@@ -54,6 +58,7 @@ export class Assembler {
     this.naming = namingOf(analysis);
     this.built = new NodeSlots(analysis.workflow?.nodes.length ?? 0);
     this.positions = new Positions(analysis.graph!, analysis.workflow?.nodes.length ?? 0);
+    this.untaken = new Uint32Array(analysis.workflow?.nodes.length ?? 0);
   }
 
   /** The node whose SQL a CTE name holds. */
@@ -143,6 +148,12 @@ export class Assembler {
      * the statement computes is computed by no other statement (see compilePlan).
      */
     demand?: Demand,
+    /**
+     * Writes each CTE out as soon as it is final (see SqlWriter.cte), all but the last few: the
+     * statement must then be written by this writer, and with bind parameters only once (the
+     * bindings were collected as the CTEs were written). Without it every CTE stays syntax.
+     */
+    writer?: { cte(c: QueryCte): WrittenCte },
   ): { query: WithQuery; nodes: string[] } {
     const targetKey = relKey(target);
     const rels = this.computed(target, computeTarget);
@@ -212,69 +223,112 @@ export class Assembler {
       const reader = readerOf[i]!;
       return reads[i] === 1 && reader >= 0 && i !== targetAt ? reader : undefined;
     };
-    const queries: Query[] = rels.map((r) => this.queriesOf(r.node)[r.port]!);
-    for (const p of pushdowns) {
-      const i = keys.indexOf(p.aggregateKey);
-      queries[i] = withKeysOf(
-        queries[i]!,
-        this.fromItem(p.other),
-        p.pairs,
-        this.analysis.dialect.caps.semiJoin === true,
-      );
+    // One pass in the statement's order. Each relation's query is built when first needed (its
+    // own turn, or its reader's merge below), folded into its reader where it may be, and with a
+    // writer, written out as soon as it is final: a statement of 10,000 CTEs then never holds all
+    // of their syntax at once (the garbage collector copied and promoted it all).
+    const queries = new Array<Query | undefined>(n);
+    const pushedAggregate = pushdowns.length ? new Map(pushdowns.map((p) => [p.aggregateKey, p])) : undefined;
+    // A node's queries are dropped once each of its relations in the statement has taken its own.
+    const untaken = this.untaken;
+    for (const r of rels) {
+      const node = graph.nodes.get(r.node);
+      if (node) untaken[node.index] = 0;
     }
-    // A table read by one relation is read there directly (a filter or an aggregate right on
-    // the source, as it would be written by hand), not through a CTE of its own.
-    // Only into readers that say what they read (their SQL reads the input once, in FROM).
-    const dropped = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const reader = readOnceBy(i);
-      if (reader === undefined || !this.analysis.nodes.get(rels[reader]!.node)?.analysis?.reads) continue;
-      const merged = readTableDirectly(queries[i]!, queries[reader]!, this.cteName(rels[i]!));
-      if (!merged) continue;
-      queries[reader] = merged;
-      dropped[i] = 1;
+    for (const r of rels) {
+      const node = graph.nodes.get(r.node);
+      if (node) untaken[node.index]! += 1;
     }
-    // An aggregate read only by a sort + limit (a top_n, or a limit after a sort) takes the
-    // ORDER BY and LIMIT into its own SELECT, as one writes it by hand: PostgreSQL then orders the
-    // GROUP BY keys like the ORDER BY and sorts once (TPC-H q18: the extra sort of the subquery's
-    // rows raised the plan's cost past jit_above_cost, and the JIT took ~140 ms).
-    for (let i = 0; i < n; i++) {
-      if (dropped[i]) continue;
-      const reader = readOnceBy(i);
-      if (reader === undefined) continue;
-      const merged = orderAggregate(queries[i]!, queries[reader]!, this.cteName(rels[i]!));
-      if (!merged) continue;
-      queries[reader] = merged;
-      dropped[i] = 1;
-    }
-    // Join nodes only: their SQL has the shape flattenJoins knows.
-    const joinKeys: string[] = [];
-    const joinQueries = new Map<string, Query>();
+    const query = (i: number): Query => {
+      let q = queries[i];
+      if (q) return q;
+      const r = rels[i]!;
+      q = this.queriesOf(r.node)[r.port]!;
+      const node = graph.nodes.get(r.node)!;
+      if (--untaken[node.index]! === 0) this.built.drop(node.index);
+      const p = pushedAggregate?.get(keys[i]!);
+      if (p) q = withKeysOf(q, this.fromItem(p.other), p.pairs, this.analysis.dialect.caps.semiJoin === true);
+      return (queries[i] = q);
+    };
+    // Join nodes only: their SQL has the shape JoinChains knows. A join CTE read once by another
+    // join is taken into that join's FROM (dropped here when its reader's turn comes).
     const joinAt = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
-      if (graph.nodes.get(rels[i]!.node)?.def.id !== 'join') continue;
-      joinKeys.push(keys[i]!);
-      joinQueries.set(keys[i]!, queries[i]!);
-      joinAt.set(this.cteName(rels[i]!), i);
-    }
-    if (joinKeys.length) {
-      const gone = flattenJoins(joinKeys, joinQueries, (name) => {
-        const i = joinAt.get(name);
-        return i !== undefined && readOnceBy(i) !== undefined ? keys[i] : undefined;
-      });
-      for (const i of joinAt.values()) {
-        queries[i] = joinQueries.get(keys[i]!)!;
-        if (gone.has(keys[i]!)) dropped[i] = 1;
-      }
-    }
+    const joinIndex = new Map<string, number>();
+    const chains = new JoinChains((name) => {
+      const i = joinAt.get(name);
+      return i !== undefined && readOnceBy(i) !== undefined ? keys[i] : undefined;
+    });
+    const dropped = new Uint8Array(n);
     const ctes: Cte[] = [];
-    for (let i = 0; i < n; i++) {
-      if (dropped[i]) continue;
-      const cte: Cte = { name: this.cteName(rels[i]!), query: queries[i]! };
+    const cteOf = (i: number): QueryCte => {
+      const cte: QueryCte = { name: this.cteName(rels[i]!), query: queries[i]! };
       if (reuse[i] === INLINE) cte.inline = true;
       else if (reuse[i] === MATERIALIZE) cte.materialize = true;
-      ctes.push(cte);
+      return cte;
+    };
+    /** CTEs before this one are in `ctes` (or dropped). */
+    let next = 0;
+    /**
+     * The last final CTE that does more than pass its input's rows on: the ones from there on stay
+     * syntax, for the caller to fold into its final SELECT (see preview.ts).
+     */
+    let lastFolding = -1;
+    const folding = (f: number) => {
+      if (f > lastFolding && !dropped[f] && !passesRowsOn(queries[f]!)) lastFolding = f;
+    };
+    for (let i = 0; i < n; i++) {
+      let q = query(i);
+      if (graph.nodes.get(rels[i]!.node)?.def.id === 'join') {
+        joinAt.set(this.cteName(rels[i]!), i);
+        joinIndex.set(keys[i]!, i);
+        const joined = chains.add(keys[i]!, q);
+        queries[i] = q = joined.query;
+        for (const k of joined.gone) dropped[joinIndex.get(k)!] = 1;
+      }
+      const reader = readOnceBy(i);
+      if (reader !== undefined) {
+        // A table read by one relation is read there directly (a filter or an aggregate right on
+        // the source, as it would be written by hand), not through a CTE of its own. Only into
+        // readers that say what they read (their SQL reads the input once, in FROM).
+        if (this.analysis.nodes.get(rels[reader]!.node)?.analysis?.reads) {
+          const merged = readTableDirectly(q, query(reader), this.cteName(rels[i]!));
+          if (merged) {
+            queries[reader] = merged;
+            dropped[i] = 1;
+          }
+        }
+        // An aggregate read only by a sort + limit (a top_n, or a limit after a sort) takes the
+        // ORDER BY and LIMIT into its own SELECT, as one writes it by hand: PostgreSQL then orders
+        // the GROUP BY keys like the ORDER BY and sorts once (TPC-H q18: the extra sort of the
+        // subquery's rows raised the plan's cost past jit_above_cost, and the JIT took ~140 ms).
+        if (!dropped[i]) {
+          const merged = orderAggregate(q, query(reader), this.cteName(rels[i]!));
+          if (merged) {
+            queries[reader] = merged;
+            dropped[i] = 1;
+          }
+        }
+      }
+      if (!writer) continue;
+      // A relation is final (its SQL and whether it is dropped) after its own turn, except a join
+      // that a later join may still take in: that one after its reader's turn. Final now: i, when
+      // it has no single reader, and the inputs i is the single reader of.
+      if (reader === undefined) folding(i);
+      for (const e of graph.nodes.get(rels[i]!.node)?.inputs ?? []) {
+        const k = at.of(e.node, e.outPort);
+        if (k >= 0 && readOnceBy(k) === i) folding(k);
+      }
+      for (; next < lastFolding; next++) {
+        if (dropped[next]) {
+          queries[next] = undefined;
+          continue;
+        }
+        if ((readOnceBy(next) ?? -1) > i) break;
+        ctes.push(writer.cte(cteOf(next)));
+        queries[next] = undefined;
+      }
     }
+    for (; next < n; next++) if (!dropped[next]) ctes.push(cteOf(next));
     const from: FromItem = computeTarget
       ? { kind: 'ref', name: this.cteName(target) }
       : this.fromItem(target);
@@ -301,6 +355,7 @@ export class Assembler {
     target: RelationRef,
     columns: ColumnSet = 'all',
     demand?: Demand,
+    writer?: { cte(c: QueryCte): WrittenCte },
   ): { query: WithQuery; nodes: string[] } {
     return this.withQuery(
       target,
@@ -308,8 +363,33 @@ export class Assembler {
       true,
       columns,
       demand,
+      writer,
     );
   }
+}
+
+/**
+ * `SELECT * FROM r`: a CTE that passes its input's rows on as they are (a sort node's, or a
+ * preview's last steps), which a reader may read through.
+ */
+export function passesRowsOn(q: Query): boolean {
+  return (
+    q.kind === 'select' &&
+    q.from?.kind === 'ref' &&
+    !q.from.alias &&
+    q.items.length === 1 &&
+    q.items[0]!.kind === 'star' &&
+    !q.items[0]!.table &&
+    !q.items[0]!.except?.length &&
+    !q.where &&
+    !q.groupBy &&
+    !q.having &&
+    !q.qualify &&
+    !q.distinct &&
+    !q.orderBy &&
+    q.limit === undefined &&
+    q.offset === undefined
+  );
 }
 
 /**

@@ -187,32 +187,38 @@ function render(block: Block): SelectQuery {
 }
 
 /**
- * Takes join CTEs into the joins that read them. `order`: the statement's relations (keys) in
- * topological order; `inlinable(name)`: the key of a CTE read once, by one relation, that may be
- * dropped. Returns the keys whose CTEs are no longer read.
+ * Takes join CTEs into the joins that read them, one relation at a time in the statement's
+ * topological order. `inlinable(name)`: the key of a CTE read once, by one relation, that may be
+ * dropped.
  */
-export function flattenJoins(
-  order: readonly string[],
-  queries: Map<string, Query>,
-  inlinable: (cteName: string) => string | undefined,
-): Set<string> {
-  const blocks = new Map<string, Block>();
-  const gone = new Set<string>();
-  for (const key of order) {
-    const q = joinSelect(queries.get(key));
-    if (!q) continue;
+export class JoinChains {
+  private readonly blocks = new Map<string, Block>();
+
+  constructor(private readonly inlinable: (cteName: string) => string | undefined) {}
+
+  /**
+   * The next join relation's query: rewritten when it takes in the join CTEs it reads (their keys
+   * in `gone`: nothing reads them any more), as built otherwise. Not a join of two inputs: kept.
+   */
+  add(key: string, query: Query): { query: Query; gone: string[] } {
+    const q = joinSelect(query);
+    if (!q) return { query, gone: [] };
     const side = (f: FromItem) => {
-      const k = f.kind === 'ref' ? inlinable(f.name) : undefined;
-      const block = k ? blocks.get(k) : undefined;
+      const k = f.kind === 'ref' ? this.inlinable(f.name) : undefined;
+      const block = k ? this.blocks.get(k) : undefined;
       return k && block ? { key: k, block } : undefined;
     };
     const l = side(q.from.left);
     const r = side(q.from.right);
     const { block, usedLeft, usedRight } = merge(q, l?.block, r?.block);
-    blocks.set(key, block);
-    if (usedLeft) gone.add(l!.key);
-    if (usedRight) gone.add(r!.key);
-    if (usedLeft || usedRight) queries.set(key, render(block));
+    this.blocks.set(key, block);
+    const gone: string[] = [];
+    // A CTE taken in is read by nothing else: its block is not needed again.
+    for (const used of [usedLeft && l!.key, usedRight && r!.key])
+      if (used) {
+        gone.push(used);
+        this.blocks.delete(used);
+      }
+    return { query: gone.length ? render(block) : query, gone };
   }
-  return gone;
 }

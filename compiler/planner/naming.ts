@@ -158,6 +158,11 @@ export class NodeSlots<V> {
     values[index] = value;
   }
 
+  /** Forgets one value (its slot is cleared again by clear(), harmlessly). */
+  drop(index: number): void {
+    if (this.values) this.values[index] = undefined;
+  }
+
   clear(): void {
     for (const i of this.used) this.values![i] = undefined;
     this.used.length = 0;

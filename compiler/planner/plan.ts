@@ -161,6 +161,7 @@ export function compilePlan(
         r,
         demand!.columnsOf(r),
         ownDemand?.has(relKey(r)) ? demand : undefined,
+        writer,
       );
       const id = `materialize:${asm.cteName(r)}`;
       const readers = shared.readers.get(relKey(r)) ?? { count: 0, first: [] };
@@ -187,6 +188,7 @@ export function compilePlan(
         false,
         'all',
         ownDemand?.has(o.id) ? demand : undefined,
+        writer,
       );
       const w = o.write;
       const target = tableText(w.table);

@@ -6,7 +6,7 @@ import type { Query, SqlExpr, WithQuery } from '../sql/ast.js';
 import { T } from '../schema/types.js';
 import { MissingParamError, SqlWriter, type Binding } from '../sql/writer.js';
 import { didYouMean } from '../suggest.js';
-import { Assembler, orderAggregate, uniqueName, type RelationRef } from './assemble.js';
+import { Assembler, orderAggregate, passesRowsOn, uniqueName, type RelationRef } from './assemble.js';
 import { missingParam, resolveParams } from './params.js';
 
 export interface PreviewOptions {
@@ -112,20 +112,28 @@ export function compilePreview(
     opts.count === 'window'
       ? uniqueName('edgeflow_total_rows', new Set(schema.columns.map((c) => c.name.toLowerCase())))
       : undefined;
-  const { query: assembled, nodes } = asm.withQuery(target, (from): Query => ({
-    kind: 'select',
-    items: [
-      { kind: 'star' },
-      ...(totalColumn ? [{ kind: 'expr' as const, expr: countRows(true), alias: totalColumn }] : []),
-    ],
-    from,
-    ...(schema.ordering?.length ? { orderBy: schema.ordering } : {}),
-    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
-  }));
-  const query = foldIntoAggregate(foldOrderedTarget(assembled, asm.cteName(target)));
   const writer = () => new SqlWriter(analysis.dialect, { params: opts.paramMode ?? 'bind', values });
   try {
+    // The CTEs are written as they are assembled (by the writer that writes the statement).
     const rows = writer();
+    const { query: assembled, nodes } = asm.withQuery(
+      target,
+      (from): Query => ({
+        kind: 'select',
+        items: [
+          { kind: 'star' },
+          ...(totalColumn ? [{ kind: 'expr' as const, expr: countRows(true), alias: totalColumn }] : []),
+        ],
+        from,
+        ...(schema.ordering?.length ? { orderBy: schema.ordering } : {}),
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+      }),
+      false,
+      'all',
+      undefined,
+      rows,
+    );
+    const query = foldIntoAggregate(foldOrderedTarget(assembled, asm.cteName(target)));
     const sql = rows.withQuery(query);
     const compiled: CompiledQuery = {
       sql,
@@ -137,6 +145,7 @@ export function compilePreview(
     if (typeof opts.count !== 'object') return { query: compiled, diagnostics };
     const bound = opts.count.bound;
     // The node's rows without their order (a count needs none), at most bound + 1 of them.
+    const count = writer();
     const counting = asm.withQuery(
       target,
       (from): Query => ({
@@ -156,8 +165,9 @@ export function compilePreview(
       }),
       false,
       new Set(),
+      undefined,
+      count,
     ).query;
-    const count = writer();
     const countSql = count.withQuery(counting);
     return { query: compiled, countQuery: { sql: countSql, bindings: count.bindings }, diagnostics };
   } catch (e) {
@@ -211,8 +221,8 @@ function foldOrderedTarget(w: WithQuery, targetCte: string): WithQuery {
   if (body.from?.kind !== 'ref' || body.from.name !== targetCte || body.from.alias) return w;
   if (body.items.length !== 1 || body.items[0]!.kind !== 'star' || body.items[0]!.table || body.where)
     return w;
-  const q = last.query;
-  if (q.kind !== 'select' || JSON.stringify(q.orderBy) !== JSON.stringify(body.orderBy)) return w;
+  const q = 'query' in last ? last.query : undefined;
+  if (q?.kind !== 'select' || JSON.stringify(q.orderBy) !== JSON.stringify(body.orderBy)) return w;
   const limit =
     body.limit === undefined ? q.limit : q.limit === undefined ? body.limit : Math.min(q.limit, body.limit);
   return {
@@ -232,29 +242,14 @@ function foldIntoAggregate(w: WithQuery): WithQuery {
   if (body.kind !== 'select' || (!body.orderBy?.length && body.limit === undefined)) return w;
   for (;;) {
     const last = ctes[ctes.length - 1];
-    if (!last || last.materialize || body.from?.kind !== 'ref' || body.from.name !== last.name) return w;
+    if (!last || !('query' in last) || last.materialize) return w;
+    if (body.from?.kind !== 'ref' || body.from.name !== last.name) return w;
     const q = last.query;
-    const passing =
-      q.kind === 'select' &&
-      q.from?.kind === 'ref' &&
-      !q.from.alias &&
-      q.items.length === 1 &&
-      q.items[0]!.kind === 'star' &&
-      !q.items[0]!.table &&
-      !q.items[0]!.except?.length &&
-      !q.where &&
-      !q.groupBy &&
-      !q.having &&
-      !q.qualify &&
-      !q.distinct &&
-      !q.orderBy &&
-      q.limit === undefined &&
-      q.offset === undefined;
-    if (!passing) break;
+    if (q.kind !== 'select' || !passesRowsOn(q)) break;
     ctes = ctes.slice(0, -1);
     body = { ...body, from: q.from };
   }
   const last = ctes[ctes.length - 1]!;
-  const merged = orderAggregate(last.query, body, last.name);
+  const merged = 'query' in last ? orderAggregate(last.query, body, last.name) : undefined;
   return merged ? { ctes: ctes.slice(0, -1), body: merged } : w;
 }

@@ -136,7 +136,7 @@ export type FromItem =
       on?: SqlExpr;
     };
 
-export interface Cte {
+export interface QueryCte {
   name: string;
   query: Query;
   /** Ask the engine to inline it where it is read (`AS NOT MATERIALIZED`), when it has the hint. */
@@ -144,6 +144,17 @@ export interface Cte {
   /** Ask the engine to compute it once (`AS MATERIALIZED`), when it has the hint. */
   materialize?: boolean;
 }
+
+/**
+ * A CTE already written by the writer that writes its statement (`name AS (…)`, see
+ * SqlWriter.cte): a statement of thousands of CTEs need not hold all of their syntax at once.
+ */
+export interface WrittenCte {
+  name: string;
+  written: string;
+}
+
+export type Cte = QueryCte | WrittenCte;
 
 export interface WithQuery {
   ctes: Cte[];

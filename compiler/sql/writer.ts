@@ -9,11 +9,13 @@ import type {
   FromItem,
   OrderItem,
   Query,
+  QueryCte,
   SelectQuery,
   SqlExpr,
   Statement,
   WindowSpec,
   WithQuery,
+  WrittenCte,
 } from './ast.js';
 
 /** A parameter value after validation against its declared type. */
@@ -120,6 +122,16 @@ export class SqlWriter {
       return this.depth === 1 && sql.includes(LINE_BREAK_SENTINEL)
         ? sql.replaceAll(LINE_BREAK_SENTINEL, '\n')
         : sql;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Runs a render call as part of a larger one: protected line breaks stay protected. */
+  private within<A>(render: (this: SqlWriter, arg: A) => string, arg: A): string {
+    this.depth++;
+    try {
+      return render.call(this, arg);
     } finally {
       this.depth--;
     }
@@ -570,30 +582,41 @@ export class SqlWriter {
     // Each CTE body is indented once, by 4 (not by 2 and then again by 2): fewer copies of big SQL.
     // Appended piece by piece, and copied into one flat string once, by whoever reads it first:
     // V8's join of a list of 10,000 CTEs was slower than the rest of writing them.
-    const outer = this.relation;
     let sql = 'WITH\n';
     for (let i = 0; i < w.ctes.length; i++) {
       const c = w.ctes[i]!;
-      try {
-        this.relation = c.name;
-        const hint = !this.dialect.caps.cteInlineHint
-          ? ''
-          : c.inline
-            ? 'NOT MATERIALIZED '
-            : c.materialize
-              ? 'MATERIALIZED '
-              : '';
-        sql += `${i === 0 ? '  ' : ',\n  '}${this.ident(c.name)} AS ${hint}(\n`;
-        sql += `${this.indentedQuery(c.query, 4)}\n  )`;
-      } catch (e) {
-        // Say which relation could not be written, so the error names its node.
-        if (e instanceof UnsupportedError && e.relation === undefined) e.relation = c.name;
-        throw e;
-      } finally {
-        this.relation = outer;
-      }
+      sql += `${i === 0 ? '  ' : ',\n  '}${'written' in c ? c.written : this.cteText(c)}`;
     }
     return `${sql}\n${this.query(w.body)}`;
+  }
+
+  /**
+   * `name AS (…)`, written now for the statement this writer writes next (its bindings are
+   * collected now, in order: the statement must be written once, with its CTEs in this order).
+   */
+  cte(c: QueryCte): WrittenCte {
+    return { name: c.name, written: this.within(this.cteText, c) };
+  }
+
+  private cteText(c: QueryCte): string {
+    const outer = this.relation;
+    try {
+      this.relation = c.name;
+      const hint = !this.dialect.caps.cteInlineHint
+        ? ''
+        : c.inline
+          ? 'NOT MATERIALIZED '
+          : c.materialize
+            ? 'MATERIALIZED '
+            : '';
+      return `${this.ident(c.name)} AS ${hint}(\n${this.indentedQuery(c.query, 4)}\n  )`;
+    } catch (e) {
+      // Say which relation could not be written, so the error names its node.
+      if (e instanceof UnsupportedError && e.relation === undefined) e.relation = c.name;
+      throw e;
+    } finally {
+      this.relation = outer;
+    }
   }
 
   // ---------------------------------------------------------------- statements
