@@ -9,7 +9,7 @@ import { EXAMPLE_CATALOG } from '../components/examples.js';
 import type { DialectName } from '../dialects/index.js';
 import type { FromItem, Query } from '../sql/ast.js';
 import { SqlWriter, type ParamValue } from '../sql/writer.js';
-import { Assembler } from './assemble.js';
+import { Assembler, WRITE_EARLY_FROM } from './assemble.js';
 
 type Node = Record<string, unknown>;
 const wf = (nodes: Node[]) => ({
@@ -27,6 +27,15 @@ const node = (id: string, type: string, inputs: Record<string, string>, config: 
   inputs,
   config,
 });
+
+const ORDERS: Node = { id: 'orders', type: 'source.table', config: { table: 'main.orders' } };
+/** Past the size from which a statement's CTEs are written as they are assembled. */
+const LONG = WRITE_EARLY_FROM + 10;
+/** `count` filters in a line after `from`: f1 … f{count}. */
+const filters = (from: string, count: number): Node[] =>
+  Array.from({ length: count }, (_, i) =>
+    node(`f${i + 1}`, 'filter', { in: i === 0 ? from : `f${i}` }, { where: `amount > ${i + 1}` }),
+  );
 
 /**
  * Shaped as users build them: parameters read in several nodes, a text literal over two lines,
@@ -109,7 +118,8 @@ function body(analysis: WorkflowAnalysis, id: string) {
 }
 
 function written(analysis: WorkflowAnalysis, id: string, params: 'bind' | 'literal', stream: boolean) {
-  const asm = new Assembler(analysis);
+  // Written early from the first relation on (by default only in statements of WRITE_EARLY_FROM).
+  const asm = new Assembler(analysis, new Map(), new Map(), 0);
   const writer = new SqlWriter(analysis.dialect, { params, values: VALUES });
   const { query } = asm.withQuery(
     { node: id, port: 'out' },
@@ -165,17 +175,36 @@ describe('CTEs written as they are assembled', () => {
     expect(ctes.slice(0, -2).every((c) => 'written' in c)).toBe(true);
   });
 
-  it('still lets a preview fold a sort into the aggregate it orders, after a long chain', () => {
-    const chain: Node[] = [{ id: 'orders', type: 'source.table', config: { table: 'main.orders' } }];
-    for (let i = 1; i <= 40; i++)
-      chain.push(
-        node(`f${i}`, 'filter', { in: i === 1 ? 'orders' : `f${i - 1}` }, { where: `amount > ${i}` }),
+  it('only in a statement of WRITE_EARLY_FROM relations or more, by default', () => {
+    const analysis = analyzeWorkflow(wf([ORDERS, ...filters('orders', LONG)]), {
+      catalog: EXAMPLE_CATALOG,
+    });
+    const writtenOf = (id: string) => {
+      const writer = new SqlWriter(analysis.dialect, { params: 'literal', values: VALUES });
+      const { query } = new Assembler(analysis).withQuery(
+        { node: id, port: 'out' },
+        body(analysis, id),
+        false,
+        'all',
+        undefined,
+        writer,
       );
+      return query.ctes.filter((c) => 'written' in c).length;
+    };
+    // The relations are the source and the filters up to the one asked for. The source is read
+    // directly by f1, the last filter is the last CTE: the filters before it are written.
+    expect(writtenOf(`f${WRITE_EARLY_FROM - 2}`)).toBe(0);
+    expect(writtenOf(`f${WRITE_EARLY_FROM - 1}`)).toBe(WRITE_EARLY_FROM - 2);
+    expect(writtenOf(`f${LONG}`)).toBe(LONG - 1);
+  });
+
+  it('still lets a preview fold a sort into the aggregate it orders, after a long chain', () => {
+    const chain: Node[] = [ORDERS, ...filters('orders', LONG)];
     chain.push(
       node(
         'per_store',
         'aggregate',
-        { in: 'f40' },
+        { in: `f${LONG}` },
         { groupBy: ['store_id'], measures: { revenue: 'sum(amount)' } },
       ),
     );
@@ -183,19 +212,21 @@ describe('CTEs written as they are assembled', () => {
     const analysis = analyzeWorkflow(wf(chain), { catalog: EXAMPLE_CATALOG });
     const sql = compilePreview(analysis, { node: 'best', limit: 5 }).query!.sql;
     // The aggregate's own SELECT is the statement's last: grouped, ordered and limited at once.
-    expect(sql).toMatch(/\nFROM f40\nGROUP BY store_id\nORDER BY store_id NULLS LAST\nLIMIT 5$/);
+    expect(sql).toMatch(
+      new RegExp(`\\nFROM f${LONG}\\nGROUP BY store_id\\nORDER BY store_id NULLS LAST\\nLIMIT 5$`),
+    );
     expect(sql).not.toMatch(/\bbest AS\b/);
-    expect(sql.match(/ AS \(/g)).toHaveLength(40);
+    expect(sql.match(/ AS \(/g)).toHaveLength(LONG);
   });
 });
 
 describe('text over several lines in a CTE written early', () => {
   it('keeps its line breaks as they are inside a MERGE, which indents the query', () => {
     const nodes: Node[] = [
-      { id: 'orders', type: 'source.table', config: { table: 'main.orders' } },
+      ORDERS,
       node('noted', 'compute', { in: 'orders' }, { columns: { note: "'first line\nsecond line'" } }),
-      node('paid', 'filter', { in: 'noted' }, { where: "status = 'paid'" }),
-      node('net', 'compute', { in: 'paid' }, { columns: { net: 'amount - discount' } }),
+      ...filters('noted', LONG),
+      node('net', 'compute', { in: `f${LONG}` }, { columns: { net: 'amount - discount' } }),
       {
         id: 'o1',
         type: 'output.table',
@@ -223,8 +254,8 @@ describe('errors in a CTE written early', () => {
       { in: 'orders' },
       { orderBy: ['amount'], frame: { unit: 'range', from: -10, to: 0 }, columns: { near: 'count(*)' } },
     ),
-    node('a', 'filter', { in: 'w' }, { where: 'near > 1' }),
-    node('b', 'compute', { in: 'a' }, { columns: { twice: 'near * 2' } }),
+    ...filters('w', LONG),
+    node('b', 'compute', { in: `f${LONG}` }, { columns: { twice: 'near * 2' } }),
     node('c', 'filter', { in: 'b' }, { where: 'twice > :min' }),
     {
       id: 'o1',
@@ -255,7 +286,8 @@ describe('errors in a CTE written early', () => {
     doc.nodes = [
       chain[0]!,
       node('early', 'filter', { in: 'orders' }, { where: 'amount > :min' }),
-      node('later', 'compute', { in: 'early' }, { columns: { twice: 'amount * 2' } }),
+      ...filters('early', LONG),
+      node('later', 'compute', { in: `f${LONG}` }, { columns: { twice: 'amount * 2' } }),
       node('last', 'filter', { in: 'later' }, { where: 'twice > 1' }),
     ];
     const analysis = analyzeWorkflow(doc, { catalog: EXAMPLE_CATALOG });

@@ -31,6 +31,13 @@ export function uniqueName(base: string, takenLower: ReadonlySet<string>): strin
   for (let n = 2; ; n++) if (!takenLower.has(`${base}_${n}`.toLowerCase())) return `${base}_${n}`;
 }
 
+/**
+ * A statement of this many relations or more has its CTEs written as they are assembled (given a
+ * writer). Below, the syntax trees of a whole statement are a few hundred KB at most, which the
+ * young generation holds, and writing early cost a few per cent of a 20-node compile.
+ */
+export const WRITE_EARLY_FROM = 256;
+
 /** How a CTE read more than once is kept (see withQuery). */
 const INLINE = 1;
 const MATERIALIZE = 2;
@@ -44,8 +51,6 @@ export class Assembler {
   private demand: Demand;
   /** Relations' positions in the statement being assembled. */
   private readonly positions: Positions;
-  /** By node index: how many of the node's relations in the statement have not taken their query. */
-  private readonly untaken: Uint32Array;
 
   constructor(
     private readonly analysis: WorkflowAnalysis,
@@ -53,12 +58,13 @@ export class Assembler {
     private readonly materialized: ReadonlyMap<string, string[]> = new Map(),
     /** The columns each staging table has (key → names; absent: all of the relation's). */
     private readonly materializedColumns: ReadonlyMap<string, readonly string[] | undefined> = new Map(),
+    /** From how many relations a statement's CTEs are written as they are assembled. */
+    private readonly writeEarlyFrom = WRITE_EARLY_FROM,
   ) {
     this.demand = Demand.none(analysis);
     this.naming = namingOf(analysis);
     this.built = new NodeSlots(analysis.workflow?.nodes.length ?? 0);
     this.positions = new Positions(analysis.graph!, analysis.workflow?.nodes.length ?? 0);
-    this.untaken = new Uint32Array(analysis.workflow?.nodes.length ?? 0);
   }
 
   /** The node whose SQL a CTE name holds. */
@@ -149,9 +155,10 @@ export class Assembler {
      */
     demand?: Demand,
     /**
-     * Writes each CTE out as soon as it is final (see SqlWriter.cte), all but the last few: the
-     * statement must then be written by this writer, and with bind parameters only once (the
-     * bindings were collected as the CTEs were written). Without it every CTE stays syntax.
+     * Writes each CTE out as soon as it is final (see SqlWriter.cte), all but the last few, in a
+     * statement of WRITE_EARLY_FROM relations or more: the statement must then be written by this
+     * writer, and with bind parameters only once (the bindings were collected as the CTEs were
+     * written). Without it every CTE stays syntax.
      */
     writer?: { cte(c: QueryCte): WrittenCte },
   ): { query: WithQuery; nodes: string[] } {
@@ -191,6 +198,8 @@ export class Assembler {
     // What follows is counted per relation of the statement, in arrays by position in `rels`;
     // relations read from staging tables have no position and need no count.
     const n = rels.length;
+    /** The writer of CTEs as they are assembled, in a statement large enough to need it. */
+    const early = n >= this.writeEarlyFrom ? writer : undefined;
     const at = this.positions;
     at.place(rels);
     const targetAt = at.of(target.node, target.port);
@@ -199,9 +208,11 @@ export class Assembler {
     const readerOf = new Int32Array(n).fill(-2);
     /** 1: inlined where read; 2: computed once. */
     const reuse = new Uint8Array(n);
+    /** Each relation's graph node (undefined: one that failed graph checks). */
+    const nodeAt = rels.map((r) => graph.nodes.get(r.node));
     if (targetAt >= 0) reads[targetAt] = 1;
     for (let i = n - 1; i >= 0; i--) {
-      const node = graph.nodes.get(rels[i]!.node);
+      const node = nodeAt[i];
       const times = reads[i]!;
       if (times > 1) reuse[i] = node?.def.streaming ? INLINE : MATERIALIZE;
       for (const e of node?.inputs ?? []) {
@@ -229,23 +240,14 @@ export class Assembler {
     // of their syntax at once (the garbage collector copied and promoted it all).
     const queries = new Array<Query | undefined>(n);
     const pushedAggregate = pushdowns.length ? new Map(pushdowns.map((p) => [p.aggregateKey, p])) : undefined;
-    // A node's queries are dropped once each of its relations in the statement has taken its own.
-    const untaken = this.untaken;
-    for (const r of rels) {
-      const node = graph.nodes.get(r.node);
-      if (node) untaken[node.index] = 0;
-    }
-    for (const r of rels) {
-      const node = graph.nodes.get(r.node);
-      if (node) untaken[node.index]! += 1;
-    }
     const query = (i: number): Query => {
       let q = queries[i];
       if (q) return q;
       const r = rels[i]!;
       q = this.queriesOf(r.node)[r.port]!;
-      const node = graph.nodes.get(r.node)!;
-      if (--untaken[node.index]! === 0) this.built.drop(node.index);
+      // A node's queries are dropped once taken, when no other port of it is in the statement (a
+      // node's relations are next to each other); a node read through two ports keeps them.
+      if (rels[i - 1]?.node !== r.node && rels[i + 1]?.node !== r.node) this.built.drop(nodeAt[i]!.index);
       const p = pushedAggregate?.get(keys[i]!);
       if (p) q = withKeysOf(q, this.fromItem(p.other), p.pairs, this.analysis.dialect.caps.semiJoin === true);
       return (queries[i] = q);
@@ -254,10 +256,7 @@ export class Assembler {
     // join is taken into that join's FROM (dropped here when its reader's turn comes).
     const joinAt = new Map<string, number>();
     const joinIndex = new Map<string, number>();
-    const chains = new JoinChains((name) => {
-      const i = joinAt.get(name);
-      return i !== undefined && readOnceBy(i) !== undefined ? keys[i] : undefined;
-    });
+    let chains: JoinChains | undefined;
     const dropped = new Uint8Array(n);
     const ctes: Cte[] = [];
     const cteOf = (i: number): QueryCte => {
@@ -273,14 +272,31 @@ export class Assembler {
      * syntax, for the caller to fold into its final SELECT (see preview.ts).
      */
     let lastFolding = -1;
+    // With a writer: the relations each one is the single reader of, as lists through two arrays.
+    let readsFirst: Int32Array | undefined;
+    let readsNext: Int32Array | undefined;
+    if (early) {
+      readsFirst = new Int32Array(n).fill(-1);
+      readsNext = new Int32Array(n);
+      for (let k = n - 1; k >= 0; k--) {
+        const r = readOnceBy(k);
+        if (r === undefined) continue;
+        readsNext[k] = readsFirst[r]!;
+        readsFirst[r] = k;
+      }
+    }
     const folding = (f: number) => {
       if (f > lastFolding && !dropped[f] && !passesRowsOn(queries[f]!)) lastFolding = f;
     };
     for (let i = 0; i < n; i++) {
       let q = query(i);
-      if (graph.nodes.get(rels[i]!.node)?.def.id === 'join') {
+      if (nodeAt[i]?.def.id === 'join') {
         joinAt.set(this.cteName(rels[i]!), i);
         joinIndex.set(keys[i]!, i);
+        chains ??= new JoinChains((name) => {
+          const j = joinAt.get(name);
+          return j !== undefined && readOnceBy(j) !== undefined ? keys[j] : undefined;
+        });
         const joined = chains.add(keys[i]!, q);
         queries[i] = q = joined.query;
         for (const k of joined.gone) dropped[joinIndex.get(k)!] = 1;
@@ -309,22 +325,19 @@ export class Assembler {
           }
         }
       }
-      if (!writer) continue;
+      if (!early) continue;
       // A relation is final (its SQL and whether it is dropped) after its own turn, except a join
       // that a later join may still take in: that one after its reader's turn. Final now: i, when
       // it has no single reader, and the inputs i is the single reader of.
       if (reader === undefined) folding(i);
-      for (const e of graph.nodes.get(rels[i]!.node)?.inputs ?? []) {
-        const k = at.of(e.node, e.outPort);
-        if (k >= 0 && readOnceBy(k) === i) folding(k);
-      }
+      for (let k = readsFirst![i]!; k >= 0; k = readsNext![k]!) folding(k);
       for (; next < lastFolding; next++) {
         if (dropped[next]) {
           queries[next] = undefined;
           continue;
         }
         if ((readOnceBy(next) ?? -1) > i) break;
-        ctes.push(writer.cte(cteOf(next)));
+        ctes.push(early.cte(cteOf(next)));
         queries[next] = undefined;
       }
     }
