@@ -7,8 +7,9 @@
  */
 import type { WorkflowAnalysis } from '../analyze.js';
 import type { NodeResult } from '../propagate.js';
-import type { Cte, FromItem, Query, QueryCte, SelectItem, WithQuery, WrittenCte } from '../sql/ast.js';
+import type { FromItem, Query, QueryCte, SelectItem, WithQuery, WrittenCte } from '../sql/ast.js';
 import { computeDemand, Demand, type ColumnSet } from './demand.js';
+import { EarlyCtes } from './early-ctes.js';
 import { JoinChains } from './join-blocks.js';
 import { namingOf, NodeSlots, Positions, type Naming } from './naming.js';
 import { NodeBuild } from './node-build.js';
@@ -236,8 +237,7 @@ export class Assembler {
     };
     // One pass in the statement's order. Each relation's query is built when first needed (its
     // own turn, or its reader's merge below), folded into its reader where it may be, and with a
-    // writer, written out as soon as it is final: a statement of 10,000 CTEs then never holds all
-    // of their syntax at once (the garbage collector copied and promoted it all).
+    // writer, written out as soon as it is final (early-ctes.ts).
     const queries = new Array<Query | undefined>(n);
     const pushedAggregate = pushdowns.length ? new Map(pushdowns.map((p) => [p.aggregateKey, p])) : undefined;
     const query = (i: number): Query => {
@@ -258,36 +258,21 @@ export class Assembler {
     const joinIndex = new Map<string, number>();
     let chains: JoinChains | undefined;
     const dropped = new Uint8Array(n);
-    const ctes: Cte[] = [];
-    const cteOf = (i: number): QueryCte => {
-      const cte: QueryCte = { name: this.cteName(rels[i]!), query: queries[i]! };
-      if (reuse[i] === INLINE) cte.inline = true;
-      else if (reuse[i] === MATERIALIZE) cte.materialize = true;
-      return cte;
-    };
-    /** CTEs before this one are in `ctes` (or dropped). */
-    let next = 0;
-    /**
-     * The last final CTE that does more than pass its input's rows on: the ones from there on stay
-     * syntax, for the caller to fold into its final SELECT (see preview.ts).
-     */
-    let lastFolding = -1;
-    // With a writer: the relations each one is the single reader of, as lists through two arrays.
-    let readsFirst: Int32Array | undefined;
-    let readsNext: Int32Array | undefined;
-    if (early) {
-      readsFirst = new Int32Array(n).fill(-1);
-      readsNext = new Int32Array(n);
-      for (let k = n - 1; k >= 0; k--) {
-        const r = readOnceBy(k);
-        if (r === undefined) continue;
-        readsNext[k] = readsFirst[r]!;
-        readsFirst[r] = k;
-      }
-    }
-    const folding = (f: number) => {
-      if (f > lastFolding && !dropped[f] && !passesRowsOn(queries[f]!)) lastFolding = f;
-    };
+    const out = new EarlyCtes(
+      {
+        size: n,
+        readOnceBy,
+        dropped,
+        queries,
+        cte: (i) => {
+          const cte: QueryCte = { name: this.cteName(rels[i]!), query: queries[i]! };
+          if (reuse[i] === INLINE) cte.inline = true;
+          else if (reuse[i] === MATERIALIZE) cte.materialize = true;
+          return cte;
+        },
+      },
+      early,
+    );
     for (let i = 0; i < n; i++) {
       let q = query(i);
       if (nodeAt[i]?.def.id === 'join') {
@@ -325,23 +310,9 @@ export class Assembler {
           }
         }
       }
-      if (!early) continue;
-      // A relation is final (its SQL and whether it is dropped) after its own turn, except a join
-      // that a later join may still take in: that one after its reader's turn. Final now: i, when
-      // it has no single reader, and the inputs i is the single reader of.
-      if (reader === undefined) folding(i);
-      for (let k = readsFirst![i]!; k >= 0; k = readsNext![k]!) folding(k);
-      for (; next < lastFolding; next++) {
-        if (dropped[next]) {
-          queries[next] = undefined;
-          continue;
-        }
-        if ((readOnceBy(next) ?? -1) > i) break;
-        ctes.push(early.cte(cteOf(next)));
-        queries[next] = undefined;
-      }
+      out.turn(i);
     }
-    for (; next < n; next++) if (!dropped[next]) ctes.push(cteOf(next));
+    const ctes = out.end();
     const from: FromItem = computeTarget
       ? { kind: 'ref', name: this.cteName(target) }
       : this.fromItem(target);
@@ -379,30 +350,6 @@ export class Assembler {
       writer,
     );
   }
-}
-
-/**
- * `SELECT * FROM r`: a CTE that passes its input's rows on as they are (a sort node's, or a
- * preview's last steps), which a reader may read through.
- */
-export function passesRowsOn(q: Query): boolean {
-  return (
-    q.kind === 'select' &&
-    q.from?.kind === 'ref' &&
-    !q.from.alias &&
-    q.items.length === 1 &&
-    q.items[0]!.kind === 'star' &&
-    !q.items[0]!.table &&
-    !q.items[0]!.except?.length &&
-    !q.where &&
-    !q.groupBy &&
-    !q.having &&
-    !q.qualify &&
-    !q.distinct &&
-    !q.orderBy &&
-    q.limit === undefined &&
-    q.offset === undefined
-  );
 }
 
 /**

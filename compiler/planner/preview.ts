@@ -6,7 +6,8 @@ import type { Query, SqlExpr, WithQuery } from '../sql/ast.js';
 import { T } from '../schema/types.js';
 import { MissingParamError, SqlWriter, type Binding } from '../sql/writer.js';
 import { didYouMean } from '../suggest.js';
-import { Assembler, orderAggregate, passesRowsOn, uniqueName, type RelationRef } from './assemble.js';
+import { Assembler, orderAggregate, uniqueName, type RelationRef } from './assemble.js';
+import { passesRowsOn } from './early-ctes.js';
 import { missingParam, resolveParams } from './params.js';
 
 export interface PreviewOptions {
