@@ -30,6 +30,13 @@ function origins(analysisText: string, catalog = EXAMPLE_CATALOG) {
 }
 
 const src: Node = { id: 'orders', type: 'source.table', config: { table: 'main.orders' } };
+/** An output node replacing `table` with what `input` gives. */
+const output = (id: string, input: string, table: string): Node => ({
+  id,
+  type: 'output.table',
+  inputs: { in: input },
+  config: { table, mode: 'replace' },
+});
 
 describe('lineage through passed-on columns', () => {
   it('names the node read, never one further up, for filters, computes, renames, selects and joins', () => {
@@ -57,12 +64,7 @@ describe('lineage through passed-on columns', () => {
           inputs: { left: 'picked', right: 'stores' },
           config: { kind: 'left', on: [{ left: 'store_id', right: 'store_id' }] },
         },
-        {
-          id: 'o',
-          type: 'output.table',
-          inputs: { in: 'j' },
-          config: { table: 'analytics.t', mode: 'replace' },
-        },
+        output('o', 'j', 'analytics.t'),
       ]),
     );
     expect(o['paid.out']).toMatchObject({ status: ['orders.status'], amount: ['orders.amount'] });
@@ -102,12 +104,7 @@ describe('lineage through passed-on columns', () => {
         src,
         { id: 'paid', type: 'filter', inputs: { in: 'orders' }, config: { where: "status = 'paid'" } },
         { id: 'named', type: 'rename', inputs: { in: 'paid' }, config: { columns: { amount: 'gross' } } },
-        {
-          id: 'o',
-          type: 'output.table',
-          inputs: { in: 'named' },
-          config: { table: 'analytics.t', mode: 'replace' },
-        },
+        output('o', 'named', 'analytics.t'),
       ]),
       { catalog: EXAMPLE_CATALOG },
     );
@@ -207,12 +204,7 @@ describe('column demand through passed-on columns', () => {
           inputs: { in: 'j' },
           config: { groupBy: ['label', 'c39'], measures: { s: 'sum(net)' } },
         },
-        {
-          id: 'o',
-          type: 'output.table',
-          inputs: { in: 'g' },
-          config: { table: 'analytics.t', mode: 'replace' },
-        },
+        output('o', 'g', 'analytics.t'),
       ]),
       { catalog, dialect: 'postgres' },
     );
@@ -234,21 +226,11 @@ describe('column demand through passed-on columns', () => {
         { id: 'w', type: 'source.table', config: { table: 'main.wide' } },
         { id: 'r', type: 'rename', inputs: { in: 'w' }, config: { columns: { c3: 'x3' } } },
         { id: 's', type: 'select', inputs: { in: 'r' }, config: { columns: ['c10', 'x3', 'c1'] } },
-        {
-          id: 'o1',
-          type: 'output.table',
-          inputs: { in: 's' },
-          config: { table: 'analytics.a', mode: 'replace' },
-        },
+        output('o1', 's', 'analytics.a'),
         { id: 'w2', type: 'source.table', config: { table: 'main.wide' } },
         { id: 'f', type: 'filter', inputs: { in: 'w2' }, config: { where: 'c5 > 0' } },
         { id: 'n', type: 'aggregate', inputs: { in: 'f' }, config: { measures: { n: 'count(*)' } } },
-        {
-          id: 'o2',
-          type: 'output.table',
-          inputs: { in: 'n' },
-          config: { table: 'analytics.b', mode: 'replace' },
-        },
+        output('o2', 'n', 'analytics.b'),
       ]),
       { catalog, dialect: 'postgres' },
     );
@@ -282,12 +264,7 @@ describe('column demand through passed-on columns', () => {
           inputs: { in: 'k119' },
           config: { groupBy: ['c3'], measures: { s: 'sum(m119)' } },
         },
-        {
-          id: 'o',
-          type: 'output.table',
-          inputs: { in: 'g' },
-          config: { table: 'analytics.t', mode: 'replace' },
-        },
+        output('o', 'g', 'analytics.t'),
       ]),
       { catalog, dialect: 'postgres' },
     );

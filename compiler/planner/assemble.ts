@@ -255,7 +255,6 @@ export class Assembler {
     // Join nodes only: their SQL has the shape JoinChains knows. A join CTE read once by another
     // join is taken into that join's FROM (dropped here when its reader's turn comes).
     const joinAt = new Map<string, number>();
-    const joinIndex = new Map<string, number>();
     let chains: JoinChains | undefined;
     const dropped = new Uint8Array(n);
     const out = new EarlyCtes(
@@ -277,14 +276,13 @@ export class Assembler {
       let q = query(i);
       if (nodeAt[i]?.def.id === 'join') {
         joinAt.set(this.cteName(rels[i]!), i);
-        joinIndex.set(keys[i]!, i);
         chains ??= new JoinChains((name) => {
           const j = joinAt.get(name);
-          return j !== undefined && readOnceBy(j) !== undefined ? keys[j] : undefined;
+          return j !== undefined && readOnceBy(j) !== undefined ? j : undefined;
         });
-        const joined = chains.add(keys[i]!, q);
+        const joined = chains.add(i, q);
         queries[i] = q = joined.query;
-        for (const k of joined.gone) dropped[joinIndex.get(k)!] = 1;
+        for (const k of joined.gone) dropped[k] = 1;
       }
       const reader = readOnceBy(i);
       if (reader !== undefined) {

@@ -13,7 +13,7 @@
  * The last CTE that does more than pass its input's rows on, and those after it, are never written
  * early: the caller may fold them into its final SELECT (preview.ts).
  */
-import type { Cte, Query, QueryCte, WrittenCte } from '../sql/ast.js';
+import type { Cte, Query, QueryCte, SelectQuery, WrittenCte } from '../sql/ast.js';
 
 /** What EarlyCtes reads of the statement being assembled, by relation position. */
 export interface StatementRelations {
@@ -91,7 +91,7 @@ export class EarlyCtes {
  * `SELECT * FROM r`: a CTE that passes its input's rows on as they are (a sort node's, or a
  * preview's last steps), which a reader may read through.
  */
-export function passesRowsOn(q: Query): boolean {
+export function passesRowsOn(q: Query): q is SelectQuery {
   return (
     q.kind === 'select' &&
     q.from?.kind === 'ref' &&

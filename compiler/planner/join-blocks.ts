@@ -188,34 +188,35 @@ function render(block: Block): SelectQuery {
 
 /**
  * Takes join CTEs into the joins that read them, one relation at a time in the statement's
- * topological order. `inlinable(name)`: the key of a CTE read once, by one relation, that may be
- * dropped.
+ * topological order, each by its position there. `inlinable(name)`: the position of a CTE read
+ * once, by one relation, that may be dropped.
  */
 export class JoinChains {
-  private readonly blocks = new Map<string, Block>();
+  private readonly blocks = new Map<number, Block>();
 
-  constructor(private readonly inlinable: (cteName: string) => string | undefined) {}
+  constructor(private readonly inlinable: (cteName: string) => number | undefined) {}
 
   /**
-   * The next join relation's query: rewritten when it takes in the join CTEs it reads (their keys
-   * in `gone`: nothing reads them any more), as built otherwise. Not a join of two inputs: kept.
+   * The next join relation's query: rewritten when it takes in the join CTEs it reads (their
+   * positions in `gone`: nothing reads them any more), as built otherwise. Not a join of two
+   * inputs: kept.
    */
-  add(key: string, query: Query): { query: Query; gone: string[] } {
+  add(at: number, query: Query): { query: Query; gone: number[] } {
     const q = joinSelect(query);
     if (!q) return { query, gone: [] };
     const side = (f: FromItem) => {
       const k = f.kind === 'ref' ? this.inlinable(f.name) : undefined;
-      const block = k ? this.blocks.get(k) : undefined;
-      return k && block ? { key: k, block } : undefined;
+      const block = k !== undefined ? this.blocks.get(k) : undefined;
+      return k !== undefined && block ? { at: k, block } : undefined;
     };
     const l = side(q.from.left);
     const r = side(q.from.right);
     const { block, usedLeft, usedRight } = merge(q, l?.block, r?.block);
-    this.blocks.set(key, block);
-    const gone: string[] = [];
+    this.blocks.set(at, block);
+    const gone: number[] = [];
     // A CTE taken in is read by nothing else: its block is not needed again.
-    for (const used of [usedLeft && l!.key, usedRight && r!.key])
-      if (used) {
+    for (const used of [usedLeft ? l!.at : -1, usedRight ? r!.at : -1])
+      if (used >= 0) {
         gone.push(used);
         this.blocks.delete(used);
       }

@@ -246,7 +246,7 @@ function foldIntoAggregate(w: WithQuery): WithQuery {
     if (!last || !('query' in last) || last.materialize) return w;
     if (body.from?.kind !== 'ref' || body.from.name !== last.name) return w;
     const q = last.query;
-    if (q.kind !== 'select' || !passesRowsOn(q)) break;
+    if (!passesRowsOn(q)) break;
     ctes = ctes.slice(0, -1);
     body = { ...body, from: q.from };
   }

@@ -115,20 +115,15 @@ export class SqlWriter {
 
   /** Runs a render call; the outermost one turns protected line breaks back into real ones. */
   private outermost<A>(render: (this: SqlWriter, arg: A) => string, arg: A): string {
-    // A method and its argument, not a closure: this runs for every expression node.
-    this.depth++;
-    try {
-      const sql = render.call(this, arg);
-      return this.depth === 1 && sql.includes(LINE_BREAK_SENTINEL)
-        ? sql.replaceAll(LINE_BREAK_SENTINEL, '\n')
-        : sql;
-    } finally {
-      this.depth--;
-    }
+    const sql = this.within(render, arg);
+    return this.depth === 0 && sql.includes(LINE_BREAK_SENTINEL)
+      ? sql.replaceAll(LINE_BREAK_SENTINEL, '\n')
+      : sql;
   }
 
   /** Runs a render call as part of a larger one: protected line breaks stay protected. */
   private within<A>(render: (this: SqlWriter, arg: A) => string, arg: A): string {
+    // A method and its argument, not a closure: this runs for every expression node.
     this.depth++;
     try {
       return render.call(this, arg);
