@@ -12,10 +12,9 @@ import { Agent, createServer, request } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startDaemon, waitReady, type DaemonProcess } from '../test/support/daemon-process.js';
+import { REPO, startDaemon, waitReady, type DaemonProcess } from '../test/support/daemon-process.js';
 
-const BIN = fileURLToPath(new URL('../bin/edgeflow.js', import.meta.url));
+const BIN = path.join(REPO, 'bin', 'edgeflow.js');
 
 export const GOALS = { idleRssMb: 150, coldStartMs: 1000 } as const;
 

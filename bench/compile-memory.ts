@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { probeArgs } from './bundle.js';
 import { generateWorkflow, type ShapeName } from './workflow-shapes.js';
 
 export interface CompileMemoryCase {
@@ -36,14 +37,10 @@ export interface CompileMemoryOptions {
   log: (line: string) => void;
 }
 
-const probe = path.join(import.meta.dirname, 'compile-memory-probe.ts');
-
 async function runProbe(file: string, lastNode: string, limit: string): Promise<Partial<CompileMemoryCase>> {
   const { stdout } = await promisify(execFile)(process.execPath, [
     '--expose-gc',
-    '--import',
-    'tsx',
-    probe,
+    ...probeArgs('compile-memory-probe'),
     file,
     lastNode,
     limit,

@@ -5,12 +5,12 @@
  * lazily, so DuckDB alone must not pay for the BigQuery client and snowflake-sdk.
  */
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDb } from '../connectors/duckdb/index.js';
 import { FakeBigQuery } from '../connectors/bigquery/fake-server.js';
 import { FakeSnowflake } from '../connectors/snowflake/fake-server.js';
+import { probeArgs } from './bundle.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface ConnectorsBenchResult {
@@ -70,11 +70,10 @@ export async function runConnectorsBench(opts: {
     columns: [{ name: 'x', type: 'fixed', precision: 1, scale: 0 }],
     rows: [['1']],
   });
-  const probe = path.join(import.meta.dirname, 'memory-probe.ts');
   const run = async (args: string[]) => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', probe, ...args],
+      ['--expose-gc', ...probeArgs('memory-probe'), ...args],
       {
         env: {
           ...process.env,

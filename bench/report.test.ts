@@ -10,6 +10,7 @@ const meta: BenchMeta = {
   cpus: 2,
   loadAverage: { start: [1, 1, 1], end: [1, 1, 1] },
   git: { commit: '0123456789abcdef', dirtyCompilerFiles: [] },
+  code: 'bundle',
 };
 
 const lag = (p50: number, p99: number) => ({ p50, p99, max: p99 });

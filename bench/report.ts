@@ -52,6 +52,11 @@ export interface BenchMeta {
   cpus: number;
   loadAverage: { start: number[]; end: number[] };
   git: { commit: string; dirtyCompilerFiles: string[] };
+  /**
+   * What ran: `bundle`, the benchmark bundled with the daemon's build options (`npm run bench`), or
+   * `sources`, the TypeScript through tsx, whose transpilation wraps named closures (a direct run).
+   */
+  code: 'bundle' | 'sources';
 }
 
 export interface BenchReport {
@@ -258,7 +263,10 @@ export function renderMarkdown(r: BenchReport): string {
   out.push(
     `${m.startedAt} · \`${m.command}\` · ${m.seconds.toFixed(0)} s · Node ${m.node} · ${m.platform} · ${m.cpus} CPUs · ` +
       `load ${m.loadAverage.start.map((x) => x.toFixed(1)).join('/')} → ${m.loadAverage.end.map((x) => x.toFixed(1)).join('/')} · ` +
-      `commit ${m.git.commit.slice(0, 10)}${m.git.dirtyCompilerFiles.length ? ` (+${m.git.dirtyCompilerFiles.length} uncommitted compiler files)` : ''}`,
+      `commit ${m.git.commit.slice(0, 10)}${m.git.dirtyCompilerFiles.length ? ` (+${m.git.dirtyCompilerFiles.length} uncommitted compiler files)` : ''} · ` +
+      (m.code === 'bundle'
+        ? 'code bundled as `npm run build` bundles the daemon'
+        : 'code: the TypeScript sources through tsx (not what the daemon runs: its figures are not comparable)'),
     '',
   );
 
@@ -369,7 +377,7 @@ export function renderMarkdown(r: BenchReport): string {
         new Set([1, 3, 4, 5, 6, 7, 8, 9]),
       ),
       '',
-      'Baseline: the child before compiling (node, tsx, the compiler, the JSON text). Peak: its high-water RSS. ' +
+      `Baseline: the child before compiling (node, ${r.meta.code === 'bundle' ? 'the bundled compiler' : 'tsx, the compiler'}, the JSON text). Peak: its high-water RSS. ` +
         'Retained: heap still used with the results held, after GC. "raised": the node limit raised to the size; ' +
         '"default": the compiler\'s default limit (2,000), i.e. the attack as the daemon sees it.',
       '',

@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { attributeGcPauses, freshPageMicros, runCompileBench, withGcPauses } from './compile-bench.js';
+import { RUNS_BUNDLED } from './bundle.js';
 import { runCompileMemoryBench } from './compile-memory.js';
 import { runApiBench } from './api-bench.js';
 import { runConnectorsBench } from './connectors-bench.js';
@@ -237,6 +238,7 @@ async function main(): Promise<number> {
     cpus: os.availableParallelism(),
     loadAverage: { start: loadStart, end: os.loadavg() },
     git: gitInfo(),
+    code: RUNS_BUNDLED ? 'bundle' : 'sources',
   };
   const report: BenchReport = { meta, ...partial, goals: evaluateGoals({ meta, ...partial }) };
   const markdown = renderMarkdown(report);

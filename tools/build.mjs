@@ -16,6 +16,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { NODE_BUNDLE } from './node-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const only = process.argv[2];
@@ -30,15 +31,7 @@ if (only === undefined) {
     absWorkingDir: root,
     entryPoints: { edgeflow: 'daemon/cli/main.ts' },
     outdir: 'dist',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    logLevel: 'warning',
+    ...NODE_BUNDLE,
   });
 }
 

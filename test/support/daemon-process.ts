@@ -3,11 +3,24 @@
  * waits until it prints the address it is bound to.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/edgeflow.js', import.meta.url));
-const NO_NETWORK = fileURLToPath(new URL('../preload/no-network.mjs', import.meta.url));
+/**
+ * The repository, with a trailing separator: the closest directory above this module that holds
+ * bin/edgeflow.js. Found rather than written as a relative path, so this module works both from its
+ * source and bundled into the benchmark (tools/bench.mjs: .bench/code, or a chunk below it).
+ */
+export const REPO = findRepo(import.meta.dirname);
+const BIN = path.join(REPO, 'bin', 'edgeflow.js');
+const NO_NETWORK = path.join(REPO, 'test', 'preload', 'no-network.mjs');
+
+function findRepo(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'bin', 'edgeflow.js'))) return path.join(dir, path.sep);
+    if (path.dirname(dir) === dir) throw new Error(`no bin/edgeflow.js above ${from}`);
+  }
+}
 
 export interface DaemonProcess {
   child: ChildProcess;
