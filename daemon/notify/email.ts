@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../config/notify-schema.js';
 import { DeliveryError } from './delivery-error.js';
 import { alertLines, alertSubject, type AlertMessage } from './message.js';
@@ -37,6 +37,8 @@ export class EmailSender {
   constructor(private readonly smtp: SmtpSettings) {}
 
   async send(o: { to: string[]; message: AlertMessage; delivery: string; what: string }): Promise<void> {
+    // nodemailer loads with the first message: ~15 MB resident the daemon need not hold while idle.
+    const { createTransport } = await import('nodemailer');
     this.transport ??= createTransport({
       host: this.smtp.host,
       port: this.smtp.port ?? (this.smtp.tls === 'implicit' ? 465 : 587),

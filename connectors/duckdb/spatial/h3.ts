@@ -6,20 +6,19 @@
  * H3's own polygonToCells reads edges as straight lines in longitude/latitude, so its candidates
  * (every cell overlapping the polygon) are filtered here with the exact containment of sphere.ts.
  */
-import {
-  cellToBoundary,
-  getHexagonEdgeLengthAvg,
-  gridDisk,
-  cellToLatLng,
-  cellToParent,
-  getResolution,
-  isValidCell,
-  latLngToCell,
-  polygonToCellsExperimental,
-  POLYGON_TO_CELLS_FLAGS,
-} from 'h3-js';
+import { createRequire } from 'node:module';
+import type * as H3 from 'h3-js';
 import { GeographyError, simpleParts, type Geometry } from './geometry.js';
 import { EARTH_RADIUS_M, holdsPosition, lonLat, prepare, type Prepared } from './sphere.js';
+
+/**
+ * h3-js, loaded by the first call that needs it: its WebAssembly heap is ~9 MB of resident memory,
+ * which every DuckDB connection would otherwise hold from the moment it opens (the daemon's idle
+ * memory), workflow with H3 or not. Loaded with require (its CommonJS build) because the DuckDB
+ * functions calling it are synchronous.
+ */
+let loaded: typeof H3 | undefined;
+const h3 = (): typeof H3 => (loaded ??= createRequire(import.meta.url)('h3-js') as typeof H3);
 
 /** Rings of cells searched around a polygon that holds a pole (about 3k² cells for k rings). */
 const MAX_RINGS = 1_000;
@@ -34,14 +33,14 @@ function nearPole(p: Prepared): boolean {
  * cell of its centre outwards (the caller keeps those whose centre is inside).
  */
 function capCells(p: Prepared, res: number): string[] {
-  const edge = getHexagonEdgeLengthAvg(res, 'm');
+  const edge = h3().getHexagonEdgeLengthAvg(res, 'm');
   const rings = Math.ceil((p.reach * EARTH_RADIUS_M) / (1.5 * edge)) + 2;
   if (rings > MAX_RINGS)
     throw new GeographyError(
       `h3.polyfill: a polygon around a pole this large at resolution ${res} would need ${rings} rings of cells; use a coarser resolution`,
     );
   const [lon, lat] = lonLat(p.cx, p.cy, p.cz);
-  return gridDisk(latLngToCell(lat, lon, res), rings);
+  return h3().gridDisk(h3().latLngToCell(lat, lon, res), rings);
 }
 
 export function checkResolution(res: number, fn: string): number {
@@ -51,34 +50,34 @@ export function checkResolution(res: number, fn: string): number {
 }
 
 function checkCell(cell: string, fn: string): string {
-  if (!isValidCell(cell))
+  if (!h3().isValidCell(cell))
     throw new GeographyError(`${fn}: ${JSON.stringify(cell.slice(0, 40))} is not an H3 cell`);
   return cell;
 }
 
 export function cellOfLonLat(lon: number, lat: number, res: number): string {
-  return latLngToCell(lat, lon, res);
+  return h3().latLngToCell(lat, lon, res);
 }
 
 export function cellBoundary(cell: string): Geometry {
-  const ring = cellToBoundary(checkCell(cell, 'h3_boundary'), true).flat();
+  const ring = h3().cellToBoundary(checkCell(cell, 'h3_boundary'), true).flat();
   return { type: 'Polygon', rings: [ring] };
 }
 
 export function cellCenter(cell: string): Geometry {
-  const [lat, lng] = cellToLatLng(checkCell(cell, 'h3_center'));
+  const [lat, lng] = h3().cellToLatLng(checkCell(cell, 'h3_center'));
   return { type: 'Point', coords: [lng, lat] };
 }
 
 export function cellResolution(cell: string): number {
-  return getResolution(checkCell(cell, 'h3_resolution'));
+  return h3().getResolution(checkCell(cell, 'h3_resolution'));
 }
 
 /** The parent at `res`; null when res is finer than the cell's own resolution. */
 export function cellParent(cell: string, res: number): string | null {
   checkCell(cell, 'h3_parent');
   checkResolution(res, 'h3_parent');
-  return res > getResolution(cell) ? null : cellToParent(cell, res);
+  return res > h3().getResolution(cell) ? null : h3().cellToParent(cell, res);
 }
 
 /** The cells at `res` whose centre lies in the shape's polygons (none for points and lines). */
@@ -92,19 +91,19 @@ export function polyfill(g: Geometry, res: number): string[] {
     const part = prepare(poly);
     const candidates = nearPole(part)
       ? capCells(part, res)
-      : polygonToCellsExperimental(
+      : h3().polygonToCellsExperimental(
           poly.rings.map((r) => {
             const ring: number[][] = [];
             for (let i = 0; i < r.length; i += 2) ring.push([r[i]!, r[i + 1]!]);
             return ring;
           }),
           res,
-          POLYGON_TO_CELLS_FLAGS.containmentOverlapping,
+          h3().POLYGON_TO_CELLS_FLAGS.containmentOverlapping,
           true,
         );
     for (const c of candidates) {
       if (out.has(c)) continue;
-      const [lat, lng] = cellToLatLng(c);
+      const [lat, lng] = h3().cellToLatLng(c);
       if (holdsPosition(shape, lng, lat)) out.add(c);
     }
   }
