@@ -12,9 +12,7 @@ import { Agent, createServer, request } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO, startDaemon, waitReady, type DaemonProcess } from '../test/support/daemon-process.js';
-
-const BIN = path.join(REPO, 'bin', 'edgeflow.js');
+import { BIN, startDaemon, waitReady, type DaemonProcess } from '../test/support/daemon-process.js';
 
 export const GOALS = { idleRssMb: 150, coldStartMs: 1000 } as const;
 

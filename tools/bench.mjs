@@ -3,7 +3,7 @@
  * (tools/node-bundle.mjs) into .bench/code, then runs it with the arguments given. So what is timed
  * is the code `npm start` runs, not tsx's transpilation of the sources: tsx keeps function names by
  * wrapping each named closure in a call that defines its `name` (a property store and a
- * defineProperty per closure made), which made the compile benchmark's 20-node compiles ~20 %
+ * defineProperty per closure made), which made the compile benchmark's 20-node compiles 5–20 %
  * slower than the daemon's and its 10,000-node analyses ~2.5 MB bigger.
  */
 import { build } from 'esbuild';

@@ -12,7 +12,8 @@ import path from 'node:path';
  * source and bundled into the benchmark (tools/bench.mjs: .bench/code, or a chunk below it).
  */
 export const REPO = findRepo(import.meta.dirname);
-const BIN = path.join(REPO, 'bin', 'edgeflow.js');
+/** The daemon's command line (`node bin/edgeflow.js …`). */
+export const BIN = path.join(REPO, 'bin', 'edgeflow.js');
 const NO_NETWORK = path.join(REPO, 'test', 'preload', 'no-network.mjs');
 
 function findRepo(from: string): string {
